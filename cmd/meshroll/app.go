@@ -1,0 +1,88 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// app carries what every command needs from the process: its streams and
+// environment. Commands receive it through their constructors, so that tests
+// run the CLI in-process with their own streams and no global state.
+type app struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+}
+
+// Main runs meshroll with the process's arguments and streams and returns the
+// exit status: 0 success, 1 findings or stale output, 2 bad input or misuse.
+func Main() int {
+	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	return a.run(os.Args[1:])
+}
+
+// run executes one command line and prints any error once, here.
+func (a *app) run(args []string) int {
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(a.stderr, "meshroll: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(a.stderr, "meshroll: %v\n", err)
+	return 2
+}
+
+// exitError carries an exit status other than 2 (the default for any error).
+// A nil err means the command already reported what went wrong.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// errFindings is returned by a command that printed findings at or above the
+// failure threshold, or found stale output: exit status 1, nothing more to say.
+var errFindings = &exitError{code: 1}
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "meshroll",
+		Short: "Render, lint and review Istio rollouts from CUE intent",
+		Long: `meshroll renders the rollout intent of each service, written in CUE (or the
+same shape in YAML or JSON), into Istio manifests for every phase of a progressive
+rollout; lints Istio manifests against documented best practices and the team's
+own CUE policies; and shows what a change does to live traffic.
+
+It never talks to a cluster and never executes what it reads.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(
+		newVersionCmd(a),
+	)
+	return root
+}
