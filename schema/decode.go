@@ -1,0 +1,505 @@
+package schema
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// decoder turns schema-valid Nodes into Rollouts, applying defaults and the
+// checks that the schema cannot express, collecting every error.
+type decoder struct {
+	errs   Errors
+	ladder *Node // the schema's #DefaultLadder
+}
+
+func (d *decoder) errorf(p Pos, format string, args ...any) {
+	d.errs = append(d.errs, Error{Pos: p, Msg: fmt.Sprintf(format, args...)})
+}
+
+var (
+	dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	// labelKey is a Kubernetes qualified name with an optional DNS prefix.
+	labelKey   = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`)
+	headerName = regexp.MustCompile(`^[!#$%&'*+\-.^_` + "`" + `|~0-9a-z]+$`)
+	// cookieValue is RFC 6265's cookie-octet: no controls, whitespace,
+	// double quote, comma, semicolon or backslash.
+	cookieValue = regexp.MustCompile(`^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$`)
+)
+
+func isDNSLabel(s string) bool { return len(s) <= 63 && dnsLabel.MatchString(s) }
+
+func isLabelKey(s string) bool {
+	if !labelKey.MatchString(s) {
+		return false
+	}
+	prefix, name, ok := strings.Cut(s, "/")
+	if !ok {
+		name, prefix = prefix, ""
+	}
+	return len(name) <= 63 && len(prefix) <= 253
+}
+
+// rollout decodes the rollout called name from n, which satisfies #Rollout.
+func (d *decoder) rollout(name string, n *Node, file string, at Path) *Rollout {
+	r := &Rollout{Name: name, File: file, node: n, at: at}
+	ctx := "rollout " + name
+	if !isDNSLabel(name) {
+		d.errorf(n.Pos, "rollout name %q must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters (it becomes a file name)", name)
+	}
+	r.Namespace = str(n.Get("namespace"), DefaultNamespace)
+	r.Host = str(n.Get("host"), name)
+	r.Hosts = strs(n.Get("hosts"))
+	r.Gateways = strs(n.Get("gateways"))
+	r.MTLS = str(n.Get("mtls"), DefaultMTLS)
+	for i, h := range r.Hosts {
+		if h == r.Host || indexOf(r.Hosts[:i], h) >= 0 {
+			d.errorf(n.Get("hosts").Elems[i].Pos, "%s: host %q is listed twice; list each host once", ctx, h)
+		}
+	}
+
+	r.Stable = d.track(ctx, TrackStable, r.Host, n.Get("stable"))
+	if c := n.Get("canary"); c != nil {
+		t := d.track(ctx, TrackCanary, r.Host, c)
+		r.Canary = &t
+		switch {
+		case t.Host == r.Stable.Host && t.Subset == r.Stable.Subset:
+			d.errorf(c.Pos, "%s: canary is the same destination as stable (%s); give the canary its own subset or host", ctx, describeTrack(t))
+		case t.Host == r.Stable.Host && t.Subset != "" && r.Stable.Subset != "" && sameLabels(t.Labels, r.Stable.Labels):
+			d.errorf(c.Pos, "%s: the canary subset %s selects the same pods as the stable subset %s (labels %s); give it labels of its own", ctx, t.Subset, r.Stable.Subset, formatLabels(t.Labels))
+		}
+	}
+
+	if s := n.Get("subsets"); s != nil {
+		for _, f := range s.Fields {
+			switch {
+			case !isDNSLabel(f.Name):
+				d.errorf(f.Value.Pos, "%s: subset name %q must be a DNS-1123 label: lower-case letters, digits and '-'", ctx, f.Name)
+			case f.Name == TrackStable || f.Name == TrackCanary:
+				d.errorf(f.Value.Pos, "%s: an extra subset may not be called %q, the name of a track; name it for its version or purpose", ctx, f.Name)
+			case f.Name == r.Stable.Subset && r.Stable.Host == r.Host, r.Canary != nil && f.Name == r.Canary.Subset && r.Canary.Host == r.Host:
+				d.errorf(f.Value.Pos, "%s: extra subset %q is already the subset of a track; routes reach it through the track's name", ctx, f.Name)
+			}
+			labels := d.labels(ctx, f.Value.Get("labels"))
+			if len(labels) == 0 {
+				d.errorf(f.Value.Pos, "%s: subset %q selects no pods; give it labels", ctx, f.Name)
+			}
+			r.Subsets = append(r.Subsets, Subset{Name: f.Name, Labels: labels})
+		}
+		sort.Slice(r.Subsets, func(i, j int) bool { return r.Subsets[i].Name < r.Subsets[j].Name })
+	}
+
+	d.phases(r, n)
+	if s := n.Get("since"); s != nil {
+		t, err := time.Parse(time.RFC3339, s.Str)
+		if err != nil {
+			d.errorf(s.Pos, "%s: since %q is not an RFC 3339 time such as 2026-11-22T09:30:00Z", ctx, s.Str)
+		}
+		r.Since = t
+	}
+	d.routes(r, n)
+	if m := n.Get("mirror"); m != nil {
+		r.Mirror = &Mirror{To: m.Get("to").Str, Percent: num(m.Get("percent"), 100)}
+		d.target(r, m.Get("to"), "mirror")
+	}
+	if f := n.Get("fault"); f != nil {
+		r.Fault = &Fault{}
+		if dl := f.Get("delay"); dl != nil {
+			r.Fault.Delay = &Delay{Percent: num(dl.Get("percent"), 0), FixedDelay: d.duration(ctx, "fault.delay.fixedDelay", dl.Get("fixedDelay"))}
+		}
+		if ab := f.Get("abort"); ab != nil {
+			r.Fault.Abort = &Abort{Percent: num(ab.Get("percent"), 0), HTTPStatus: int(ab.Get("httpStatus").Int)}
+		}
+		if r.Fault.Delay == nil && r.Fault.Abort == nil {
+			d.errorf(f.Pos, "%s: fault injects nothing; give it a delay, an abort, or remove it", ctx)
+		}
+	}
+	r.Timeout = d.duration(ctx, "timeout", n.Get("timeout"))
+	if rt := n.Get("retries"); rt != nil {
+		r.Retries = &Retries{
+			Attempts:      int(rt.Get("attempts").Int),
+			PerTryTimeout: d.duration(ctx, "retries.perTryTimeout", rt.Get("perTryTimeout")),
+			RetryOn:       str(rt.Get("retryOn"), ""),
+		}
+	}
+	if tp := n.Get("trafficPolicy"); tp != nil {
+		r.TrafficPolicy = d.trafficPolicy(ctx, tp)
+	}
+	d.expectations(r, n)
+	return r
+}
+
+func describeTrack(t Track) string {
+	if t.Subset == "" {
+		return "host " + t.Host
+	}
+	return "host " + t.Host + " subset " + t.Subset
+}
+
+func (d *decoder) track(ctx, which, host string, n *Node) Track {
+	t := Track{Host: str(n.Get("host"), host), Subset: str(n.Get("subset"), "")}
+	t.Labels = d.labels(ctx, n.Get("labels"))
+	switch {
+	case t.Subset == "" && len(t.Labels) > 0:
+		d.errorf(n.Pos, "%s: %s has labels but no subset; labels select the pods of a subset, so name it", ctx, which)
+	case t.Subset == "" && t.Host == host:
+		d.errorf(n.Pos, "%s: %s names neither a subset of %s nor another host; give it a subset (with labels) or a host", ctx, which, host)
+	case t.Subset != "" && len(t.Labels) == 0:
+		// The common convention: subset v2 selects pods labelled version: v2.
+		t.Labels = map[string]string{"version": t.Subset}
+	}
+	return t
+}
+
+func (d *decoder) labels(ctx string, n *Node) map[string]string {
+	if n == nil {
+		return nil
+	}
+	m := make(map[string]string, len(n.Fields))
+	for _, f := range n.Fields {
+		if !isLabelKey(f.Name) {
+			d.errorf(f.Value.Pos, "%s: %q is not a Kubernetes label key (an optional DNS prefix and '/', then letters, digits, '-', '_' and '.')", ctx, f.Name)
+		}
+		m[f.Name] = f.Value.Str
+	}
+	return m
+}
+
+func sameLabels(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+func formatLabels(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + m[k]
+	}
+	return strings.Join(parts, ",")
+}
+
+func (d *decoder) phases(r *Rollout, n *Node) {
+	ctx := "rollout " + r.Name
+	pn := n.Get("phases")
+	if pn == nil {
+		pn = d.ladder
+	} else if len(pn.Elems) == 0 {
+		d.errorf(pn.Pos, "%s: phases is empty; list at least one phase, or leave phases out for the default ladder", ctx)
+	}
+	for _, e := range pn.Elems {
+		p := Phase{Name: e.Get("name").Str, CanaryWeight: int(e.Get("canaryWeight").Int)}
+		p.Hold = d.duration(ctx, fmt.Sprintf("phase %s hold", p.Name), e.Get("hold"))
+		if p.Name == PhaseRollback {
+			d.errorf(e.Get("name").Pos, "%s: phases may not include %q: every rollout has it, sending all traffic to stable", ctx, PhaseRollback)
+		}
+		for _, q := range r.Phases {
+			if q.Name == p.Name {
+				d.errorf(e.Get("name").Pos, "%s: phase %s is listed twice; phase names are unique", ctx, p.Name)
+			}
+		}
+		r.Phases = append(r.Phases, p)
+	}
+	r.Phase = str(n.Get("phase"), "")
+	switch {
+	case r.Phase == "" && len(r.Phases) > 0:
+		r.Phase = r.Phases[0].Name
+	case r.Phase == PhaseRollback:
+	default:
+		if _, ok := r.PhaseNamed(r.Phase); !ok {
+			d.errorf(n.Get("phase").Pos, "%s: phase %q does not exist; it is one of %s", ctx, r.Phase, orList(append(phaseNames(r.Phases), PhaseRollback)))
+		}
+	}
+}
+
+func phaseNames(ps []Phase) []string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.Name
+	}
+	return names
+}
+
+func (d *decoder) routes(r *Rollout, n *Node) {
+	ctx := "rollout " + r.Name
+	rn := n.Get("routes")
+	if rn == nil {
+		return
+	}
+	for _, e := range rn.Elems {
+		rt := Route{Name: e.Get("name").Str, To: e.Get("to").Str}
+		for _, q := range r.Routes {
+			if q.Name == rt.Name {
+				d.errorf(e.Get("name").Pos, "%s: route %s is listed twice; route names are unique", ctx, rt.Name)
+			}
+		}
+		rctx := fmt.Sprintf("%s: route %s", ctx, rt.Name)
+		m := e.Get("match")
+		if hs := m.Get("headers"); hs != nil {
+			for _, f := range hs.Fields {
+				if !headerName.MatchString(f.Name) {
+					d.errorf(f.Value.Pos, "%s: header %q must be a lower-case HTTP header name", rctx, f.Name)
+				}
+				rt.Match.Headers = append(rt.Match.Headers, HeaderMatch{Name: f.Name, StringMatch: d.stringMatch(rctx, "header "+f.Name, f.Value)})
+			}
+			sort.Slice(rt.Match.Headers, func(i, j int) bool { return rt.Match.Headers[i].Name < rt.Match.Headers[j].Name })
+		}
+		if c := m.Get("cookie"); c != nil {
+			rt.Match.Cookie = &Cookie{Name: c.Get("name").Str, Value: c.Get("value").Str}
+			if v := c.Get("value"); !cookieValue.MatchString(v.Str) {
+				d.errorf(v.Pos, "%s: cookie value %q has characters a cookie value cannot hold (space, quote, comma, semicolon, backslash)", rctx, v.Str)
+			}
+			for _, h := range rt.Match.Headers {
+				if h.Name == "cookie" {
+					d.errorf(c.Pos, "%s: match has both a cookie and a cookie header; use one", rctx)
+				}
+			}
+		}
+		if sl := m.Get("sourceLabels"); sl != nil {
+			rt.Match.SourceLabels = d.labels(rctx, sl)
+		}
+		if u := m.Get("uri"); u != nil {
+			sm := d.stringMatch(rctx, "uri", u)
+			rt.Match.URI = &sm
+		}
+		rt.Match.Method = str(m.Get("method"), "")
+		if len(rt.Match.Headers) == 0 && rt.Match.Cookie == nil && len(rt.Match.SourceLabels) == 0 && rt.Match.URI == nil && rt.Match.Method == "" {
+			d.errorf(m.Pos, "%s: match is empty, so it would catch every request and the weighted split would never be reached; give it a header, cookie, sourceLabels, uri or method", rctx)
+		}
+		d.target(r, e.Get("to"), "route "+rt.Name)
+		r.Routes = append(r.Routes, rt)
+	}
+}
+
+func (d *decoder) stringMatch(ctx, what string, n *Node) StringMatch {
+	var m StringMatch
+	var set []string
+	for _, k := range []string{"exact", "prefix", "regex"} {
+		if v := n.Get(k); v != nil {
+			set = append(set, k)
+			m.Kind = k
+			switch k {
+			case "exact":
+				m.Exact = v.Str
+			case "prefix":
+				m.Prefix = v.Str
+			case "regex":
+				m.Regex = v.Str
+				if _, err := regexp.Compile(v.Str); err != nil {
+					d.errorf(v.Pos, "%s: %s regex %q is not valid RE2 (%v)", ctx, what, v.Str, reason(err))
+				}
+			}
+		}
+	}
+	if len(set) != 1 {
+		d.errorf(n.Pos, "%s: %s must give exactly one of exact, prefix and regex", ctx, what)
+	}
+	return m
+}
+
+// reason strips the "error parsing regexp: " prefix of a regexp error.
+func reason(err error) string {
+	return strings.TrimPrefix(err.Error(), "error parsing regexp: ")
+}
+
+// target checks that n (a "to" field) names a track or extra subset.
+func (d *decoder) target(r *Rollout, n *Node, what string) {
+	if n == nil {
+		return
+	}
+	targets := r.Targets()
+	if indexOf(targets, n.Str) >= 0 {
+		return
+	}
+	if n.Str == TrackCanary {
+		d.errorf(n.Pos, "rollout %s: %s goes to the canary, but the rollout has no canary; add a canary track or send it elsewhere", r.Name, what)
+		return
+	}
+	d.errorf(n.Pos, "rollout %s: %s goes to %q, which is not defined; it is one of %s (extra subsets are declared under subsets)", r.Name, what, n.Str, orList(targets))
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// duration parses a schema-valid duration; nil gives zero.
+func (d *decoder) duration(ctx, what string, n *Node) time.Duration {
+	if n == nil {
+		return 0
+	}
+	v, err := time.ParseDuration(n.Str)
+	switch {
+	case err != nil:
+		d.errorf(n.Pos, "%s: %s %q is not a duration such as 500ms, 10s, 2m or 1h", ctx, what, n.Str)
+	case v < time.Millisecond:
+		d.errorf(n.Pos, "%s: %s %q is shorter than 1ms; Istio rejects it", ctx, what, n.Str)
+	}
+	return v
+}
+
+func (d *decoder) trafficPolicy(ctx string, n *Node) *TrafficPolicy {
+	tp := &TrafficPolicy{}
+	if cp := n.Get("connectionPool"); cp != nil {
+		tp.ConnectionPool = &ConnectionPool{}
+		if t := cp.Get("tcp"); t != nil {
+			tp.ConnectionPool.TCP = &TCPPool{
+				MaxConnections:        i32(t.Get("maxConnections")),
+				ConnectTimeout:        d.duration(ctx, "connectionPool.tcp.connectTimeout", t.Get("connectTimeout")),
+				MaxConnectionDuration: d.duration(ctx, "connectionPool.tcp.maxConnectionDuration", t.Get("maxConnectionDuration")),
+				IdleTimeout:           d.duration(ctx, "connectionPool.tcp.idleTimeout", t.Get("idleTimeout")),
+			}
+		}
+		if h := cp.Get("http"); h != nil {
+			tp.ConnectionPool.HTTP = &HTTPPool{
+				HTTP1MaxPendingRequests:  i32(h.Get("http1MaxPendingRequests")),
+				HTTP2MaxRequests:         i32(h.Get("http2MaxRequests")),
+				MaxRequestsPerConnection: i32(h.Get("maxRequestsPerConnection")),
+				MaxRetries:               i32(h.Get("maxRetries")),
+				MaxConcurrentStreams:     i32(h.Get("maxConcurrentStreams")),
+				IdleTimeout:              d.duration(ctx, "connectionPool.http.idleTimeout", h.Get("idleTimeout")),
+				H2UpgradePolicy:          str(h.Get("h2UpgradePolicy"), ""),
+				UseClientProtocol:        h.Get("useClientProtocol") != nil && h.Get("useClientProtocol").Bool,
+			}
+		}
+	}
+	if od := n.Get("outlierDetection"); od != nil {
+		b := od.Get("splitExternalLocalOriginErrors")
+		tp.OutlierDetection = &OutlierDetection{
+			Consecutive5xxErrors:           u32(od.Get("consecutive5xxErrors")),
+			ConsecutiveGatewayErrors:       u32(od.Get("consecutiveGatewayErrors")),
+			ConsecutiveLocalOriginFailures: u32(od.Get("consecutiveLocalOriginFailures")),
+			SplitExternalLocalOriginErrors: b != nil && b.Bool,
+			Interval:                       d.duration(ctx, "outlierDetection.interval", od.Get("interval")),
+			BaseEjectionTime:               d.duration(ctx, "outlierDetection.baseEjectionTime", od.Get("baseEjectionTime")),
+			MaxEjectionPercent:             i32(od.Get("maxEjectionPercent")),
+			MinHealthPercent:               i32(od.Get("minHealthPercent")),
+		}
+	}
+	if lb := n.Get("loadBalancer"); lb != nil {
+		tp.LoadBalancer = str(lb.Get("simple"), "")
+	}
+	if t := n.Get("tls"); t != nil {
+		tp.TLSMode = str(t.Get("mode"), "")
+	}
+	return tp
+}
+
+func (d *decoder) expectations(r *Rollout, n *Node) {
+	en := n.Get("expect")
+	if en == nil {
+		return
+	}
+	ctx := "rollout " + r.Name
+	for i, e := range en.Elems {
+		x := Expectation{Name: str(e.Get("name"), ""), Pos: e.Pos, Index: i}
+		req := e.Get("request")
+		x.Request = Request{
+			Headers:      strMap(req.Get("headers")),
+			Cookies:      strMap(req.Get("cookies")),
+			SourceLabels: strMap(req.Get("sourceLabels")),
+			URI:          str(req.Get("uri"), ""),
+			Method:       str(req.Get("method"), ""),
+		}
+		if hs := req.Get("headers"); hs != nil {
+			for _, f := range hs.Fields {
+				if !headerName.MatchString(f.Name) {
+					d.errorf(f.Value.Pos, "%s: expect[%d]: header %q must be a lower-case HTTP header name", ctx, i, f.Name)
+				}
+			}
+		}
+		if ps := e.Get("phases"); ps != nil {
+			for _, p := range ps.Elems {
+				if _, ok := r.PhaseNamed(p.Str); !ok && p.Str != PhaseRollback {
+					d.errorf(p.Pos, "%s: expect[%d]: phase %q does not exist; it is one of %s", ctx, i, p.Str, orList(append(phaseNames(r.Phases), PhaseRollback)))
+				}
+				x.Phases = append(x.Phases, p.Str)
+			}
+		}
+		x.Reaches = map[string]float64{}
+		total := 0.0
+		for _, f := range e.Get("reaches").Fields {
+			if indexOf(r.Targets(), f.Name) < 0 {
+				d.errorf(f.Value.Pos, "%s: expect[%d] reaches %q, which is not defined; it is one of %s", ctx, i, f.Name, orList(r.Targets()))
+			}
+			x.Reaches[f.Name] = f.Value.Num
+			total += f.Value.Num
+		}
+		if len(x.Reaches) == 0 {
+			d.errorf(e.Get("reaches").Pos, "%s: expect[%d] reaches nothing; say where the request must go, e.g. reaches: {canary: 100}", ctx, i)
+		} else if total > 100+1e-9 {
+			d.errorf(e.Get("reaches").Pos, "%s: expect[%d] reaches %s%% in all; the shares are at most 100", ctx, i, formatNum(total))
+		}
+		r.Expect = append(r.Expect, x)
+	}
+}
+
+func str(n *Node, def string) string {
+	if n == nil {
+		return def
+	}
+	return n.Str
+}
+
+func num(n *Node, def float64) float64 {
+	if n == nil {
+		return def
+	}
+	return n.Num
+}
+
+func strs(n *Node) []string {
+	if n == nil {
+		return nil
+	}
+	out := make([]string, len(n.Elems))
+	for i, e := range n.Elems {
+		out[i] = e.Str
+	}
+	return out
+}
+
+func strMap(n *Node) map[string]string {
+	if n == nil {
+		return nil
+	}
+	m := make(map[string]string, len(n.Fields))
+	for _, f := range n.Fields {
+		m[f.Name] = f.Value.Str
+	}
+	return m
+}
+
+func i32(n *Node) *int32 {
+	if n == nil || n.Int > math.MaxInt32 || n.Int < math.MinInt32 {
+		return nil
+	}
+	v := int32(n.Int)
+	return &v
+}
+
+func u32(n *Node) *uint32 {
+	if n == nil || n.Int < 0 || n.Int > math.MaxUint32 {
+		return nil
+	}
+	v := uint32(n.Int)
+	return &v
+}

@@ -1,0 +1,12 @@
+// Package schema loads rollout intent — CUE files, or the same shape as YAML or
+// JSON — and validates it against meshroll's CUE schema (intent.cue, embedded),
+// returning typed rollouts with the file, line and column of every value.
+//
+// The schema is the single source of truth for the shape of an intent. Loading
+// does not unify every rollout with it through the CUE evaluator, which costs
+// about a millisecond per rollout: the schema is compiled once into a checker
+// (see Compile) that enforces the same constraints on the evaluated intent
+// natively, and a test holds the checker to CUE's own verdict on valid and
+// invalid intents. What the schema cannot say — a live phase that exists, a
+// route to a defined subset, one host per rollout — is checked in Go after.
+package schema

@@ -1,0 +1,464 @@
+package schema
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/build"
+	"cuelang.org/go/cue/cuecontext"
+	cueerrors "cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/literal"
+	"cuelang.org/go/cue/parser"
+	cuejson "cuelang.org/go/encoding/json"
+	cueyaml "cuelang.org/go/encoding/yaml"
+)
+
+// Source is the CUE schema of intent files, embedded in the binary.
+//
+//go:embed intent.cue
+var Source []byte
+
+// SchemaFile is the name positions in Source are reported under.
+const SchemaFile = "meshroll/schema/intent.cue"
+
+// maxFileSize bounds an intent file; intent for thousands of rollouts fits
+// well within it, and hostile input cannot exhaust memory through it.
+const maxFileSize = 32 << 20
+
+var compiled = sync.OnceValues(func() (*Checker, error) { return Compile(SchemaFile, Source) })
+
+// Schema returns the compiled intent schema.
+func Schema() (*Checker, error) { return compiled() }
+
+// Extensions lists the file name extensions of intent files.
+var Extensions = []string{".cue", ".json", ".yaml", ".yml"}
+
+func isIntentFile(name string) bool {
+	return indexOf(Extensions, strings.ToLower(filepath.Ext(name))) >= 0
+}
+
+// Load reads the intent files in paths (files, or directories searched
+// recursively, skipping hidden directories), validates them, and returns the
+// rollouts. Any problem yields an Errors holding every problem found, each at
+// the position of the offending value.
+func Load(paths []string) (*Intent, error) {
+	chk, err := Schema()
+	if err != nil {
+		return nil, fmt.Errorf("meshroll's intent schema does not compile: %w", err)
+	}
+	files, errs := collect(paths)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	srcs := readAll(files)
+	for _, s := range srcs {
+		if s.err != nil {
+			errs = append(errs, s.err...)
+		}
+	}
+	l := &loader{chk: chk, ctx: cuecontext.New(), dec: &decoder{ladder: chk.Data("#DefaultLadder")}}
+	for _, g := range group(srcs) {
+		l.load(g)
+	}
+	errs = append(errs, l.dec.errs...)
+	in := &Intent{Rollouts: l.rollouts, Mesh: l.mesh}
+	errs = append(errs, crossCheck(in)...)
+	if len(errs) > 0 {
+		errs.sort()
+		return nil, errs.dedupe()
+	}
+	sort.Slice(in.Rollouts, func(i, j int) bool {
+		a, b := in.Rollouts[i], in.Rollouts[j]
+		if a.Namespace != b.Namespace {
+			return a.Namespace < b.Namespace
+		}
+		return a.Name < b.Name
+	})
+	return in, nil
+}
+
+// collect expands paths into a sorted list of intent files.
+func collect(paths []string) ([]string, Errors) {
+	var files []string
+	var errs Errors
+	seen := map[string]bool{}
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			files = append(files, p)
+		}
+	}
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			errs = append(errs, Error{Pos: Pos{File: p}, Msg: describeFSError(err)})
+			continue
+		}
+		if !fi.IsDir() {
+			if !isIntentFile(p) {
+				errs = append(errs, Error{Pos: Pos{File: p}, Msg: "is not an intent file; intent files end in " + orList(Extensions)})
+				continue
+			}
+			add(filepath.Clean(p))
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				errs = append(errs, Error{Pos: Pos{File: path}, Msg: describeFSError(err)})
+				return nil
+			}
+			if d.IsDir() {
+				if path != p && (strings.HasPrefix(d.Name(), ".") || d.Name() == "cue.mod") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() && isIntentFile(path) {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, Error{Pos: Pos{File: p}, Msg: describeFSError(err)})
+		}
+		sort.Strings(found)
+		for _, f := range found {
+			add(f)
+		}
+	}
+	return files, errs
+}
+
+func describeFSError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file or directory"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	}
+	return err.Error()
+}
+
+// source is one intent file, read and parsed.
+type source struct {
+	path string
+	file *ast.File // parsed CUE, or YAML/JSON extracted as CUE
+	pkg  string    // the CUE package; "" for data files and files without one
+	err  Errors
+}
+
+// readAll reads and parses files concurrently; the result keeps their order.
+func readAll(files []string) []*source {
+	srcs := make([]*source, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := range next {
+				srcs[i] = parse(files[i])
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return srcs
+}
+
+func parse(path string) *source {
+	s := &source{path: path}
+	fail := func(p Pos, msg string) *source {
+		s.err = append(s.err, Error{Pos: p, Msg: msg})
+		return s
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fail(Pos{File: path}, describeFSError(err))
+	}
+	if fi.Size() > maxFileSize {
+		return fail(Pos{File: path}, fmt.Sprintf("is %d bytes; intent files are at most %d", fi.Size(), maxFileSize))
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fail(Pos{File: path}, describeFSError(err))
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".cue":
+		f, err := parser.ParseFile(path, data, parser.ParseComments)
+		if err != nil {
+			s.err = cueErrors(err)
+			return s
+		}
+		s.file = f
+		s.pkg = f.PackageName()
+		for spec := range f.ImportSpecs() {
+			p, _ := literal.Unquote(spec.Path.Value)
+			if first, _, _ := strings.Cut(p, "/"); strings.Contains(first, ".") {
+				fail(posOf(spec.Pos()), fmt.Sprintf("imports %q: intent files may import only CUE's standard library; meshroll reads no modules", p))
+			}
+		}
+	case ".json":
+		x, err := cuejson.Extract(path, data)
+		if err != nil {
+			s.err = cueErrors(err)
+			return s
+		}
+		f, err := astutilFile(x)
+		if err != nil {
+			return fail(Pos{File: path}, err.Error())
+		}
+		s.file = f
+	default:
+		f, err := cueyaml.Extract(path, data)
+		if err != nil {
+			s.err = cueErrors(err)
+			return s
+		}
+		s.file = f
+	}
+	return s
+}
+
+// astutilFile wraps the top-level struct of a JSON document as a file.
+func astutilFile(x ast.Expr) (*ast.File, error) {
+	st, ok := x.(*ast.StructLit)
+	if !ok {
+		return nil, errors.New("must hold a JSON object at the top level")
+	}
+	return &ast.File{Decls: st.Elts}, nil
+}
+
+// group gathers the CUE files of one package in one directory, which CUE
+// evaluates as one instance. Every other file stands alone.
+func group(srcs []*source) [][]*source {
+	var groups [][]*source
+	byPkg := map[string]int{}
+	for _, s := range srcs {
+		if s.file == nil || len(s.err) > 0 {
+			continue
+		}
+		if s.pkg == "" || s.pkg == "_" {
+			groups = append(groups, []*source{s})
+			continue
+		}
+		key := filepath.Dir(s.path) + "\x00" + s.pkg
+		if i, ok := byPkg[key]; ok {
+			groups[i] = append(groups[i], s)
+			continue
+		}
+		byPkg[key] = len(groups)
+		groups = append(groups, []*source{s})
+	}
+	return groups
+}
+
+// loader evaluates groups of intent files and decodes their rollouts.
+type loader struct {
+	chk      *Checker
+	ctx      *cue.Context
+	dec      *decoder
+	rollouts []*Rollout
+	mesh     *Mesh
+}
+
+func (l *loader) load(g []*source) {
+	var v cue.Value
+	if len(g) == 1 && g[0].pkg == "" {
+		v = l.ctx.BuildFile(g[0].file)
+	} else {
+		inst := build.NewContext().NewInstance(filepath.Dir(g[0].path), nil)
+		for _, s := range g {
+			if err := inst.AddSyntax(s.file); err != nil {
+				l.dec.errs = append(l.dec.errs, cueErrors(err)...)
+				return
+			}
+		}
+		v = l.ctx.BuildInstance(inst)
+	}
+	if err := v.Err(); err != nil {
+		l.dec.errs = append(l.dec.errs, cueErrors(err)...)
+		return
+	}
+	if err := v.Validate(); err != nil {
+		l.dec.errs = append(l.dec.errs, cueErrors(err)...)
+		return
+	}
+	root := fromValue(v)
+	if root.Kind != Struct {
+		l.dec.errorf(Pos{File: g[0].path}, "must hold a struct with rollouts, not %s", describe(root))
+		return
+	}
+	if root.Pos.File == "" {
+		root.Pos = Pos{File: g[0].path, Line: 1, Col: 1}
+	}
+	bad := map[string]bool{}
+	for _, vi := range l.chk.Check("#Intent", root, nil) {
+		l.dec.errs = append(l.dec.errs, Error{Pos: vi.Pos, Msg: violationMessage(root, vi)})
+		if len(vi.Path) >= 2 && vi.Path[0] == "rollouts" {
+			bad[vi.Path[1].(string)] = true
+		} else {
+			bad[""] = true
+		}
+	}
+	if rs := root.Get("rollouts"); rs != nil && rs.Kind == Struct {
+		for _, f := range rs.Fields {
+			if bad[f.Name] {
+				continue
+			}
+			file := f.Value.Pos.File
+			if file == "" {
+				file = g[0].path
+			}
+			l.rollouts = append(l.rollouts, l.dec.rollout(f.Name, f.Value, file, Path{"rollouts", f.Name}))
+		}
+	}
+	if m := root.Get("mesh"); m != nil && !bad[""] {
+		mesh := &Mesh{RootNamespace: str(m.Get("rootNamespace"), DefaultRootNamespace), MTLS: str(m.Get("mtls"), DefaultMTLS), Pos: m.Pos, node: m}
+		if l.mesh != nil && (l.mesh.RootNamespace != mesh.RootNamespace || l.mesh.MTLS != mesh.MTLS) {
+			l.dec.errorf(m.Pos, "mesh is declared again with other values (first at %s); declare it once", l.mesh.Pos)
+		}
+		if l.mesh == nil {
+			l.mesh = mesh
+		}
+	}
+}
+
+// cueErrors converts CUE errors into Errors at the first position of each.
+func cueErrors(err error) Errors {
+	var out Errors
+	for _, e := range cueerrors.Errors(err) {
+		var p Pos
+		for _, tp := range cueerrors.Positions(e) {
+			if pp := posOf(tp); pp.IsValid() {
+				p = pp
+				break
+			}
+		}
+		format, args := e.Msg()
+		msg := fmt.Sprintf(format, args...)
+		if path := e.Path(); len(path) > 0 {
+			msg = strings.Join(path, ".") + ": " + msg
+		}
+		out = append(out, Error{Pos: p, Msg: msg})
+	}
+	return out
+}
+
+// violationMessage turns a schema violation into a sentence naming the
+// rollout and field.
+func violationMessage(root *Node, v Violation) string {
+	field := func(p Path) string {
+		if len(p) == 0 {
+			return "the file"
+		}
+		return p.String()
+	}
+	subject, rel := "", v.Path
+	if len(v.Path) >= 2 && v.Path[0] == "rollouts" {
+		subject, rel = fmt.Sprintf("rollout %s: ", v.Path[1]), v.Path[2:]
+		rn := root.Get("rollouts").Get(v.Path[1].(string))
+		// A ladder step reads best in the ladder's terms.
+		if len(rel) == 3 && rel[0] == "phases" && rel[2] == "canaryWeight" && v.Kind == Invalid {
+			if i, ok := rel[1].(int); ok {
+				if p := rn.Get("phases"); p != nil && i < len(p.Elems) {
+					name := p.Elems[i].Get("name")
+					w := p.Elems[i].Get("canaryWeight")
+					if name != nil && name.Kind == String && w != nil && (w.Kind == Int || w.Kind == Float) {
+						return fmt.Sprintf("%sphase %s sends %s%% to the canary; a weight is a whole number from 0 to 100", subject, name.Str, formatNum(w.Num))
+					}
+				}
+			}
+		}
+	}
+	switch v.Kind {
+	case Unknown:
+		name := rel[len(rel)-1]
+		where := ""
+		if len(rel) > 1 {
+			where = " in " + rel[:len(rel)-1].String()
+		}
+		return fmt.Sprintf("%sunknown field %q%s: it %s", subject, name, where, v.Msg)
+	case Missing:
+		return fmt.Sprintf("%s%s is required", subject, field(rel))
+	}
+	return fmt.Sprintf("%s%s %s", subject, field(rel), v.Msg)
+}
+
+// crossCheck finds conflicts between rollouts: one rollout declared twice,
+// two rollouts claiming one host, namespaces asked for two mTLS modes.
+func crossCheck(in *Intent) Errors {
+	var errs Errors
+	rs := append([]*Rollout(nil), in.Rollouts...)
+	sort.SliceStable(rs, func(i, j int) bool { return lessPos(rs[i].node.Pos, rs[j].node.Pos) })
+	ids := map[string]*Rollout{}
+	hosts := map[string]*Rollout{}
+	mtls := map[string]*Rollout{}
+	for _, r := range rs {
+		if first, ok := ids[r.ID()]; ok {
+			errs = append(errs, Error{Pos: r.node.Pos, Msg: fmt.Sprintf("rollout %s in namespace %s is declared again (first at %s); declare each rollout once", r.Name, r.Namespace, first.node.Pos)})
+			continue
+		}
+		ids[r.ID()] = r
+		claims := append([]string{r.Host}, r.Hosts...)
+		for i, h := range claims {
+			key := FQDN(h, r.Namespace)
+			if first, ok := hosts[key]; ok && first != r {
+				p := r.Pos("host")
+				if i > 0 {
+					p = r.Pos("hosts", i-1)
+				}
+				errs = append(errs, Error{Pos: p, Msg: fmt.Sprintf("rollout %s claims host %s, which rollout %s (%s) already routes; a host has one rollout", r.Name, h, first.Name, first.node.Pos)})
+				continue
+			}
+			hosts[key] = r
+		}
+		if first, ok := mtls[r.Namespace]; ok && first.MTLS != r.MTLS {
+			errs = append(errs, Error{Pos: r.Pos("mtls"), Msg: fmt.Sprintf("rollout %s asks for mtls %s in namespace %s, but rollout %s (%s) asks for %s; the namespace has one PeerAuthentication", r.Name, r.MTLS, r.Namespace, first.Name, first.Pos("mtls"), first.MTLS)})
+			continue
+		}
+		mtls[r.Namespace] = r
+	}
+	if m := in.Mesh; m != nil {
+		if r, ok := mtls[m.RootNamespace]; ok && r.MTLS != m.MTLS {
+			errs = append(errs, Error{Pos: r.Pos("mtls"), Msg: fmt.Sprintf("rollout %s asks for mtls %s in the root namespace %s, but mesh (%s) asks for %s; the namespace has one PeerAuthentication", r.Name, r.MTLS, m.RootNamespace, m.Pos, m.MTLS)})
+		}
+	}
+	return errs
+}
+
+// FQDN resolves a host as Istio does for a resource in namespace ns: a short
+// name is a service of ns, name.ns a service of ns, and anything with the
+// cluster domain or a wildcard stands as written.
+func FQDN(host, ns string) string {
+	const suffix = ".svc.cluster.local"
+	switch {
+	case strings.HasPrefix(host, "*"), strings.HasSuffix(host, suffix):
+		return host
+	case strings.HasSuffix(host, ".svc"):
+		return host + ".cluster.local"
+	}
+	switch strings.Count(host, ".") {
+	case 0:
+		return host + "." + ns + suffix
+	case 1:
+		return host + suffix
+	}
+	return host
+}
