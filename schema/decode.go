@@ -50,6 +50,9 @@ func (d *decoder) rollout(name string, n *Node, file string, at Path) *Rollout {
 	if !isDNSLabel(name) {
 		d.errorf(n.Pos, "rollout name %q must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters (it becomes a file name)", name)
 	}
+	if name == "kustomization" || name == "peerauthentication" {
+		d.errorf(n.Pos, "rollout name %q is reserved for a file of the rendered tree (%s.yaml); choose another name", name, name)
+	}
 	r.Namespace = str(n.Get("namespace"), DefaultNamespace)
 	r.Host = str(n.Get("host"), name)
 	r.Hosts = strs(n.Get("hosts"))

@@ -1,6 +1,10 @@
 package schema
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Track names for the two sides of a rollout. A/B routes, mirrors and
 // expectations name a track or an extra subset.
@@ -290,4 +294,37 @@ func (r *Rollout) Targets() []string {
 		t = append(t, s.Name)
 	}
 	return t
+}
+
+// Find returns the rollout ref names: "name", or "namespace/name" when the
+// name alone is ambiguous.
+func (in *Intent) Find(ref string) (*Rollout, error) {
+	ns, name, qualified := strings.Cut(ref, "/")
+	if !qualified {
+		name, ns = ns, ""
+	}
+	var found []*Rollout
+	for _, r := range in.Rollouts {
+		if r.Name == name && (!qualified || r.Namespace == ns) {
+			found = append(found, r)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		var names []string
+		for _, r := range in.Rollouts {
+			names = append(names, r.ID())
+		}
+		if len(names) == 0 {
+			return nil, fmt.Errorf("no rollout %q: the intents define no rollouts", ref)
+		}
+		return nil, fmt.Errorf("no rollout %q; the intents define %s", ref, strings.Join(names, ", "))
+	}
+	ids := make([]string, len(found))
+	for i, r := range found {
+		ids[i] = r.ID()
+	}
+	return nil, fmt.Errorf("rollout %q is ambiguous; name one of %s", ref, strings.Join(ids, ", "))
 }

@@ -82,7 +82,14 @@ It never talks to a cluster and never executes what it reads.`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(
+		newRenderCmd(a),
+		newPlanCmd(a),
 		newVersionCmd(a),
 	)
 	return root
+}
+
+// usageErrorf reports a misused command: exit status 2.
+func usageErrorf(format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
 }
