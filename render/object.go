@@ -407,4 +407,3 @@ func PeerAuthentication(ns, mode string) Object {
 	pa.Spec.Mtls = &apisec.PeerAuthentication_MutualTLS{Mode: apisec.PeerAuthentication_MutualTLS_Mode(secbeta.PeerAuthentication_MutualTLS_Mode_value[mode])}
 	return Object{Resource: pa}
 }
-
