@@ -48,10 +48,10 @@ func (d *decoder) rollout(name string, n *Node, file string, at Path) *Rollout {
 	r := &Rollout{Name: name, File: file, node: n, at: at}
 	ctx := "rollout " + name
 	if !isDNSLabel(name) {
-		d.errorf(n.Pos, "rollout name %q must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters (it becomes a file name)", name)
+		d.errorf(n.P(), "rollout name %q must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters (it becomes a file name)", name)
 	}
 	if name == "kustomization" || name == "peerauthentication" {
-		d.errorf(n.Pos, "rollout name %q is reserved for a file of the rendered tree (%s.yaml); choose another name", name, name)
+		d.errorf(n.P(), "rollout name %q is reserved for a file of the rendered tree (%s.yaml); choose another name", name, name)
 	}
 	r.Namespace = str(n.Get("namespace"), DefaultNamespace)
 	r.Host = str(n.Get("host"), name)
@@ -60,7 +60,7 @@ func (d *decoder) rollout(name string, n *Node, file string, at Path) *Rollout {
 	r.MTLS = str(n.Get("mtls"), DefaultMTLS)
 	for i, h := range r.Hosts {
 		if h == r.Host || indexOf(r.Hosts[:i], h) >= 0 {
-			d.errorf(n.Get("hosts").Elems[i].Pos, "%s: host %q is listed twice; list each host once", ctx, h)
+			d.errorf(n.Get("hosts").List()[i].P(), "%s: host %q is listed twice; list each host once", ctx, h)
 		}
 	}
 
@@ -70,25 +70,25 @@ func (d *decoder) rollout(name string, n *Node, file string, at Path) *Rollout {
 		r.Canary = &t
 		switch {
 		case t.Host == r.Stable.Host && t.Subset == r.Stable.Subset:
-			d.errorf(c.Pos, "%s: canary is the same destination as stable (%s); give the canary its own subset or host", ctx, describeTrack(t))
+			d.errorf(c.P(), "%s: canary is the same destination as stable (%s); give the canary its own subset or host", ctx, describeTrack(t))
 		case t.Host == r.Stable.Host && t.Subset != "" && r.Stable.Subset != "" && sameLabels(t.Labels, r.Stable.Labels):
-			d.errorf(c.Pos, "%s: the canary subset %s selects the same pods as the stable subset %s (labels %s); give it labels of its own", ctx, t.Subset, r.Stable.Subset, formatLabels(t.Labels))
+			d.errorf(c.P(), "%s: the canary subset %s selects the same pods as the stable subset %s (labels %s); give it labels of its own", ctx, t.Subset, r.Stable.Subset, formatLabels(t.Labels))
 		}
 	}
 
 	if s := n.Get("subsets"); s != nil {
-		for _, f := range s.Fields {
+		for _, f := range s.Map() {
 			switch {
 			case !isDNSLabel(f.Name):
-				d.errorf(f.Value.Pos, "%s: subset name %q must be a DNS-1123 label: lower-case letters, digits and '-'", ctx, f.Name)
+				d.errorf(f.Value.P(), "%s: subset name %q must be a DNS-1123 label: lower-case letters, digits and '-'", ctx, f.Name)
 			case f.Name == TrackStable || f.Name == TrackCanary:
-				d.errorf(f.Value.Pos, "%s: an extra subset may not be called %q, the name of a track; name it for its version or purpose", ctx, f.Name)
+				d.errorf(f.Value.P(), "%s: an extra subset may not be called %q, the name of a track; name it for its version or purpose", ctx, f.Name)
 			case f.Name == r.Stable.Subset && r.Stable.Host == r.Host, r.Canary != nil && f.Name == r.Canary.Subset && r.Canary.Host == r.Host:
-				d.errorf(f.Value.Pos, "%s: extra subset %q is already the subset of a track; routes reach it through the track's name", ctx, f.Name)
+				d.errorf(f.Value.P(), "%s: extra subset %q is already the subset of a track; routes reach it through the track's name", ctx, f.Name)
 			}
 			labels := d.labels(ctx, f.Value.Get("labels"))
 			if len(labels) == 0 {
-				d.errorf(f.Value.Pos, "%s: subset %q selects no pods; give it labels", ctx, f.Name)
+				d.errorf(f.Value.P(), "%s: subset %q selects no pods; give it labels", ctx, f.Name)
 			}
 			r.Subsets = append(r.Subsets, Subset{Name: f.Name, Labels: labels})
 		}
@@ -97,15 +97,15 @@ func (d *decoder) rollout(name string, n *Node, file string, at Path) *Rollout {
 
 	d.phases(r, n)
 	if s := n.Get("since"); s != nil {
-		t, err := time.Parse(time.RFC3339, s.Str)
+		t, err := time.Parse(time.RFC3339, s.S())
 		if err != nil {
-			d.errorf(s.Pos, "%s: since %q is not an RFC 3339 time such as 2026-11-22T09:30:00Z", ctx, s.Str)
+			d.errorf(s.P(), "%s: since %q is not an RFC 3339 time such as 2026-11-22T09:30:00Z", ctx, s.S())
 		}
 		r.Since = t
 	}
 	d.routes(r, n)
 	if m := n.Get("mirror"); m != nil {
-		r.Mirror = &Mirror{To: m.Get("to").Str, Percent: num(m.Get("percent"), 100)}
+		r.Mirror = &Mirror{To: m.Get("to").S(), Percent: num(m.Get("percent"), 100)}
 		d.target(r, m.Get("to"), "mirror")
 	}
 	if f := n.Get("fault"); f != nil {
@@ -114,16 +114,16 @@ func (d *decoder) rollout(name string, n *Node, file string, at Path) *Rollout {
 			r.Fault.Delay = &Delay{Percent: num(dl.Get("percent"), 0), FixedDelay: d.duration(ctx, "fault.delay.fixedDelay", dl.Get("fixedDelay"))}
 		}
 		if ab := f.Get("abort"); ab != nil {
-			r.Fault.Abort = &Abort{Percent: num(ab.Get("percent"), 0), HTTPStatus: int(ab.Get("httpStatus").Int)}
+			r.Fault.Abort = &Abort{Percent: num(ab.Get("percent"), 0), HTTPStatus: int(ab.Get("httpStatus").I())}
 		}
 		if r.Fault.Delay == nil && r.Fault.Abort == nil {
-			d.errorf(f.Pos, "%s: fault injects nothing; give it a delay, an abort, or remove it", ctx)
+			d.errorf(f.P(), "%s: fault injects nothing; give it a delay, an abort, or remove it", ctx)
 		}
 	}
 	r.Timeout = d.duration(ctx, "timeout", n.Get("timeout"))
 	if rt := n.Get("retries"); rt != nil {
 		r.Retries = &Retries{
-			Attempts:      int(rt.Get("attempts").Int),
+			Attempts:      int(rt.Get("attempts").I()),
 			PerTryTimeout: d.duration(ctx, "retries.perTryTimeout", rt.Get("perTryTimeout")),
 			RetryOn:       str(rt.Get("retryOn"), ""),
 		}
@@ -147,9 +147,9 @@ func (d *decoder) track(ctx, which, host string, n *Node) Track {
 	t.Labels = d.labels(ctx, n.Get("labels"))
 	switch {
 	case t.Subset == "" && len(t.Labels) > 0:
-		d.errorf(n.Pos, "%s: %s has labels but no subset; labels select the pods of a subset, so name it", ctx, which)
+		d.errorf(n.P(), "%s: %s has labels but no subset; labels select the pods of a subset, so name it", ctx, which)
 	case t.Subset == "" && t.Host == host:
-		d.errorf(n.Pos, "%s: %s names neither a subset of %s nor another host; give it a subset (with labels) or a host", ctx, which, host)
+		d.errorf(n.P(), "%s: %s names neither a subset of %s nor another host; give it a subset (with labels) or a host", ctx, which, host)
 	case t.Subset != "" && len(t.Labels) == 0:
 		// The common convention: subset v2 selects pods labelled version: v2.
 		t.Labels = map[string]string{"version": t.Subset}
@@ -161,12 +161,12 @@ func (d *decoder) labels(ctx string, n *Node) map[string]string {
 	if n == nil {
 		return nil
 	}
-	m := make(map[string]string, len(n.Fields))
-	for _, f := range n.Fields {
+	m := make(map[string]string, len(n.Map()))
+	for _, f := range n.Map() {
 		if !isLabelKey(f.Name) {
-			d.errorf(f.Value.Pos, "%s: %q is not a Kubernetes label key (an optional DNS prefix and '/', then letters, digits, '-', '_' and '.')", ctx, f.Name)
+			d.errorf(f.Value.P(), "%s: %q is not a Kubernetes label key (an optional DNS prefix and '/', then letters, digits, '-', '_' and '.')", ctx, f.Name)
 		}
-		m[f.Name] = f.Value.Str
+		m[f.Name] = f.Value.S()
 	}
 	return m
 }
@@ -201,18 +201,18 @@ func (d *decoder) phases(r *Rollout, n *Node) {
 	pn := n.Get("phases")
 	if pn == nil {
 		pn = d.ladder
-	} else if len(pn.Elems) == 0 {
-		d.errorf(pn.Pos, "%s: phases is empty; list at least one phase, or leave phases out for the default ladder", ctx)
+	} else if len(pn.List()) == 0 {
+		d.errorf(pn.P(), "%s: phases is empty; list at least one phase, or leave phases out for the default ladder", ctx)
 	}
-	for _, e := range pn.Elems {
-		p := Phase{Name: e.Get("name").Str, CanaryWeight: int(e.Get("canaryWeight").Int)}
+	for _, e := range pn.List() {
+		p := Phase{Name: e.Get("name").S(), CanaryWeight: int(e.Get("canaryWeight").I())}
 		p.Hold = d.duration(ctx, fmt.Sprintf("phase %s hold", p.Name), e.Get("hold"))
 		if p.Name == PhaseRollback {
-			d.errorf(e.Get("name").Pos, "%s: phases may not include %q: every rollout has it, sending all traffic to stable", ctx, PhaseRollback)
+			d.errorf(e.Get("name").P(), "%s: phases may not include %q: every rollout has it, sending all traffic to stable", ctx, PhaseRollback)
 		}
 		for _, q := range r.Phases {
 			if q.Name == p.Name {
-				d.errorf(e.Get("name").Pos, "%s: phase %s is listed twice; phase names are unique", ctx, p.Name)
+				d.errorf(e.Get("name").P(), "%s: phase %s is listed twice; phase names are unique", ctx, p.Name)
 			}
 		}
 		r.Phases = append(r.Phases, p)
@@ -224,7 +224,7 @@ func (d *decoder) phases(r *Rollout, n *Node) {
 	case r.Phase == PhaseRollback:
 	default:
 		if _, ok := r.PhaseNamed(r.Phase); !ok {
-			d.errorf(n.Get("phase").Pos, "%s: phase %q does not exist; it is one of %s", ctx, r.Phase, orList(append(phaseNames(r.Phases), PhaseRollback)))
+			d.errorf(n.Get("phase").P(), "%s: phase %q does not exist; it is one of %s", ctx, r.Phase, orList(append(phaseNames(r.Phases), PhaseRollback)))
 		}
 	}
 }
@@ -243,32 +243,32 @@ func (d *decoder) routes(r *Rollout, n *Node) {
 	if rn == nil {
 		return
 	}
-	for _, e := range rn.Elems {
-		rt := Route{Name: e.Get("name").Str, To: e.Get("to").Str}
+	for _, e := range rn.List() {
+		rt := Route{Name: e.Get("name").S(), To: e.Get("to").S()}
 		for _, q := range r.Routes {
 			if q.Name == rt.Name {
-				d.errorf(e.Get("name").Pos, "%s: route %s is listed twice; route names are unique", ctx, rt.Name)
+				d.errorf(e.Get("name").P(), "%s: route %s is listed twice; route names are unique", ctx, rt.Name)
 			}
 		}
 		rctx := fmt.Sprintf("%s: route %s", ctx, rt.Name)
 		m := e.Get("match")
 		if hs := m.Get("headers"); hs != nil {
-			for _, f := range hs.Fields {
+			for _, f := range hs.Map() {
 				if !headerName.MatchString(f.Name) {
-					d.errorf(f.Value.Pos, "%s: header %q must be a lower-case HTTP header name", rctx, f.Name)
+					d.errorf(f.Value.P(), "%s: header %q must be a lower-case HTTP header name", rctx, f.Name)
 				}
 				rt.Match.Headers = append(rt.Match.Headers, HeaderMatch{Name: f.Name, StringMatch: d.stringMatch(rctx, "header "+f.Name, f.Value)})
 			}
 			sort.Slice(rt.Match.Headers, func(i, j int) bool { return rt.Match.Headers[i].Name < rt.Match.Headers[j].Name })
 		}
 		if c := m.Get("cookie"); c != nil {
-			rt.Match.Cookie = &Cookie{Name: c.Get("name").Str, Value: c.Get("value").Str}
-			if v := c.Get("value"); !cookieValue.MatchString(v.Str) {
-				d.errorf(v.Pos, "%s: cookie value %q has characters a cookie value cannot hold (space, quote, comma, semicolon, backslash)", rctx, v.Str)
+			rt.Match.Cookie = &Cookie{Name: c.Get("name").S(), Value: c.Get("value").S()}
+			if v := c.Get("value"); !cookieValue.MatchString(v.S()) {
+				d.errorf(v.P(), "%s: cookie value %q has characters a cookie value cannot hold (space, quote, comma, semicolon, backslash)", rctx, v.S())
 			}
 			for _, h := range rt.Match.Headers {
 				if h.Name == "cookie" {
-					d.errorf(c.Pos, "%s: match has both a cookie and a cookie header; use one", rctx)
+					d.errorf(c.P(), "%s: match has both a cookie and a cookie header; use one", rctx)
 				}
 			}
 		}
@@ -281,7 +281,7 @@ func (d *decoder) routes(r *Rollout, n *Node) {
 		}
 		rt.Match.Method = str(m.Get("method"), "")
 		if len(rt.Match.Headers) == 0 && rt.Match.Cookie == nil && len(rt.Match.SourceLabels) == 0 && rt.Match.URI == nil && rt.Match.Method == "" {
-			d.errorf(m.Pos, "%s: match is empty, so it would catch every request and the weighted split would never be reached; give it a header, cookie, sourceLabels, uri or method", rctx)
+			d.errorf(m.P(), "%s: match is empty, so it would catch every request and the weighted split would never be reached; give it a header, cookie, sourceLabels, uri or method", rctx)
 		}
 		d.target(r, e.Get("to"), "route "+rt.Name)
 		r.Routes = append(r.Routes, rt)
@@ -297,19 +297,19 @@ func (d *decoder) stringMatch(ctx, what string, n *Node) StringMatch {
 			m.Kind = k
 			switch k {
 			case "exact":
-				m.Exact = v.Str
+				m.Exact = v.S()
 			case "prefix":
-				m.Prefix = v.Str
+				m.Prefix = v.S()
 			case "regex":
-				m.Regex = v.Str
-				if _, err := regexp.Compile(v.Str); err != nil {
-					d.errorf(v.Pos, "%s: %s regex %q is not valid RE2 (%v)", ctx, what, v.Str, reason(err))
+				m.Regex = v.S()
+				if _, err := regexp.Compile(v.S()); err != nil {
+					d.errorf(v.P(), "%s: %s regex %q is not valid RE2 (%v)", ctx, what, v.S(), reason(err))
 				}
 			}
 		}
 	}
 	if len(set) != 1 {
-		d.errorf(n.Pos, "%s: %s must give exactly one of exact, prefix and regex", ctx, what)
+		d.errorf(n.P(), "%s: %s must give exactly one of exact, prefix and regex", ctx, what)
 	}
 	return m
 }
@@ -325,14 +325,14 @@ func (d *decoder) target(r *Rollout, n *Node, what string) {
 		return
 	}
 	targets := r.Targets()
-	if indexOf(targets, n.Str) >= 0 {
+	if indexOf(targets, n.S()) >= 0 {
 		return
 	}
-	if n.Str == TrackCanary {
-		d.errorf(n.Pos, "rollout %s: %s goes to the canary, but the rollout has no canary; add a canary track or send it elsewhere", r.Name, what)
+	if n.S() == TrackCanary {
+		d.errorf(n.P(), "rollout %s: %s goes to the canary, but the rollout has no canary; add a canary track or send it elsewhere", r.Name, what)
 		return
 	}
-	d.errorf(n.Pos, "rollout %s: %s goes to %q, which is not defined; it is one of %s (extra subsets are declared under subsets)", r.Name, what, n.Str, orList(targets))
+	d.errorf(n.P(), "rollout %s: %s goes to %q, which is not defined; it is one of %s (extra subsets are declared under subsets)", r.Name, what, n.S(), orList(targets))
 }
 
 func indexOf(list []string, s string) int {
@@ -349,12 +349,12 @@ func (d *decoder) duration(ctx, what string, n *Node) time.Duration {
 	if n == nil {
 		return 0
 	}
-	v, err := time.ParseDuration(n.Str)
+	v, err := time.ParseDuration(n.S())
 	switch {
 	case err != nil:
-		d.errorf(n.Pos, "%s: %s %q is not a duration such as 500ms, 10s, 2m or 1h", ctx, what, n.Str)
+		d.errorf(n.P(), "%s: %s %q is not a duration such as 500ms, 10s, 2m or 1h", ctx, what, n.S())
 	case v < time.Millisecond:
-		d.errorf(n.Pos, "%s: %s %q is shorter than 1ms; Istio rejects it", ctx, what, n.Str)
+		d.errorf(n.P(), "%s: %s %q is shorter than 1ms; Istio rejects it", ctx, what, n.S())
 	}
 	return v
 }
@@ -380,7 +380,7 @@ func (d *decoder) trafficPolicy(ctx string, n *Node) *TrafficPolicy {
 				MaxConcurrentStreams:     i32(h.Get("maxConcurrentStreams")),
 				IdleTimeout:              d.duration(ctx, "connectionPool.http.idleTimeout", h.Get("idleTimeout")),
 				H2UpgradePolicy:          str(h.Get("h2UpgradePolicy"), ""),
-				UseClientProtocol:        h.Get("useClientProtocol") != nil && h.Get("useClientProtocol").Bool,
+				UseClientProtocol:        h.Get("useClientProtocol") != nil && h.Get("useClientProtocol").B(),
 			}
 		}
 	}
@@ -390,7 +390,7 @@ func (d *decoder) trafficPolicy(ctx string, n *Node) *TrafficPolicy {
 			Consecutive5xxErrors:           u32(od.Get("consecutive5xxErrors")),
 			ConsecutiveGatewayErrors:       u32(od.Get("consecutiveGatewayErrors")),
 			ConsecutiveLocalOriginFailures: u32(od.Get("consecutiveLocalOriginFailures")),
-			SplitExternalLocalOriginErrors: b != nil && b.Bool,
+			SplitExternalLocalOriginErrors: b != nil && b.B(),
 			Interval:                       d.duration(ctx, "outlierDetection.interval", od.Get("interval")),
 			BaseEjectionTime:               d.duration(ctx, "outlierDetection.baseEjectionTime", od.Get("baseEjectionTime")),
 			MaxEjectionPercent:             i32(od.Get("maxEjectionPercent")),
@@ -412,8 +412,8 @@ func (d *decoder) expectations(r *Rollout, n *Node) {
 		return
 	}
 	ctx := "rollout " + r.Name
-	for i, e := range en.Elems {
-		x := Expectation{Name: str(e.Get("name"), ""), Pos: e.Pos, Index: i}
+	for i, e := range en.List() {
+		x := Expectation{Name: str(e.Get("name"), ""), Pos: e.P(), Index: i}
 		req := e.Get("request")
 		x.Request = Request{
 			Headers:      strMap(req.Get("headers")),
@@ -423,47 +423,47 @@ func (d *decoder) expectations(r *Rollout, n *Node) {
 			Method:       str(req.Get("method"), ""),
 		}
 		if hs := req.Get("headers"); hs != nil {
-			for _, f := range hs.Fields {
+			for _, f := range hs.Map() {
 				if !headerName.MatchString(f.Name) {
-					d.errorf(f.Value.Pos, "%s: expect[%d]: header %q must be a lower-case HTTP header name", ctx, i, f.Name)
+					d.errorf(f.Value.P(), "%s: expect[%d]: header %q must be a lower-case HTTP header name", ctx, i, f.Name)
 				}
 			}
 		}
 		if ps := e.Get("phases"); ps != nil {
-			for _, p := range ps.Elems {
-				if _, ok := r.PhaseNamed(p.Str); !ok && p.Str != PhaseRollback {
-					d.errorf(p.Pos, "%s: expect[%d]: phase %q does not exist; it is one of %s", ctx, i, p.Str, orList(append(phaseNames(r.Phases), PhaseRollback)))
+			for _, p := range ps.List() {
+				if _, ok := r.PhaseNamed(p.S()); !ok && p.S() != PhaseRollback {
+					d.errorf(p.P(), "%s: expect[%d]: phase %q does not exist; it is one of %s", ctx, i, p.S(), orList(append(phaseNames(r.Phases), PhaseRollback)))
 				}
-				x.Phases = append(x.Phases, p.Str)
+				x.Phases = append(x.Phases, p.S())
 			}
 		}
 		x.Reaches = map[string]float64{}
 		total := 0.0
-		for _, f := range e.Get("reaches").Fields {
+		for _, f := range e.Get("reaches").Map() {
 			if indexOf(r.Targets(), f.Name) < 0 {
-				d.errorf(f.Value.Pos, "%s: expect[%d] reaches %q, which is not defined; it is one of %s", ctx, i, f.Name, orList(r.Targets()))
+				d.errorf(f.Value.P(), "%s: expect[%d] reaches %q, which is not defined; it is one of %s", ctx, i, f.Name, orList(r.Targets()))
 			}
-			x.Reaches[f.Name] = f.Value.Num
-			total += f.Value.Num
+			x.Reaches[f.Name] = f.Value.F()
+			total += f.Value.F()
 		}
 		if len(x.Reaches) == 0 {
-			d.errorf(e.Get("reaches").Pos, "%s: expect[%d] reaches nothing; say where the request must go, e.g. reaches: {canary: 100}", ctx, i)
+			d.errorf(e.Get("reaches").P(), "%s: expect[%d] reaches nothing; say where the request must go, e.g. reaches: {canary: 100}", ctx, i)
 		} else if total > 100+1e-9 {
-			d.errorf(e.Get("reaches").Pos, "%s: expect[%d] reaches %s%% in all; the shares are at most 100", ctx, i, formatNum(total))
+			d.errorf(e.Get("reaches").P(), "%s: expect[%d] reaches %s%% in all; the shares are at most 100", ctx, i, formatNum(total))
 		}
 		r.Expect = append(r.Expect, x)
 	}
 }
 
 func str(n *Node, def string) string {
-	if n == nil {
+	if n == nil || n.Kind != String {
 		return def
 	}
 	return n.Str
 }
 
 func num(n *Node, def float64) float64 {
-	if n == nil {
+	if n == nil || (n.Kind != Int && n.Kind != Float) {
 		return def
 	}
 	return n.Num
@@ -473,9 +473,9 @@ func strs(n *Node) []string {
 	if n == nil {
 		return nil
 	}
-	out := make([]string, len(n.Elems))
-	for i, e := range n.Elems {
-		out[i] = e.Str
+	out := make([]string, len(n.List()))
+	for i, e := range n.List() {
+		out[i] = e.S()
 	}
 	return out
 }
@@ -484,25 +484,25 @@ func strMap(n *Node) map[string]string {
 	if n == nil {
 		return nil
 	}
-	m := make(map[string]string, len(n.Fields))
-	for _, f := range n.Fields {
-		m[f.Name] = f.Value.Str
+	m := make(map[string]string, len(n.Map()))
+	for _, f := range n.Map() {
+		m[f.Name] = f.Value.S()
 	}
 	return m
 }
 
 func i32(n *Node) *int32 {
-	if n == nil || n.Int > math.MaxInt32 || n.Int < math.MinInt32 {
+	if n == nil || n.I() > math.MaxInt32 || n.I() < math.MinInt32 {
 		return nil
 	}
-	v := int32(n.Int)
+	v := int32(n.I())
 	return &v
 }
 
 func u32(n *Node) *uint32 {
-	if n == nil || n.Int < 0 || n.Int > math.MaxUint32 {
+	if n == nil || n.I() < 0 || n.I() > math.MaxUint32 {
 		return nil
 	}
-	v := uint32(n.Int)
+	v := uint32(n.I())
 	return &v
 }

@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -228,7 +230,7 @@ func parse(path string) *source {
 	default:
 		f, err := cueyaml.Extract(path, data)
 		if err != nil {
-			s.err = cueErrors(err)
+			s.err = yamlErrors(path, err)
 			return s
 		}
 		s.file = f
@@ -308,28 +310,42 @@ func (l *loader) load(g []*source) {
 	if root.Pos.File == "" {
 		root.Pos = Pos{File: g[0].path, Line: 1, Col: 1}
 	}
-	bad := map[string]bool{}
-	for _, vi := range l.chk.Check("#Intent", root, nil) {
+	// Rollouts that break the schema are decoded too, so that one run
+	// reports every problem.
+	violations := l.chk.Check("#Intent", root, nil)
+	schemaAt := map[Pos]bool{}
+	for _, vi := range violations {
 		l.dec.errs = append(l.dec.errs, Error{Pos: vi.Pos, Msg: violationMessage(root, vi)})
-		if len(vi.Path) >= 2 && vi.Path[0] == "rollouts" {
-			bad[vi.Path[1].(string)] = true
-		} else {
-			bad[""] = true
-		}
+		schemaAt[vi.Pos] = true
 	}
-	if rs := root.Get("rollouts"); rs != nil && rs.Kind == Struct {
-		for _, f := range rs.Fields {
-			if bad[f.Name] {
-				continue
-			}
-			file := f.Value.Pos.File
-			if file == "" {
-				file = g[0].path
-			}
-			l.rollouts = append(l.rollouts, l.dec.rollout(f.Name, f.Value, file, Path{"rollouts", f.Name}))
+	before := len(l.dec.errs)
+	for _, f := range root.Get("rollouts").Map() {
+		file := f.Value.Pos.File
+		if file == "" {
+			file = g[0].path
 		}
+		l.rollouts = append(l.rollouts, l.dec.rollout(f.Name, f.Value, file, Path{"rollouts", f.Name}))
 	}
-	if m := root.Get("mesh"); m != nil && !bad[""] {
+	// A problem beyond the schema on a line the schema already faults is
+	// a consequence of that fault (a missing value, a value of the wrong
+	// kind), and so is one without a position.
+	type line struct {
+		file string
+		n    int
+	}
+	faulted := map[line]bool{}
+	for p := range schemaAt {
+		faulted[line{p.File, p.Line}] = true
+	}
+	kept := l.dec.errs[:before]
+	for _, e := range l.dec.errs[before:] {
+		if len(violations) > 0 && (!e.Pos.IsValid() || faulted[line{e.Pos.File, e.Pos.Line}]) {
+			continue
+		}
+		kept = append(kept, e)
+	}
+	l.dec.errs = kept
+	if m := root.Get("mesh"); m != nil && m.Kind == Struct {
 		mesh := &Mesh{RootNamespace: str(m.Get("rootNamespace"), DefaultRootNamespace), MTLS: str(m.Get("mtls"), DefaultMTLS), Pos: m.Pos, node: m}
 		if l.mesh != nil && (l.mesh.RootNamespace != mesh.RootNamespace || l.mesh.MTLS != mesh.MTLS) {
 			l.dec.errorf(m.Pos, "mesh is declared again with other values (first at %s); declare it once", l.mesh.Pos)
@@ -340,15 +356,15 @@ func (l *loader) load(g []*source) {
 	}
 }
 
-// cueErrors converts CUE errors into Errors at the first position of each.
+// cueErrors converts CUE errors into Errors at the first position of each,
+// naming the others in the message.
 func cueErrors(err error) Errors {
 	var out Errors
 	for _, e := range cueerrors.Errors(err) {
-		var p Pos
+		var ps []Pos
 		for _, tp := range cueerrors.Positions(e) {
-			if pp := posOf(tp); pp.IsValid() {
-				p = pp
-				break
+			if pp := posOf(tp); pp.IsValid() && indexOfPos(ps, pp) < 0 {
+				ps = append(ps, pp)
 			}
 		}
 		format, args := e.Msg()
@@ -356,9 +372,48 @@ func cueErrors(err error) Errors {
 		if path := e.Path(); len(path) > 0 {
 			msg = strings.Join(path, ".") + ": " + msg
 		}
+		var p Pos
+		if len(ps) > 0 {
+			p = ps[0]
+			for i, q := range ps[1:] {
+				if i == 0 {
+					msg += " (see also "
+				} else {
+					msg += ", "
+				}
+				msg += q.String()
+			}
+			if len(ps) > 1 {
+				msg += ")"
+			}
+		}
 		out = append(out, Error{Pos: p, Msg: msg})
 	}
 	return out
+}
+
+func indexOfPos(ps []Pos, p Pos) int {
+	for i, q := range ps {
+		if q == p {
+			return i
+		}
+	}
+	return -1
+}
+
+// yamlPosition is the "file:line: message" form of YAML parse errors.
+var yamlPosition = regexp.MustCompile(`^(.*?):(\d+)(?::(\d+))?: (.*)$`)
+
+// yamlErrors converts a YAML parse error, which carries its position only in
+// its text, into an Error at that line.
+func yamlErrors(path string, err error) Errors {
+	msg := err.Error()
+	if m := yamlPosition.FindStringSubmatch(msg); m != nil && m[1] == path {
+		line, _ := strconv.Atoi(m[2])
+		col, _ := strconv.Atoi(m[3])
+		return Errors{{Pos: Pos{File: path, Line: line, Col: col}, Msg: "invalid YAML: " + m[4]}}
+	}
+	return Errors{{Pos: Pos{File: path}, Msg: "invalid YAML: " + strings.TrimPrefix(msg, path+": ")}}
 }
 
 // violationMessage turns a schema violation into a sentence naming the

@@ -213,3 +213,58 @@ func isIdent(s string) bool {
 	}
 	return true
 }
+
+// The accessors below are safe on a nil Node and on a Node of another kind,
+// returning the zero value, so that intent that breaks the schema can still
+// be decoded for the checks beyond it.
+
+// S returns the string of a String node.
+func (n *Node) S() string {
+	if n == nil || n.Kind != String {
+		return ""
+	}
+	return n.Str
+}
+
+// I returns the value of an Int node.
+func (n *Node) I() int64 {
+	if n == nil || n.Kind != Int {
+		return 0
+	}
+	return n.Int
+}
+
+// F returns the value of a number node.
+func (n *Node) F() float64 {
+	if n == nil || (n.Kind != Int && n.Kind != Float) {
+		return 0
+	}
+	return n.Num
+}
+
+// B returns the value of a Bool node.
+func (n *Node) B() bool { return n != nil && n.Kind == Bool && n.Bool }
+
+// List returns the elements of a List node.
+func (n *Node) List() []*Node {
+	if n == nil || n.Kind != List {
+		return nil
+	}
+	return n.Elems
+}
+
+// Map returns the fields of a Struct node.
+func (n *Node) Map() []Field {
+	if n == nil || n.Kind != Struct {
+		return nil
+	}
+	return n.Fields
+}
+
+// P returns the position of n.
+func (n *Node) P() Pos {
+	if n == nil {
+		return Pos{}
+	}
+	return n.Pos
+}

@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/meshroll/meshroll/schema"
 )
 
 // app carries what every command needs from the process: its streams and
@@ -36,6 +38,14 @@ func (a *app) run(args []string) int {
 	err := root.Execute()
 	if err == nil {
 		return 0
+	}
+	var se schema.Errors
+	if errors.As(err, &se) {
+		for _, e := range se {
+			fmt.Fprintln(a.stderr, e.Error())
+		}
+		fmt.Fprintf(a.stderr, "meshroll: %s in the intent; nothing was written\n", plural(len(se), "problem"))
+		return 2
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
@@ -92,4 +102,12 @@ It never talks to a cluster and never executes what it reads.`,
 // usageErrorf reports a misused command: exit status 2.
 func usageErrorf(format string, args ...any) error {
 	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
+
+// plural formats n things: "1 problem", "3 problems".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
