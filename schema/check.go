@@ -576,7 +576,11 @@ func (c *Checker) check(e expr, n *Node, at Path, vs *[]Violation) bool {
 				} else {
 					msg += "; known fields are " + strings.Join(e.order, ", ")
 				}
-				*vs = append(*vs, Violation{Path: at.add(f.Name), Pos: f.Value.Pos, Msg: msg, Kind: Unknown})
+				p := f.KeyPos
+				if !p.IsValid() {
+					p = f.Value.Pos
+				}
+				*vs = append(*vs, Violation{Path: at.add(f.Name), Pos: p, Msg: msg, Kind: Unknown})
 				ok = false
 			}
 		}

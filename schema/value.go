@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/token"
 )
 
@@ -89,8 +90,10 @@ type Node struct {
 
 // Field is one field of a struct Node.
 type Field struct {
-	Name  string
-	Value *Node
+	Name string
+	// KeyPos is the position of the field's label.
+	KeyPos Pos
+	Value  *Node
 }
 
 // Get returns the field named name, or nil.
@@ -120,7 +123,8 @@ func fromValue(v cue.Value) *Node {
 			return n
 		}
 		for it.Next() {
-			n.Fields = append(n.Fields, Field{Name: it.Selector().Unquoted(), Value: fromValue(it.Value())})
+			fv := it.Value()
+			n.Fields = append(n.Fields, Field{Name: it.Selector().Unquoted(), KeyPos: posOf(fv.Pos()), Value: fromValue(fv)})
 		}
 		return n
 	case cue.ListKind:
@@ -134,6 +138,12 @@ func fromValue(v cue.Value) *Node {
 			n.Elems = append(n.Elems, fromValue(it.Value()))
 		}
 		return n
+	}
+	// A scalar is reported at its value rather than at its field's label.
+	if f, ok := v.Source().(*ast.Field); ok && f.Value != nil {
+		if p := posOf(f.Value.Pos()); p.IsValid() {
+			n.Pos = p
+		}
 	}
 	if !v.IsConcrete() {
 		n.Kind = Incomplete
