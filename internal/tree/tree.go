@@ -213,6 +213,9 @@ func hasHeader(p, header string) (bool, error) {
 	return string(buf) == header, nil
 }
 
+// writeFile writes a temporary file; tests replace it to inject failures.
+var writeFile = os.WriteFile
+
 // journal is the record of a transaction's renames and deletions, written
 // once every new file is in place beside its target.
 type journal struct {
@@ -262,7 +265,7 @@ func Write(dir string, files []File, opt Options) ([]Change, error) {
 			return nil, err
 		}
 		tmp := c.Path + tmpSuffix
-		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(tmp)), content[c.Path], 0o644); err != nil {
+		if err := writeFile(filepath.Join(dir, filepath.FromSlash(tmp)), content[c.Path], 0o644); err != nil {
 			undo()
 			return nil, err
 		}
