@@ -585,10 +585,20 @@ func (c *Checker) check(e expr, n *Node, at Path, vs *[]Violation) bool {
 			}
 		}
 		for _, name := range e.order {
-			if !e.fields[name].optional && n.Get(name) == nil {
-				*vs = append(*vs, Violation{Path: at.add(name), Pos: n.Pos, Msg: "is required", Kind: Missing})
-				ok = false
+			fe := e.fields[name]
+			if fe.optional || n.Get(name) != nil {
+				continue
 			}
+			// As in CUE, an absent field whose type is a struct or a list
+			// stands as an empty one: only what that lacks is an error.
+			if empty := c.emptyValue(fe.t, n.Pos); empty != nil {
+				if !c.check(fe.t, empty, at.add(name), vs) {
+					ok = false
+				}
+				continue
+			}
+			*vs = append(*vs, Violation{Path: at.add(name), Pos: n.Pos, Msg: "is required", Kind: Missing})
+			ok = false
 		}
 		return ok
 	case listExpr:
@@ -604,6 +614,27 @@ func (c *Checker) check(e expr, n *Node, at Path, vs *[]Violation) bool {
 		return ok
 	}
 	return fail(fmt.Sprintf("cannot be checked (%T)", e))
+}
+
+// emptyValue returns the value CUE gives a required field of type e that is
+// absent: an empty struct or list, or nil when the type has no concrete
+// value of its own.
+func (c *Checker) emptyValue(e expr, pos Pos) *Node {
+	switch e := e.(type) {
+	case *refExpr:
+		return c.emptyValue(*e.to, pos)
+	case structExpr:
+		return &Node{Kind: Struct, Pos: pos}
+	case listExpr:
+		return &Node{Kind: List, Pos: pos}
+	case conjExpr:
+		for _, p := range e.parts {
+			if n := c.emptyValue(p, pos); n != nil {
+				return n
+			}
+		}
+	}
+	return nil
 }
 
 func literalAlts(alts []expr) (string, bool) {

@@ -64,9 +64,9 @@ func (d *decoder) rollout(name string, n *Node, file string, at Path) *Rollout {
 		}
 	}
 
-	r.Stable = d.track(ctx, TrackStable, r.Host, n.Get("stable"))
+	r.Stable = d.track(ctx, TrackStable, r.Host, n.Get("stable"), n.P())
 	if c := n.Get("canary"); c != nil {
-		t := d.track(ctx, TrackCanary, r.Host, c)
+		t := d.track(ctx, TrackCanary, r.Host, c, n.P())
 		r.Canary = &t
 		switch {
 		case t.Host == r.Stable.Host && t.Subset == r.Stable.Subset:
@@ -142,10 +142,12 @@ func describeTrack(t Track) string {
 	return "host " + t.Host + " subset " + t.Subset
 }
 
-func (d *decoder) track(ctx, which, host string, n *Node) Track {
+func (d *decoder) track(ctx, which, host string, n *Node, parent Pos) Track {
 	t := Track{Host: str(n.Get("host"), host), Subset: str(n.Get("subset"), "")}
 	t.Labels = d.labels(ctx, n.Get("labels"))
 	switch {
+	case n == nil:
+		d.errorf(parent, "%s: %s is required; give it a subset (with labels) or a host", ctx, which)
 	case t.Subset == "" && len(t.Labels) > 0:
 		d.errorf(n.P(), "%s: %s has labels but no subset; labels select the pods of a subset, so name it", ctx, which)
 	case t.Subset == "" && t.Host == host:
@@ -281,7 +283,11 @@ func (d *decoder) routes(r *Rollout, n *Node) {
 		}
 		rt.Match.Method = str(m.Get("method"), "")
 		if len(rt.Match.Headers) == 0 && rt.Match.Cookie == nil && len(rt.Match.SourceLabels) == 0 && rt.Match.URI == nil && rt.Match.Method == "" {
-			d.errorf(m.P(), "%s: match is empty, so it would catch every request and the weighted split would never be reached; give it a header, cookie, sourceLabels, uri or method", rctx)
+			p := m.P()
+			if !p.IsValid() {
+				p = e.P()
+			}
+			d.errorf(p, "%s: match is empty, so it would catch every request and the weighted split would never be reached; give it a header, cookie, sourceLabels, uri or method", rctx)
 		}
 		d.target(r, e.Get("to"), "route "+rt.Name)
 		r.Routes = append(r.Routes, rt)
@@ -447,7 +453,7 @@ func (d *decoder) expectations(r *Rollout, n *Node) {
 			total += f.Value.F()
 		}
 		if len(x.Reaches) == 0 {
-			d.errorf(e.Get("reaches").P(), "%s: expect[%d] reaches nothing; say where the request must go, e.g. reaches: {canary: 100}", ctx, i)
+			d.errorf(e.P(), "%s: expect[%d] reaches nothing; say where the request must go, e.g. reaches: {canary: 100}", ctx, i)
 		} else if total > 100+1e-9 {
 			d.errorf(e.Get("reaches").P(), "%s: expect[%d] reaches %s%% in all; the shares are at most 100", ctx, i, formatNum(total))
 		}

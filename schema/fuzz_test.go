@@ -1,0 +1,81 @@
+package schema
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// fuzzLoad writes data as an intent file and loads it: whatever the input,
+// Load must return rollouts or Errors naming the file, never panic.
+func fuzzLoad(t *testing.T, name string, data []byte) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in, err := Load([]string{p})
+	if err != nil {
+		var errs Errors
+		if !errors.As(err, &errs) || len(errs) == 0 {
+			t.Fatalf("Load returned %T %v, want Errors", err, err)
+		}
+		for _, e := range errs {
+			if e.Msg == "" {
+				t.Fatalf("error without a message: %+v", e)
+			}
+		}
+		return
+	}
+	for _, r := range in.Rollouts {
+		if !isDNSLabel(r.Name) || !isDNSLabel(r.Namespace) {
+			t.Fatalf("accepted rollout %q in namespace %q: both become paths", r.Name, r.Namespace)
+		}
+		if _, _, ok := phaseWeights(r); !ok {
+			t.Fatalf("accepted rollout %s with live phase %q", r.Name, r.Phase)
+		}
+	}
+}
+
+func phaseWeights(r *Rollout) (int, int, bool) {
+	if r.Phase == PhaseRollback {
+		return 100, 0, true
+	}
+	p, ok := r.LivePhase()
+	return 100 - p.CanaryWeight, p.CanaryWeight, ok
+}
+
+func FuzzLoadCUE(f *testing.F) {
+	for _, seed := range seedFiles(f, "*.cue") {
+		f.Add(seed)
+	}
+	f.Add([]byte(`rollouts: a: {stable: subset: "v1", phase: "x"}`))
+	f.Add([]byte("rollouts: \"a\": stable: host: \"b\"\nmesh: mtls: \"STRICT\""))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzLoad(t, "intent.cue", data) })
+}
+
+func FuzzLoadYAML(f *testing.F) {
+	for _, seed := range seedFiles(f, "*.yaml") {
+		f.Add(seed)
+	}
+	f.Add([]byte("rollouts:\n  a:\n    stable: {subset: v1}\n"))
+	f.Add([]byte("a: &a [*a, *a]\nb: &b [*a, *a, *a]\nrollouts: {}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzLoad(t, "intent.yaml", data) })
+}
+
+// seedFiles returns the fixture intents, good and bad, matching pattern.
+func seedFiles(f *testing.F, pattern string) [][]byte {
+	var out [][]byte
+	for _, dir := range []string{"../fixtures/intents/*/", "../fixtures/bad/"} {
+		paths, _ := filepath.Glob(dir + pattern)
+		for _, p := range paths {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				f.Fatal(err)
+			}
+			out = append(out, b)
+		}
+	}
+	return out
+}
