@@ -160,12 +160,17 @@ func (l *routeList) ineffective() []Finding {
 				continue
 			}
 			f := l.finding(r, m, r2, m2, dup)
-			verb := "already covers it"
-			if dup {
-				verb = "has the same conditions"
+			earlier := fmt.Sprintf("match[%d] of %s", m2, l.describe(r2))
+			if r2 == r {
+				earlier = fmt.Sprintf("match[%d] of the same route", m2)
 			}
-			f.Reason = fmt.Sprintf("match[%d] of %s takes no traffic: match[%d] of %s, evaluated first, %s",
-				m, l.describe(r), m2, l.describe(r2), verb)
+			if dup {
+				f.Reason = fmt.Sprintf("match[%d] of %s has no effect: it repeats %s, which is tried first",
+					m, l.describe(r), earlier)
+			} else {
+				f.Reason = fmt.Sprintf("match[%d] of %s has no effect: %s, tried first, matches every request it matches",
+					m, l.describe(r), earlier)
+			}
 			out = append(out, f)
 		}
 		for m := 0; m < l.count[r]; m++ {
@@ -597,7 +602,7 @@ func parseSubnet(s string) (netip.Prefix, bool) {
 // sniCover reports whether every SNI host of b is matched by a host of a,
 // where "*" matches everything and "*.example.com" every name under it.
 func sniCover(a, b []string) bool {
-	if len(a) == 0 {
+	if len(a) == 0 || contains(a, "*") {
 		return true
 	}
 	if len(b) == 0 {
