@@ -173,23 +173,16 @@ type Router struct {
 	namespace        string
 	gateways         []string
 	defaultAuthority string
-	routes           []compiledRoute
+	// matches holds the compiled match blocks of each http route, by the
+	// route's index; nil when the Router compiles them as it goes.
+	matches [][]compiledMatch
 }
 
-type compiledRoute struct {
-	index   int
-	src     *networkingv1.HTTPRoute
-	matches []compiledMatch
-}
-
-// Compile prepares vs, which lives in namespace vsNamespace ("" means
-// "default"), for Evaluate. It never fails: a regex that is not valid RE2
-// matches nothing and says so in the trace.
-func Compile(vs *networkingv1.VirtualService, vsNamespace string) *Router {
+func newRouter(vs *networkingv1.VirtualService, vsNamespace string) Router {
 	if vsNamespace == "" {
 		vsNamespace = "default"
 	}
-	r := &Router{
+	r := Router{
 		vs:        vs,
 		namespace: vsNamespace,
 		gateways:  resolveGateways(vs.GetGateways(), vsNamespace, true),
@@ -197,24 +190,38 @@ func Compile(vs *networkingv1.VirtualService, vsNamespace string) *Router {
 	if hosts := vs.GetHosts(); len(hosts) > 0 && !strings.Contains(hosts[0], "*") {
 		r.defaultAuthority = hosts[0]
 	}
-	for i, h := range vs.GetHttp() {
-		if h == nil {
-			continue
-		}
-		cr := compiledRoute{index: i, src: h}
-		for _, m := range h.GetMatch() {
-			cr.matches = append(cr.matches, compileMatch(m, vsNamespace))
-		}
-		r.routes = append(r.routes, cr)
-	}
 	return r
 }
 
-// Evaluate compiles vs and evaluates one request against it. To evaluate many
-// requests against one VirtualService, Compile it once and call
-// Router.Evaluate.
+// Compile prepares vs, which lives in namespace vsNamespace ("" means
+// "default"), for Evaluate. It never fails: a regex that is not valid RE2
+// matches nothing and says so in the trace.
+func Compile(vs *networkingv1.VirtualService, vsNamespace string) *Router {
+	r := newRouter(vs, vsNamespace)
+	// One allocation for all match blocks.
+	n := 0
+	for _, h := range vs.GetHttp() {
+		n += len(h.GetMatch())
+	}
+	all := make([]compiledMatch, n)
+	r.matches = make([][]compiledMatch, len(vs.GetHttp()))
+	for i, h := range vs.GetHttp() {
+		k := len(h.GetMatch())
+		r.matches[i], all = all[:k:k], all[k:]
+		for j, m := range h.GetMatch() {
+			r.matches[i][j] = compileMatch(m, r.namespace)
+		}
+	}
+	return &r
+}
+
+// Evaluate evaluates one request against vs, which lives in namespace
+// vsNamespace ("" means "default"). It compiles only the match blocks it
+// reaches, and regexes come from a shared cache; to evaluate many requests
+// against one VirtualService, Compile it once and call Router.Evaluate.
 func Evaluate(vs *networkingv1.VirtualService, vsNamespace string, req Request) Result {
-	return Compile(vs, vsNamespace).Evaluate(req)
+	r := newRouter(vs, vsNamespace)
+	return r.eval(&req)
 }
 
 // Evaluate finds the http route that takes req, following Istio's documented
@@ -222,37 +229,58 @@ func Evaluate(vs *networkingv1.VirtualService, vsNamespace string, req Request) 
 // takes everything; a route matches when any of its match blocks does, and a
 // block when all of its conditions hold.
 func (r *Router) Evaluate(req Request) Result {
-	p := prepare(&req, r)
+	return r.eval(&req)
+}
+
+func (r *Router) eval(req *Request) Result {
+	p := prepare(req, r)
 	if !contains(r.gateways, p.gateway) {
 		return Result{Index: -1, Match: -1, Reason: fmt.Sprintf(
 			"the VirtualService does not apply to gateway %q: it is bound to [%s]",
 			p.gateway, strings.Join(r.gateways, ", "))}
 	}
 	var trace []Miss
-	for ri := range r.routes {
-		rt := &r.routes[ri]
-		if len(rt.matches) == 0 {
-			return r.outcome(rt, -1, trace)
+	routes := r.vs.GetHttp()
+	for ri, h := range routes {
+		if h == nil {
+			continue
 		}
-		var blocks []string
-		for mi := range rt.matches {
-			ok, why := rt.matches[mi].check(&p)
-			if ok {
-				return r.outcome(rt, mi, trace)
+		blocks := h.GetMatch()
+		if len(blocks) == 0 {
+			return r.outcome(ri, h, -1, trace)
+		}
+		var whys []string
+		for mi, m := range blocks {
+			var ok bool
+			var why string
+			if r.matches != nil {
+				ok, why = r.matches[ri][mi].check(&p)
+			} else {
+				cm := compileMatch(m, r.namespace)
+				ok, why = cm.check(&p)
 			}
-			blocks = append(blocks, why)
+			if ok {
+				return r.outcome(ri, h, mi, trace)
+			}
+			if whys == nil {
+				whys = make([]string, 0, len(blocks))
+			}
+			whys = append(whys, why)
 		}
-		trace = append(trace, miss(rt, blocks))
+		if trace == nil {
+			trace = make([]Miss, 0, len(routes))
+		}
+		trace = append(trace, miss(ri, h, whys))
 	}
 	reason := "no http route matches: the proxy answers 404"
-	if len(r.routes) == 0 {
+	if len(routes) == 0 {
 		reason = "the VirtualService has no http routes"
 	}
 	return Result{Index: -1, Match: -1, Trace: trace, Reason: reason}
 }
 
-func miss(rt *compiledRoute, blocks []string) Miss {
-	m := Miss{Index: rt.index, Name: rt.src.GetName(), Blocks: blocks}
+func miss(index int, h *networkingv1.HTTPRoute, blocks []string) Miss {
+	m := Miss{Index: index, Name: h.GetName(), Blocks: blocks}
 	if len(blocks) == 1 {
 		m.Why = blocks[0]
 		return m
@@ -272,14 +300,13 @@ func miss(rt *compiledRoute, blocks []string) Miss {
 }
 
 // outcome describes what the matched route does.
-func (r *Router) outcome(rt *compiledRoute, match int, trace []Miss) Result {
-	h := rt.src
+func (r *Router) outcome(index int, h *networkingv1.HTTPRoute, match int, trace []Miss) Result {
 	res := Result{
 		Matched: true,
-		Index:   rt.index,
+		Index:   index,
 		Name:    h.GetName(),
 		Match:   match,
-		Path:    httpPath(rt.index, match),
+		Path:    httpPath(index, match),
 		Trace:   trace,
 	}
 	// The fault filter applies whatever the action.

@@ -35,13 +35,16 @@ func resolveGateway(name, namespace string) string {
 	return namespace + "/" + name
 }
 
+// meshOnly is the default gateway list. It is shared: nothing may modify it.
+var meshOnly = []string{meshGateway}
+
 // resolveGateways resolves every name, and gives the default ["mesh"] to an
 // empty list when def is true (VirtualService level) and nil otherwise (match
 // level, where an empty list means "inherit").
 func resolveGateways(names []string, namespace string, def bool) []string {
 	if len(names) == 0 {
 		if def {
-			return []string{meshGateway}
+			return meshOnly
 		}
 		return nil
 	}

@@ -1,7 +1,6 @@
 package route
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -15,7 +14,8 @@ import (
 type matchKind uint8
 
 const (
-	kindPresent matchKind = iota // the value must exist; anything goes
+	kindNone    matchKind = iota // no condition at all
+	kindPresent                  // the value must exist; anything goes
 	kindExact
 	kindPrefix
 	kindRegex
@@ -24,10 +24,9 @@ const (
 // strMatcher is a compiled StringMatch.
 type strMatcher struct {
 	kind  matchKind
-	value string
 	fold  bool // exact and prefix ignore case (ignoreUriCase)
-	re    *regexp.Regexp
-	err   error // the regex does not compile; it matches nothing
+	value string
+	re    *regexp.Regexp // nil for a regex that does not compile: it matches nothing
 }
 
 // newStrMatcher compiles sm. A nil StringMatch, one without a match type and
@@ -43,8 +42,7 @@ func newStrMatcher(sm *networkingv1.StringMatch) strMatcher {
 		if m.Regex == "*" {
 			return strMatcher{kind: kindPresent}
 		}
-		re, err := regexes.get(m.Regex)
-		return strMatcher{kind: kindRegex, value: m.Regex, re: re, err: err}
+		return strMatcher{kind: kindRegex, value: m.Regex, re: regexes.get(m.Regex)}
 	}
 	return strMatcher{kind: kindPresent}
 }
@@ -64,7 +62,7 @@ func (m *strMatcher) match(v string) bool {
 	case kindRegex:
 		return m.re != nil && m.re.MatchString(v)
 	}
-	return true
+	return true // kindPresent, kindNone
 }
 
 // asciiEqualFold compares equal-length strings ignoring ASCII case only, as
@@ -87,24 +85,27 @@ func asciiEqualFold(a, b string) bool {
 
 // String describes the matcher as a reason reads it: `exact "jason"`.
 func (m *strMatcher) String() string {
-	var s string
+	return string(m.appendDesc(nil))
+}
+
+func (m *strMatcher) appendDesc(b []byte) []byte {
 	switch m.kind {
 	case kindExact:
-		s = "exact " + strconv.Quote(m.value)
+		b = appendQuote(append(b, "exact "...), m.value)
 	case kindPrefix:
-		s = "prefix " + strconv.Quote(m.value)
+		b = appendQuote(append(b, "prefix "...), m.value)
 	case kindRegex:
-		s = "regex " + strconv.Quote(m.value)
-		if m.err != nil {
-			s += " (invalid RE2, matches nothing)"
+		b = appendQuote(append(b, "regex "...), m.value)
+		if m.re == nil {
+			b = append(b, " (invalid RE2, matches nothing)"...)
 		}
 	default:
-		return "present"
+		return append(b, "present"...)
 	}
 	if m.fold {
-		s += " ignoring case"
+		b = append(b, " ignoring case"...)
 	}
-	return s
+	return b
 }
 
 // regexCache holds compiled regexes by source so that a regex is compiled once
@@ -112,12 +113,7 @@ func (m *strMatcher) String() string {
 // when full it starts over, and very long sources are not kept.
 type regexCache struct {
 	mu sync.Mutex
-	m  map[string]regexEntry
-}
-
-type regexEntry struct {
-	re  *regexp.Regexp
-	err error
+	m  map[string]*regexp.Regexp // nil for a source that does not compile
 }
 
 const (
@@ -130,32 +126,29 @@ const (
 var regexes regexCache
 
 // get compiles src as a regex that must match the whole value, as Envoy's
-// safe_regex does (RE2, full match). (?s) is not added: like Envoy's RE2, "."
-// does not match a newline unless the pattern asks for it.
-func (c *regexCache) get(src string) (*regexp.Regexp, error) {
+// safe_regex does (RE2, full match), and returns nil if src is not valid RE2
+// (MR205 reports that; here it simply matches nothing). (?s) is not added:
+// like Envoy's RE2, "." does not match a newline unless the pattern asks.
+func (c *regexCache) get(src string) *regexp.Regexp {
 	c.mu.Lock()
-	e, ok := c.m[src]
+	re, ok := c.m[src]
 	c.mu.Unlock()
 	if ok {
-		return e.re, e.err
+		return re
 	}
 	re, err := regexp.Compile(`^(?:` + src + `)$`)
 	if err != nil {
-		// Report the error against the user's pattern, not our anchored form.
-		if _, err2 := regexp.Compile(src); err2 != nil {
-			err = err2
-		}
 		re = nil
 	}
 	if len(src) <= maxCachedRegexSize {
 		c.mu.Lock()
 		if c.m == nil || len(c.m) >= maxCachedRegexes {
-			c.m = make(map[string]regexEntry)
+			c.m = make(map[string]*regexp.Regexp)
 		}
-		c.m[src] = regexEntry{re, err}
+		c.m[src] = re
 		c.mu.Unlock()
 	}
-	return re, err
+	return re
 }
 
 // namedMatcher is a header or query parameter condition.
@@ -170,10 +163,10 @@ type compiledMatch struct {
 	sourceLabels    []label  // sorted by key
 	sourceNamespace string
 	port            uint32
-	uri             *strMatcher
-	scheme          *strMatcher
-	method          *strMatcher
-	authority       *strMatcher
+	uri             strMatcher // kindNone when absent, as are the next three
+	scheme          strMatcher
+	method          strMatcher
+	authority       strMatcher
 	headers         []namedMatcher // sorted by name
 	without         []namedMatcher // sorted by name
 	query           []namedMatcher // sorted by name
@@ -194,13 +187,12 @@ func compileMatch(m *networkingv1.HTTPMatchRequest, namespace string) compiledMa
 	if u := m.GetUri(); u != nil && u.GetMatchType() != nil {
 		// A URI StringMatch without a type leaves Envoy's default prefix "/",
 		// which matches every path: no condition.
-		sm := newStrMatcher(u)
-		if sm.kind != kindRegex {
+		c.uri = newStrMatcher(u)
+		if c.uri.kind != kindRegex {
 			// Envoy ignores case_sensitive for safe_regex; so does Istio's
 			// ignoreUriCase ("only in the case of exact and prefix").
-			sm.fold = m.GetIgnoreUriCase()
+			c.uri.fold = m.GetIgnoreUriCase()
 		}
-		c.uri = &sm
 	}
 	c.scheme = optMatcher(m.GetScheme())
 	c.method = optMatcher(m.GetMethod())
@@ -211,12 +203,11 @@ func compileMatch(m *networkingv1.HTTPMatchRequest, namespace string) compiledMa
 	return c
 }
 
-func optMatcher(sm *networkingv1.StringMatch) *strMatcher {
+func optMatcher(sm *networkingv1.StringMatch) strMatcher {
 	if sm == nil {
-		return nil
+		return strMatcher{kind: kindNone}
 	}
-	m := newStrMatcher(sm)
-	return &m
+	return newStrMatcher(sm)
 }
 
 func namedMatchers(in map[string]*networkingv1.StringMatch, lower bool) []namedMatcher {
@@ -235,7 +226,8 @@ func namedMatchers(in map[string]*networkingv1.StringMatch, lower bool) []namedM
 }
 
 // check tests the request against every condition of the match block, in a
-// fixed order, and returns the first that fails, in words.
+// fixed order, and returns the first that fails, in words. Reasons are built
+// by concatenation: this is the hot path of a routing-test suite.
 func (c *compiledMatch) check(p *prepared) (bool, string) {
 	// Source conditions first: istiod does not even generate the route for a
 	// proxy that they exclude (sourceMatchHTTP). Match-level gateways replace
@@ -243,29 +235,29 @@ func (c *compiledMatch) check(p *prepared) (bool, string) {
 	// condition: sourceLabels and sourceNamespace are not consulted.
 	if len(c.gateways) > 0 {
 		if !contains(c.gateways, p.gateway) {
-			return false, fmt.Sprintf("gateway: want one of [%s], got %q", strings.Join(c.gateways, ", "), p.gateway)
+			return false, "gateway: want one of [" + strings.Join(c.gateways, ", ") + "], got " + quote(p.gateway)
 		}
 	} else {
 		for _, l := range c.sourceLabels {
 			v, ok := p.labels[l.key]
 			if !ok {
-				return false, fmt.Sprintf("no source label %s (want %q)", l.key, l.value)
+				return false, "no source label " + l.key + " (want " + quote(l.value) + ")"
 			}
 			if v != l.value {
-				return false, fmt.Sprintf("source label %s: want %q, got %q", l.key, l.value, v)
+				return false, "source label " + l.key + ": want " + quote(l.value) + ", got " + quote(v)
 			}
 		}
 		if c.sourceNamespace != "" && c.sourceNamespace != p.namespace {
-			return false, fmt.Sprintf("source namespace: want %q, got %q", c.sourceNamespace, p.namespace)
+			return false, "source namespace: want " + quote(c.sourceNamespace) + ", got " + quote(p.namespace)
 		}
 	}
 	if c.port != 0 && c.port != p.port {
 		if p.port == 0 {
-			return false, fmt.Sprintf("port: want %d, request has no port", c.port)
+			return false, "port: want " + strconv.FormatUint(uint64(c.port), 10) + ", request has no port"
 		}
-		return false, fmt.Sprintf("port: want %d, got %d", c.port, p.port)
+		return false, "port: want " + strconv.FormatUint(uint64(c.port), 10) + ", got " + strconv.FormatUint(uint64(p.port), 10)
 	}
-	if c.uri != nil {
+	if c.uri.kind != kindNone {
 		// Envoy matches exact paths and regexes against the path without its
 		// query string, prefixes against the whole :path.
 		v := p.path
@@ -273,17 +265,17 @@ func (c *compiledMatch) check(p *prepared) (bool, string) {
 			v = p.fullPath
 		}
 		if !c.uri.match(v) {
-			return false, fmt.Sprintf("uri: want %s, got %q", c.uri, v)
+			return false, wantGot("uri", &c.uri, v)
 		}
 	}
-	if c.scheme != nil && !c.scheme.match(p.scheme) {
-		return false, fmt.Sprintf("scheme: want %s, got %q", c.scheme, p.scheme)
+	if !c.scheme.match(p.scheme) {
+		return false, wantGot("scheme", &c.scheme, p.scheme)
 	}
-	if c.method != nil && !c.method.match(p.method) {
-		return false, fmt.Sprintf("method: want %s, got %q", c.method, p.method)
+	if !c.method.match(p.method) {
+		return false, wantGot("method", &c.method, p.method)
 	}
-	if c.authority != nil && !c.authority.match(p.authority) {
-		return false, fmt.Sprintf("authority: want %s, got %q", c.authority, p.authority)
+	if !c.authority.match(p.authority) {
+		return false, wantGot("authority", &c.authority, p.authority)
 	}
 	for i := range c.headers {
 		h := &c.headers[i]
@@ -292,7 +284,7 @@ func (c *compiledMatch) check(p *prepared) (bool, string) {
 			return false, "no header " + h.name
 		}
 		if !h.match(v) {
-			return false, fmt.Sprintf("header %s: want %s, got %q", h.name, &h.strMatcher, v)
+			return false, wantGot("header "+h.name, &h.strMatcher, v)
 		}
 	}
 	for i := range c.without {
@@ -300,16 +292,16 @@ func (c *compiledMatch) check(p *prepared) (bool, string) {
 		v, ok := p.header(h.name)
 		if h.kind == kindPresent {
 			if ok {
-				return false, fmt.Sprintf("without header %s: header is present", h.name)
+				return false, "without header " + h.name + ": header is present"
 			}
 			continue
 		}
 		// istiod sets treat_missing_header_as_empty on inverted matchers.
 		if h.match(v) {
 			if !ok {
-				return false, fmt.Sprintf("without header %s: missing header counts as \"\", which matches %s", h.name, &h.strMatcher)
+				return false, "without header " + h.name + ": missing header counts as \"\", which matches " + h.String()
 			}
-			return false, fmt.Sprintf("without header %s: %q matches %s", h.name, v, &h.strMatcher)
+			return false, "without header " + h.name + ": " + quote(v) + " matches " + h.String()
 		}
 	}
 	for i := range c.query {
@@ -319,8 +311,48 @@ func (c *compiledMatch) check(p *prepared) (bool, string) {
 			return false, "no query param " + q.name
 		}
 		if !q.match(v) {
-			return false, fmt.Sprintf("query param %s: want %s, got %q", q.name, &q.strMatcher, v)
+			return false, wantGot("query param "+q.name, &q.strMatcher, v)
 		}
 	}
 	return true, ""
+}
+
+// wantGot renders `what: want <matcher>, got "value"` with one allocation
+// for the common short case.
+func wantGot(what string, m *strMatcher, got string) string {
+	b := make([]byte, 0, 32+len(what)+len(m.value)+len(got))
+	b = append(b, what...)
+	b = append(b, ": want "...)
+	b = m.appendDesc(b)
+	b = append(b, ", got "...)
+	b = appendQuote(b, got)
+	return string(b)
+}
+
+// quote is strconv.Quote with a fast path for the printable ASCII that
+// header values, paths and labels nearly always are.
+func quote(s string) string {
+	if plainASCII(s) {
+		return `"` + s + `"`
+	}
+	return strconv.Quote(s)
+}
+
+// appendQuote is strconv.AppendQuote with the same fast path.
+func appendQuote(b []byte, s string) []byte {
+	if plainASCII(s) {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	return strconv.AppendQuote(b, s)
+}
+
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }

@@ -72,6 +72,7 @@ func CookieHeader(cookies []Cookie) string {
 // built once per evaluation so that each condition is a map lookup.
 type prepared struct {
 	headers     map[string]string
+	mixedCase   bool // headers has upper-case names: look up ignoring case
 	cookie      string
 	cookieSet   bool
 	path        string // URI without query string
@@ -100,15 +101,11 @@ func prepare(req *Request, r *Router) prepared {
 		namespace:  req.SourceNamespace,
 		explicitQP: req.QueryParams,
 	}
-	if hasUpperKey(p.headers) {
-		lower := make(map[string]string, len(p.headers))
-		for k, v := range p.headers {
-			lower[strings.ToLower(k)] = v
-		}
-		p.headers = lower
-	}
+	// Rather than copy the map to lower-case its names, look names up
+	// ignoring case when the caller used upper case.
+	p.mixedCase = hasUpperKey(p.headers)
 	if len(req.Cookies) > 0 {
-		if _, ok := p.headers["cookie"]; !ok {
+		if _, ok := p.header("cookie"); !ok {
 			p.cookie = CookieHeader(req.Cookies)
 			p.cookieSet = true
 		}
@@ -127,9 +124,9 @@ func prepare(req *Request, r *Router) prepared {
 		p.scheme = "http"
 	}
 	if p.authority == "" {
-		if h, ok := p.headers["host"]; ok {
+		if h, ok := p.header("host"); ok {
 			p.authority = h
-		} else if h, ok := p.headers[":authority"]; ok {
+		} else if h, ok := p.header(":authority"); ok {
 			p.authority = h
 		} else {
 			p.authority = r.defaultAuthority
@@ -158,8 +155,15 @@ func (p *prepared) header(name string) (string, bool) {
 	if p.cookieSet && name == "cookie" {
 		return p.cookie, true
 	}
-	v, ok := p.headers[name]
-	return v, ok
+	if v, ok := p.headers[name]; ok || !p.mixedCase {
+		return v, ok
+	}
+	for k, v := range p.headers {
+		if len(k) == len(name) && asciiEqualFold(k, name) {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 // queryParam returns the value of a query parameter: from QueryParams if it is
