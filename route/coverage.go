@@ -48,9 +48,13 @@ type routeList struct {
 	routes []int // index in the manifest of each non-nil route
 	count  []int // number of match blocks of each
 	names  []string
-	// same reports identical conditions (Istio compares match blocks as
-	// JSON without their names).
-	same func(r1, m1, r2, m2 int) bool
+	blocks int // match blocks in all routes
+	// keys holds each block's conditions in a canonical serialization, so
+	// that identical blocks (Istio compares them as JSON without their
+	// names) have equal keys.
+	keys [][]string
+	// first maps a key to the first block that has it, in evaluation order.
+	first map[string][2]int
 	// covers reports that block (r1, m1) takes every request (r2, m2) does.
 	covers func(r1, m1, r2, m2 int) bool
 	// catchAll reports that a block takes every request.
@@ -121,7 +125,10 @@ func (l *routeList) unreachable() []Finding {
 		by, byMatch := -1, -1
 		allDup := true
 		for m := 0; m < l.count[r] && allDup; m++ {
-			r2, m2 := l.find(r, m, l.same, false)
+			r2, m2 := l.firstSame(r, m)
+			if r2 >= r {
+				r2 = -1 // only in its own route: that does not make it unreachable
+			}
 			if r2 < 0 {
 				allDup = false
 			} else if by < 0 {
@@ -151,10 +158,12 @@ func (l *routeList) ineffective() []Finding {
 		}
 		for m := 0; m < l.count[r]; m++ {
 			dup := true
-			r2, m2 := l.find(r, m, l.same, true)
+			r2, m2 := l.firstSame(r, m)
 			if r2 < 0 {
 				dup = false
-				r2, m2 = l.find(r, m, l.covers, true)
+				if l.blocks <= maxCoverBlocks {
+					r2, m2 = l.find(r, m, l.covers, true)
+				}
 			}
 			if r2 < 0 {
 				continue
@@ -182,6 +191,16 @@ func (l *routeList) ineffective() []Finding {
 	return out
 }
 
+// firstSame returns the first block, in evaluation order, before (r, m) with
+// the same conditions; -1, -1 if none.
+func (l *routeList) firstSame(r, m int) (int, int) {
+	f := l.first[l.keys[r][m]]
+	if f[0] == r && f[1] == m {
+		return -1, -1
+	}
+	return f[0], f[1]
+}
+
 // find returns the first block before (r, m) in evaluation order, in an
 // earlier route or (with sameRoute) earlier in route r, for which rel(it, (r,
 // m)) holds; -1, -1 if none.
@@ -201,6 +220,35 @@ func (l *routeList) find(r, m int, rel func(r1, m1, r2, m2 int) bool, sameRoute 
 		}
 	}
 	return -1, -1
+}
+
+// maxCoverBlocks bounds the quadratic search for covering blocks: a route
+// list with more match blocks than this (far beyond any hand-written
+// VirtualService) is checked for identical blocks only, which takes linear
+// time.
+const maxCoverBlocks = 2000
+
+// index computes keys' first occurrences and the block count.
+func (l *routeList) index() {
+	l.first = make(map[string][2]int)
+	for r := range l.keys {
+		for m, k := range l.keys[r] {
+			l.blocks++
+			if _, ok := l.first[k]; !ok {
+				l.first[k] = [2]int{r, m}
+			}
+		}
+	}
+}
+
+// key serializes a match block deterministically; equal keys mean equal
+// messages, as proto.Equal would say.
+func key(m proto.Message) string {
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(m)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	return string(b)
 }
 
 func (l *routeList) finding(r, m, by, byMatch int, dup bool) Finding {
@@ -232,7 +280,6 @@ func routeLists(vs *networkingv1.VirtualService) []*routeList {
 
 func httpList(in []*networkingv1.HTTPRoute, vsGW []string) *routeList {
 	l := &routeList{kind: KindHTTP}
-	var canon [][]*networkingv1.HTTPMatchRequest
 	var src [][]*networkingv1.HTTPMatchRequest
 	for i, h := range in {
 		if h == nil {
@@ -242,21 +289,24 @@ func httpList(in []*networkingv1.HTTPRoute, vsGW []string) *routeList {
 		l.count = append(l.count, len(h.GetMatch()))
 		l.names = append(l.names, h.GetName())
 		ms := make([]*networkingv1.HTTPMatchRequest, len(h.GetMatch()))
-		cs := make([]*networkingv1.HTTPMatchRequest, len(h.GetMatch()))
+		ks := make([]string, len(h.GetMatch()))
 		for j, m := range h.GetMatch() {
 			if m == nil {
 				m = &networkingv1.HTTPMatchRequest{}
 			}
 			ms[j] = m
-			c := proto.Clone(m).(*networkingv1.HTTPMatchRequest)
-			c.Name = ""
-			cs[j] = c
+			if m.GetName() != "" {
+				c := proto.Clone(m).(*networkingv1.HTTPMatchRequest)
+				c.Name = ""
+				m = c
+			}
+			ks[j] = key(m)
 		}
 		src = append(src, ms)
-		canon = append(canon, cs)
+		l.keys = append(l.keys, ks)
 	}
+	l.index()
 	empty := &networkingv1.HTTPMatchRequest{}
-	l.same = func(r1, m1, r2, m2 int) bool { return proto.Equal(canon[r1][m1], canon[r2][m2]) }
 	l.covers = func(r1, m1, r2, m2 int) bool { return coversHTTP(src[r1][m1], src[r2][m2], vsGW) }
 	l.catchAll = func(r, m int) bool { return coversHTTP(src[r][m], empty, vsGW) }
 	return l
@@ -273,16 +323,19 @@ func tcpList(in []*networkingv1.TCPRoute, vsGW []string) *routeList {
 		l.count = append(l.count, len(t.GetMatch()))
 		l.names = append(l.names, "")
 		ms := make([]*networkingv1.L4MatchAttributes, len(t.GetMatch()))
+		ks := make([]string, len(t.GetMatch()))
 		for j, m := range t.GetMatch() {
 			if m == nil {
 				m = &networkingv1.L4MatchAttributes{}
 			}
 			ms[j] = m
+			ks[j] = key(m)
 		}
 		src = append(src, ms)
+		l.keys = append(l.keys, ks)
 	}
+	l.index()
 	empty := &networkingv1.L4MatchAttributes{}
-	l.same = func(r1, m1, r2, m2 int) bool { return proto.Equal(src[r1][m1], src[r2][m2]) }
 	l.covers = func(r1, m1, r2, m2 int) bool { return coversL4(src[r1][m1], src[r2][m2], vsGW) }
 	l.catchAll = func(r, m int) bool { return coversL4(src[r][m], empty, vsGW) }
 	return l
@@ -299,16 +352,19 @@ func tlsList(in []*networkingv1.TLSRoute, vsGW []string) *routeList {
 		l.count = append(l.count, len(t.GetMatch()))
 		l.names = append(l.names, "")
 		ms := make([]*networkingv1.TLSMatchAttributes, len(t.GetMatch()))
+		ks := make([]string, len(t.GetMatch()))
 		for j, m := range t.GetMatch() {
 			if m == nil {
 				m = &networkingv1.TLSMatchAttributes{}
 			}
 			ms[j] = m
+			ks[j] = key(m)
 		}
 		src = append(src, ms)
+		l.keys = append(l.keys, ks)
 	}
+	l.index()
 	empty := &networkingv1.TLSMatchAttributes{}
-	l.same = func(r1, m1, r2, m2 int) bool { return proto.Equal(src[r1][m1], src[r2][m2]) }
 	l.covers = func(r1, m1, r2, m2 int) bool { return coversTLS(src[r1][m1], src[r2][m2], vsGW) }
 	l.catchAll = func(r, m int) bool { return coversTLS(src[r][m], empty, vsGW) }
 	return l

@@ -2,8 +2,11 @@ package route
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+
+	networkingv1 "istio.io/api/networking/v1"
 )
 
 // indent re-indents a YAML fragment to sit under a list item at depth n.
@@ -297,5 +300,31 @@ http:
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("reasons\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestCoverageLargeList checks that a route list beyond maxCoverBlocks is
+// still searched for identical blocks, in linear time, but not for covering
+// ones.
+func TestCoverageLargeList(t *testing.T) {
+	vs := &networkingv1.VirtualService{Hosts: []string{"r"}}
+	for i := 0; i <= maxCoverBlocks; i++ {
+		vs.Http = append(vs.Http, &networkingv1.HTTPRoute{
+			Match: []*networkingv1.HTTPMatchRequest{{Uri: &networkingv1.StringMatch{
+				MatchType: &networkingv1.StringMatch_Exact{Exact: "/" + strconv.Itoa(i)}}}},
+			Route: []*networkingv1.HTTPRouteDestination{{Destination: &networkingv1.Destination{Host: "a"}}},
+		})
+	}
+	prefix := func(p string) *networkingv1.HTTPMatchRequest {
+		return &networkingv1.HTTPMatchRequest{Uri: &networkingv1.StringMatch{MatchType: &networkingv1.StringMatch_Prefix{Prefix: p}}}
+	}
+	vs.Http[1].Match = append(vs.Http[1].Match, prefix("/api"), prefix("/api/v1"))
+	vs.Http[2].Match[0] = vs.Http[0].Match[0]
+	var got []string
+	for _, f := range Ineffective(vs) {
+		got = append(got, f.Path)
+	}
+	if want := []string{"spec.http[2].match[0]"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
 	}
 }
