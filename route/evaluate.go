@@ -195,7 +195,9 @@ func newRouter(vs *networkingv1.VirtualService, vsNamespace string) Router {
 
 // Compile prepares vs, which lives in namespace vsNamespace ("" means
 // "default"), for Evaluate. It never fails: a regex that is not valid RE2
-// matches nothing and says so in the trace.
+// matches nothing and says so in the trace. The Router keeps vs and reads
+// its routes at each evaluation; changes to match blocks after Compile are
+// not seen.
 func Compile(vs *networkingv1.VirtualService, vsNamespace string) *Router {
 	r := newRouter(vs, vsNamespace)
 	// One allocation for all match blocks.
@@ -253,9 +255,10 @@ func (r *Router) eval(req *Request) Result {
 		for mi, m := range blocks {
 			var ok bool
 			var why string
-			if r.matches != nil {
+			if ri < len(r.matches) && mi < len(r.matches[ri]) {
 				ok, why = r.matches[ri][mi].check(&p)
 			} else {
+				// Not compiled: one-shot Evaluate, or vs grew after Compile.
 				cm := compileMatch(m, r.namespace)
 				ok, why = cm.check(&p)
 			}

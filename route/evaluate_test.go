@@ -159,6 +159,7 @@ func TestEvaluateConditions(t *testing.T) {
 		{"uri prefix sees the query", `uri: {prefix: "/a?x"}`, Request{URI: "/a?x=1"}, ""},
 		{"uri prefix miss", `uri: {prefix: /api}`, Request{URI: "/web"}, `uri: want prefix "/api", got "/web"`},
 		{"uri exact ignores the query", `uri: {exact: /login}`, Request{URI: "/login?next=/"}, ""},
+		{"a fragment is not sent", `uri: {exact: /doc}`, Request{URI: "/doc#intro"}, ""},
 		{"uri exact is exact", `uri: {exact: /login}`, Request{URI: "/login/"}, `uri: want exact "/login", got "/login/"`},
 		{"empty uri is /", `uri: {exact: /}`, Request{}, ""},
 		{"uri regex must match the whole path", `uri: {regex: "/api"}`, Request{URI: "/api/v1"}, `uri: want regex "/api", got "/api/v1"`},

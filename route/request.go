@@ -24,8 +24,9 @@ type Request struct {
 	// SourceNamespace is the namespace of the calling workload.
 	SourceNamespace string
 	// URI is the request's :path, optionally with a query string; "" means
-	// "/". Exact and regex URI matches see the path without the query string,
-	// prefix matches see all of it, as Envoy does.
+	// "/" and a #fragment is dropped, as clients do not send it. Exact and
+	// regex URI matches see the path without the query string, prefix
+	// matches see all of it, as Envoy does.
 	URI string
 	// Method defaults to GET.
 	Method string
@@ -110,6 +111,10 @@ func prepare(req *Request, r *Router) prepared {
 			p.cookieSet = true
 		}
 	}
+	// A fragment never reaches the proxy: clients do not send it.
+	if i := strings.IndexByte(p.fullPath, '#'); i >= 0 {
+		p.fullPath = p.fullPath[:i]
+	}
 	if p.fullPath == "" {
 		p.fullPath = "/"
 	}
@@ -177,9 +182,6 @@ func (p *prepared) queryParam(name string) (string, bool) {
 		p.queryParsed = true
 		if i := strings.IndexByte(p.fullPath, '?'); i >= 0 {
 			q := p.fullPath[i+1:]
-			if j := strings.IndexByte(q, '#'); j >= 0 {
-				q = q[:j]
-			}
 			for q != "" {
 				var part string
 				part, q, _ = strings.Cut(q, "&")
