@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	networkingv1 "istio.io/api/networking/v1"
@@ -176,6 +177,16 @@ type Router struct {
 	// matches holds the compiled match blocks of each http route, by the
 	// route's index; nil when the Router compiles them as it goes.
 	matches [][]compiledMatch
+	// outcomes caches, by route index, what each route does once a request
+	// has reached it: it does not depend on the request.
+	outcomes []atomic.Pointer[template]
+}
+
+// template is the request-independent part of a Result for one route, and
+// the data path of each of its match blocks (paths[0] is the route's).
+type template struct {
+	res   Result
+	paths []string
 }
 
 func newRouter(vs *networkingv1.VirtualService, vsNamespace string) Router {
@@ -207,6 +218,7 @@ func Compile(vs *networkingv1.VirtualService, vsNamespace string) *Router {
 	}
 	all := make([]compiledMatch, n)
 	r.matches = make([][]compiledMatch, len(vs.GetHttp()))
+	r.outcomes = make([]atomic.Pointer[template], len(vs.GetHttp()))
 	for i, h := range vs.GetHttp() {
 		k := len(h.GetMatch())
 		r.matches[i], all = all[:k:k], all[k:]
@@ -230,6 +242,10 @@ func Evaluate(vs *networkingv1.VirtualService, vsNamespace string, req Request) 
 // semantics: routes in order, first match wins; a route without match blocks
 // takes everything; a route matches when any of its match blocks does, and a
 // block when all of its conditions hold.
+//
+// Results of one Router share what does not depend on the request (the
+// Destinations, Mirrors and Warnings slices, and the pointers): treat them as
+// read-only.
 func (r *Router) Evaluate(req Request) Result {
 	return r.eval(&req)
 }
@@ -302,15 +318,38 @@ func miss(index int, h *networkingv1.HTTPRoute, blocks []string) Miss {
 	return m
 }
 
-// outcome describes what the matched route does.
+// outcome describes what the matched route does, from the Router's cache when
+// it has one.
 func (r *Router) outcome(index int, h *networkingv1.HTTPRoute, match int, trace []Miss) Result {
+	if index >= len(r.outcomes) {
+		res := r.describe(index, h)
+		res.Match, res.Path, res.Trace = match, httpPath(index, match), trace
+		return res
+	}
+	t := r.outcomes[index].Load()
+	if t == nil {
+		t = &template{res: r.describe(index, h), paths: make([]string, len(h.GetMatch())+1)}
+		for i := range t.paths {
+			t.paths[i] = httpPath(index, i-1)
+		}
+		r.outcomes[index].Store(t)
+	}
+	res := t.res
+	res.Match, res.Trace = match, trace
+	if match+1 < len(t.paths) {
+		res.Path = t.paths[match+1]
+	} else {
+		res.Path = httpPath(index, match)
+	}
+	return res
+}
+
+// describe computes what route h does, whatever the request.
+func (r *Router) describe(index int, h *networkingv1.HTTPRoute) Result {
 	res := Result{
 		Matched: true,
 		Index:   index,
 		Name:    h.GetName(),
-		Match:   match,
-		Path:    httpPath(index, match),
-		Trace:   trace,
 	}
 	// The fault filter applies whatever the action.
 	res.Fault = fault(h.GetFault(), &res.Warnings)

@@ -1,6 +1,7 @@
 package route
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -497,5 +498,44 @@ func TestEvaluateNil(t *testing.T) {
 	got := Evaluate(nil, "", Request{})
 	if got.Matched || got.Reason != "the VirtualService has no http routes" {
 		t.Errorf("nil VirtualService: %+v", got)
+	}
+}
+
+// TestRouterReuse checks that a Router's cached outcomes carry nothing of
+// one request into the next, also when used from several goroutines.
+func TestRouterReuse(t *testing.T) {
+	r := Compile(parseSpec(t, `
+hosts: [reviews]
+http:
+- match: [{headers: {end-user: {exact: jason}}}, {uri: {prefix: /beta}}]
+  route: [{destination: {host: reviews, subset: v2}}]
+- route: [{destination: {host: reviews, subset: v1}}]
+`), "")
+	want := []struct {
+		req  Request
+		path string
+	}{
+		{Request{URI: "/beta"}, "spec.http[0].match[1]"},
+		{Request{Headers: map[string]string{"end-user": "jason"}}, "spec.http[0].match[0]"},
+		{Request{}, "spec.http[1]"},
+	}
+	done := make(chan error)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i := 0; i < 100; i++ {
+				w := want[(i+g)%len(want)]
+				got := r.Evaluate(w.req)
+				if got.Path != w.path || (w.path == "spec.http[1]") != (len(got.Trace) == 1) {
+					done <- fmt.Errorf("request %+v: path %s, trace %v", w.req, got.Path, got.Trace)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }
