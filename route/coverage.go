@@ -75,7 +75,7 @@ func Unreachable(vs *networkingv1.VirtualService) []Finding {
 }
 
 // Ineffective returns the match blocks of vs that an earlier match block
-// already covers, so that they take no traffic (istioctl analyze's IST0131).
+// already covers, so that they have no effect (istioctl analyze's IST0131).
 // An earlier block covers a later one when every request the later one
 // accepts is certainly accepted by the earlier one: all its conditions are
 // implied by the later block's. Per condition:
@@ -93,7 +93,8 @@ func Unreachable(vs *networkingv1.VirtualService) []Finding {
 //
 // Blocks of the same route and of earlier routes are both considered, the
 // earliest covering block is named, and identical blocks are preferred.
-// Routes that Unreachable reports after a catch-all are left to it.
+// Routes that Unreachable reports after a catch-all are left to it. A route
+// list with more than 2,000 match blocks is checked for identical blocks only.
 func Ineffective(vs *networkingv1.VirtualService) []Finding {
 	var out []Finding
 	for _, l := range routeLists(vs) {
