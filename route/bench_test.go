@@ -1,0 +1,78 @@
+package route
+
+import "testing"
+
+// benchRequests exercise every route of seedPatterns (5 routes), including
+// the worst case: a request that misses four routes and collects a trace.
+var benchRequests = []Request{
+	{Headers: map[string]string{"x-user-type": "beta"}},
+	{Headers: map[string]string{"x-internal": "true", "end-user": "bob"}},
+	{SourceLabels: map[string]string{"app": "productpage", "version": "v2"}},
+	{Cookies: []Cookie{{"user", "beta"}, {"theme", "dark"}}},
+	{Cookies: []Cookie{{"theme", "dark"}, {"user", "beta"}}, URI: "/reviews/1", Headers: map[string]string{"User-Agent": "curl"}},
+}
+
+// BenchmarkEvaluate is the one-shot form: compile the VirtualService (regexes
+// come from the shared cache) and evaluate one request.
+func BenchmarkEvaluate(b *testing.B) {
+	vs := parseSpec(b, seedPatterns)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		Evaluate(vs, "bookinfo", benchRequests[i%len(benchRequests)])
+		i++
+	}
+}
+
+// BenchmarkRouterEvaluate evaluates requests against a compiled Router, the
+// form a routing-test suite uses: one Compile per rollout and phase.
+func BenchmarkRouterEvaluate(b *testing.B) {
+	r := Compile(parseSpec(b, seedPatterns), "bookinfo")
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		r.Evaluate(benchRequests[i%len(benchRequests)])
+		i++
+	}
+}
+
+// BenchmarkRouterEvaluateMiss is the slowest request: it misses four routes.
+func BenchmarkRouterEvaluateMiss(b *testing.B) {
+	r := Compile(parseSpec(b, seedPatterns), "bookinfo")
+	req := benchRequests[4]
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Evaluate(req)
+	}
+}
+
+func BenchmarkCompile(b *testing.B) {
+	vs := parseSpec(b, seedPatterns)
+	b.ReportAllocs()
+	for b.Loop() {
+		Compile(vs, "bookinfo")
+	}
+}
+
+func BenchmarkIneffective(b *testing.B) {
+	vs := parseSpec(b, seedPatterns)
+	b.ReportAllocs()
+	for b.Loop() {
+		Ineffective(vs)
+		Unreachable(vs)
+	}
+}
+
+// BenchmarkRolloutSuite is one rollout's share of a 1,000-request routing
+// suite: Compile the rollout's VirtualService, then evaluate 1,000 requests.
+// A suite over 1,000 rollouts costs 1,000 times ns/op.
+func BenchmarkRolloutSuite(b *testing.B) {
+	vs := parseSpec(b, seedPatterns)
+	b.ReportAllocs()
+	for b.Loop() {
+		r := Compile(vs, "bookinfo")
+		for i := 0; i < 1000; i++ {
+			r.Evaluate(benchRequests[i%len(benchRequests)])
+		}
+	}
+}

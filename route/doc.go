@@ -1,0 +1,26 @@
+// Package route simulates Istio's HTTP request matching offline and analyses
+// which routes and match blocks of a VirtualService can never take effect.
+//
+// Simulation (Evaluate, Compile, Router.Evaluate) answers "which destination
+// does this request reach": http routes are tried in order and the first that
+// matches wins; within one HTTPMatchRequest every condition must hold (AND),
+// and the match blocks of one route are alternatives (OR); a route without
+// match blocks matches every request. See
+// https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRoute
+// and #HTTPMatchRequest. Where the documentation is silent the package follows
+// what istiod generates for Envoy (pilot/pkg/networking/core/route/route.go):
+// header matches with an empty StringMatch (or regex "*") are presence checks,
+// withoutHeaders treats a missing header as the empty string, regexes are RE2
+// and must match the whole value (Envoy's safe_regex full match), ignoreUriCase
+// applies to exact and prefix URI matches only, and match-level gateways
+// replace sourceLabels and sourceNamespace as the source condition.
+//
+// Coverage analysis (Unreachable, Ineffective) follows istioctl analyze's
+// IST0130 (VirtualServiceUnreachableRule) and IST0131
+// (VirtualServiceIneffectiveMatch) and extends IST0131 from prefix-only URI
+// comparisons to every condition of a match block, always erring towards
+// silence: a finding is reported only when every request the later match
+// accepts is certainly accepted by the earlier one.
+//
+// Nothing here touches a cluster, the network or the file system.
+package route

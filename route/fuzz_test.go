@@ -1,0 +1,94 @@
+package route
+
+import (
+	"math"
+	"regexp"
+	"testing"
+
+	"google.golang.org/protobuf/encoding/protojson"
+	networkingv1 "istio.io/api/networking/v1"
+)
+
+// FuzzEvaluate feeds random requests, and random VirtualService specs in
+// JSON, to Evaluate and the coverage analyses: nothing may panic, and the
+// result must be consistent with itself.
+func FuzzEvaluate(f *testing.F) {
+	fixed := parseSpec(f, seedPatterns)
+	seedJSON, err := protojson.Marshal(fixed)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(seedJSON, "x-user-type", "beta", "/", "GET", "theme=dark; user=beta", "v2", "", uint32(0))
+	f.Add([]byte(`{"gateways":["gw"],"http":[{"match":[{"uri":{"regex":"(a+)+$"},"gateways":["ns/gw"],"port":80,"queryParams":{"q":{"exact":""}}}],"route":[{"destination":{"host":"a"},"weight":-1},{"destination":{"host":"b"}}]}]}`),
+		"End-User", "jason", "/x?q", "POST", "", "v1", "gw", uint32(80))
+	f.Add([]byte(`{"http":[{"match":[{"withoutHeaders":{"x":{"exact":""}}},{}],"fault":{"abort":{"http2Error":"x"}}},{"redirect":{"derivePort":"FROM_REQUEST_PORT"}}],"tcp":[{}],"tls":[{"match":[{"sniHosts":["*"]}]}]}`),
+		"x", "", "?&=&a=b#c", "", "a=1;;b", "", "mesh", uint32(1))
+	f.Fuzz(func(t *testing.T, spec []byte, hName, hValue, uri, method, cookie, version, gateway string, port uint32) {
+		vs := &networkingv1.VirtualService{}
+		if protojson.Unmarshal(spec, vs) != nil {
+			vs = fixed
+		}
+		req := Request{
+			Headers:      map[string]string{hName: hValue},
+			Cookies:      []Cookie{{"user", cookie}},
+			SourceLabels: map[string]string{"app": "productpage", "version": version},
+			URI:          uri, Method: method, Port: port, Gateway: gateway,
+			QueryParams: map[string]string{hName: hValue},
+		}
+		got := Evaluate(vs, "bookinfo", req)
+		if got.Matched {
+			if got.Index < 0 || got.Index >= len(vs.GetHttp()) || got.Path == "" {
+				t.Fatalf("matched route %d of %d, path %q", got.Index, len(vs.GetHttp()), got.Path)
+			}
+			var sum float64
+			for _, d := range got.Destinations {
+				if d.Weight < 0 || d.Weight > 100 || math.IsNaN(d.Weight) {
+					t.Fatalf("share %v", d.Weight)
+				}
+				sum += d.Weight
+			}
+			if sum > 100.000001 {
+				t.Fatalf("shares sum to %v", sum)
+			}
+		} else if got.Reason == "" {
+			t.Fatal("no match and no reason")
+		}
+		for _, m := range got.Trace {
+			if got.Matched && m.Index >= got.Index || m.Why == "" {
+				t.Fatalf("trace %+v for route %d", m, got.Index)
+			}
+		}
+		for _, fs := range [][]Finding{Unreachable(vs), Ineffective(vs)} {
+			for _, fd := range fs {
+				if fd.By > fd.Route || fd.Path == "" || fd.ByPath == "" || fd.Reason == "" {
+					t.Fatalf("finding %+v", fd)
+				}
+			}
+		}
+	})
+}
+
+// FuzzCookieRegex checks CookieRegex against the reference cookie parser: the
+// regex, applied as Envoy applies it (full match), matches a cookie header
+// exactly when the header holds the cookie.
+func FuzzCookieRegex(f *testing.F) {
+	f.Add("user", "beta", "theme=dark; user=beta", "theme=dark; ", "; x=y")
+	f.Add("user", "beta", "xuser=beta", "", "max")
+	f.Add("a.b", "x+y", "a.b=x+y", "\t;", ";")
+	f.Add("u", "", "u=;u", "u", "=")
+	f.Fuzz(func(t *testing.T, name, value, header, pre, post string) {
+		if CheckCookie(name, value) != nil {
+			return
+		}
+		src := CookieRegex(name, value)
+		re, err := regexp.Compile(`^(?:` + src + `)$`)
+		if err != nil {
+			t.Fatalf("CookieRegex(%q, %q) = %q does not compile: %v", name, value, src, err)
+		}
+		for _, h := range []string{header, pre + name + "=" + value + post} {
+			if got, want := re.MatchString(h), hasCookie(h, name, value); got != want {
+				t.Fatalf("CookieRegex(%q, %q) on %q: %v, reference parser says %v", name, value, h, got, want)
+			}
+		}
+	})
+}
