@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -18,6 +17,7 @@ import (
 	clientsec "istio.io/client-go/pkg/apis/security/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/meshroll/meshroll/route"
 	"github.com/meshroll/meshroll/schema"
 )
 
@@ -236,7 +236,7 @@ func match(m schema.Match) *apinet.HTTPMatchRequest {
 			out.Headers[h.Name] = stringMatch(h.StringMatch)
 		}
 		if c := m.Cookie; c != nil {
-			out.Headers["cookie"] = &apinet.StringMatch{MatchType: &apinet.StringMatch_Regex{Regex: CookieRegex(c.Name, c.Value)}}
+			out.Headers["cookie"] = &apinet.StringMatch{MatchType: &apinet.StringMatch_Regex{Regex: route.CookieRegex(c.Name, c.Value)}}
 		}
 	}
 	if len(m.SourceLabels) > 0 {
@@ -259,15 +259,6 @@ func stringMatch(m schema.StringMatch) *apinet.StringMatch {
 		return &apinet.StringMatch{MatchType: &apinet.StringMatch_Regex{Regex: m.Regex}}
 	}
 	return &apinet.StringMatch{MatchType: &apinet.StringMatch_Exact{Exact: m.Exact}}
-}
-
-// CookieRegex returns an RE2 pattern for the cookie request header that
-// matches when the cookie name=value is present wherever it stands: first,
-// last or between others, after "; " as browsers send it or after a bare
-// ";". The seeds' form ^(.*?;)?(user=beta)(;.*)?$ misses "theme=dark;
-// user=beta" because of the space.
-func CookieRegex(name, value string) string {
-	return `^(.*?;\s*)?` + regexp.QuoteMeta(name+"="+value) + `(\s*;.*)?$`
 }
 
 // destinationRules builds one DestinationRule per host that has subsets, or

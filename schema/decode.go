@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/meshroll/meshroll/route"
 )
 
 // decoder turns schema-valid Nodes into Rollouts, applying defaults and the
@@ -25,9 +27,6 @@ var (
 	// labelKey is a Kubernetes qualified name with an optional DNS prefix.
 	labelKey   = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`)
 	headerName = regexp.MustCompile(`^[!#$%&'*+\-.^_` + "`" + `|~0-9a-z]+$`)
-	// cookieValue is RFC 6265's cookie-octet: no controls, whitespace,
-	// double quote, comma, semicolon or backslash.
-	cookieValue = regexp.MustCompile(`^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$`)
 )
 
 func isDNSLabel(s string) bool { return len(s) <= 63 && dnsLabel.MatchString(s) }
@@ -265,8 +264,8 @@ func (d *decoder) routes(r *Rollout, n *Node) {
 		}
 		if c := m.Get("cookie"); c != nil {
 			rt.Match.Cookie = &Cookie{Name: c.Get("name").S(), Value: c.Get("value").S()}
-			if v := c.Get("value"); !cookieValue.MatchString(v.S()) {
-				d.errorf(v.P(), "%s: cookie value %q has characters a cookie value cannot hold (space, quote, comma, semicolon, backslash)", rctx, v.S())
+			if err := route.CheckCookie(rt.Match.Cookie.Name, rt.Match.Cookie.Value); err != nil {
+				d.errorf(c.Get("value").P(), "%s: %v; a browser cannot send it as one cookie", rctx, err)
 			}
 			for _, h := range rt.Match.Headers {
 				if h.Name == "cookie" {
