@@ -329,28 +329,37 @@ func quote(s string) string {
 func quoteKey(s string) string { return quote(s) }
 
 func plain(s string) bool {
-	if s == "" || special.MatchString(s) {
-		return false
-	}
-	if !utf8.ValidString(s) {
+	if s == "" {
 		return false
 	}
 	switch s[0] {
-	case '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', ' ':
+	case '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', ' ', '=', '<', '~':
 		return false
 	}
-	if s[len(s)-1] == ' ' || s[len(s)-1] == ':' {
+	last := s[len(s)-1]
+	if last == ' ' || last == ':' {
 		return false
 	}
-	if strings.Contains(s, ": ") || strings.Contains(s, " #") {
-		return false
-	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || r > 0x7e {
-			// Only ASCII stays plain; anything else is quoted, which
-			// every YAML reader reads back the same.
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		// Only printable ASCII stays plain; anything else is quoted, which
+		// every YAML reader reads back the same.
+		if c < 0x20 || c >= 0x7f {
 			return false
 		}
+		if (c == ':' && i+1 < len(s) && s[i+1] == ' ') || (c == '#' && s[i-1] == ' ') {
+			return false
+		}
+	}
+	switch s {
+	case "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+		"on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL":
+		return false
+	}
+	// Numbers, timestamps and the like start with a digit, a sign or a dot;
+	// only those need the full test.
+	if c := s[0]; c >= '0' && c <= '9' || c == '+' || c == '.' {
+		return !special.MatchString(s)
 	}
 	return true
 }

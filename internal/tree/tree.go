@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // File is a file of the desired tree.
@@ -98,46 +99,85 @@ func Diff(dir string, files []File, opt Options) ([]Change, error) {
 // plan reads dir and works out the changes, refusing to replace files that
 // were not generated.
 func plan(dir string, files []File, opt Options) ([]Change, map[string]bool, error) {
-	owned, err := scan(dir, opt.Header)
+	present, err := scan(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Each desired file is compared with what is on disk concurrently;
+	// the results are gathered in the order of files.
+	const (
+		same = iota
+		create
+		update
+		conflict
+	)
+	state := make([]int, len(files))
+	err = parallel(len(files), func(i int) error {
+		f := files[i]
+		if !inside(dir, f.Path) {
+			state[i] = conflict
+			return nil
+		}
+		full := filepath.Join(dir, filepath.FromSlash(f.Path))
+		fi, err := os.Lstat(full)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			state[i] = create
+			return nil
+		case err != nil:
+			return err
+		case !fi.Mode().IsRegular():
+			state[i] = conflict
+			return nil
+		}
+		cur, err := os.ReadFile(full)
+		switch {
+		case err != nil:
+			return err
+		case !bytes.HasPrefix(cur, []byte(opt.Header)):
+			state[i] = conflict
+		case !bytes.Equal(cur, f.Content):
+			state[i] = update
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
 	var changes []Change
 	var conflicts []string
 	want := make(map[string]bool, len(files))
-	for _, f := range files {
+	for i, f := range files {
 		want[f.Path] = true
-		if !inside(dir, f.Path) {
-			conflicts = append(conflicts, f.Path)
-			continue
-		}
-		full := filepath.Join(dir, filepath.FromSlash(f.Path))
-		fi, err := os.Lstat(full)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
+		switch state[i] {
+		case create:
 			changes = append(changes, Change{Path: f.Path, Op: Create})
-			continue
-		case err != nil:
-			return nil, nil, err
-		case !fi.Mode().IsRegular():
-			conflicts = append(conflicts, f.Path)
-			continue
-		}
-		cur, err := os.ReadFile(full)
-		switch {
-		case err != nil:
-			return nil, nil, err
-		case !bytes.HasPrefix(cur, []byte(opt.Header)):
-			conflicts = append(conflicts, f.Path)
-		case !bytes.Equal(cur, f.Content):
+		case update:
 			changes = append(changes, Change{Path: f.Path, Op: Update})
+		case conflict:
+			conflicts = append(conflicts, f.Path)
 		}
 	}
 	if len(conflicts) > 0 {
 		return nil, nil, &ConflictError{Dir: dir, Paths: conflicts, Header: opt.Header}
 	}
-	for p := range owned {
+	// Files on disk that are not wanted are orphans when generated.
+	var others []string
+	for _, p := range present {
 		if !want[p] {
+			others = append(others, p)
+		}
+	}
+	orphan := make([]bool, len(others))
+	if err := parallel(len(others), func(i int) error {
+		ok, err := hasHeader(filepath.Join(dir, filepath.FromSlash(others[i])), opt.Header)
+		orphan[i] = ok
+		return err
+	}); err != nil {
+		return nil, nil, err
+	}
+	for i, p := range others {
+		if orphan[i] {
 			changes = append(changes, Change{Path: p, Op: Delete})
 		}
 	}
@@ -167,10 +207,11 @@ func inside(dir, rel string) bool {
 	return true
 }
 
-// scan returns the generated files under dir: regular files whose first
-// line is the header. Hidden directories (such as .git) are not entered.
-func scan(dir, header string) (map[string]bool, error) {
-	owned := map[string]bool{}
+// scan returns the regular files under dir, slash-separated and relative.
+// Hidden files and directories (such as .git) and temporary files are left
+// out.
+func scan(dir string) ([]string, error) {
+	var present []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == dir && errors.Is(err, fs.ErrNotExist) {
@@ -187,17 +228,11 @@ func scan(dir, header string) (map[string]bool, error) {
 		if !d.Type().IsRegular() || strings.HasPrefix(d.Name(), ".") || strings.HasSuffix(d.Name(), tmpSuffix) {
 			return nil
 		}
-		ok, err := hasHeader(p, header)
-		if err != nil {
-			return err
-		}
-		if ok {
-			rel, _ := filepath.Rel(dir, p)
-			owned[filepath.ToSlash(rel)] = true
-		}
+		rel, _ := filepath.Rel(dir, p)
+		present = append(present, filepath.ToSlash(rel))
 		return nil
 	})
-	return owned, err
+	return present, err
 }
 
 func hasHeader(p, header string) (bool, error) {
@@ -242,8 +277,8 @@ func Write(dir string, files []File, opt Options) ([]Change, error) {
 		content[f.Path] = f.Content
 	}
 	var j journal
-	var written []string
 	var madeDirs []string
+	var written []string
 	undo := func() {
 		for _, p := range written {
 			os.Remove(filepath.Join(dir, p))
@@ -252,25 +287,30 @@ func Write(dir string, files []File, opt Options) ([]Change, error) {
 			os.Remove(madeDirs[i])
 		}
 	}
+	var writes []Change
 	for _, c := range changes {
 		if c.Op == Delete {
 			j.Deletes = append(j.Deletes, c.Path)
 			continue
 		}
-		target := filepath.Join(dir, filepath.FromSlash(c.Path))
-		made, err := mkdirAll(filepath.Dir(target))
+		made, err := mkdirAll(filepath.Join(dir, filepath.Dir(filepath.FromSlash(c.Path))))
 		madeDirs = append(madeDirs, made...)
 		if err != nil {
 			undo()
 			return nil, err
 		}
-		tmp := c.Path + tmpSuffix
-		if err := writeFile(filepath.Join(dir, filepath.FromSlash(tmp)), content[c.Path], 0o644); err != nil {
-			undo()
-			return nil, err
-		}
-		written = append(written, filepath.FromSlash(tmp))
-		j.Renames = append(j.Renames, [2]string{tmp, c.Path})
+		writes = append(writes, c)
+		j.Renames = append(j.Renames, [2]string{c.Path + tmpSuffix, c.Path})
+		written = append(written, filepath.FromSlash(c.Path+tmpSuffix))
+	}
+	// Creating files is most of the cost on a slow disk, and overlapping
+	// the system calls helps: write the temporary files concurrently.
+	if err := parallel(len(writes), func(i int) error {
+		c := writes[i]
+		return writeFile(filepath.Join(dir, filepath.FromSlash(c.Path+tmpSuffix)), content[c.Path], 0o644)
+	}); err != nil {
+		undo()
+		return nil, err
 	}
 	data, err := json.Marshal(j)
 	if err != nil {
@@ -330,12 +370,15 @@ func Recover(dir string, opt Options) error {
 // apply performs a journal's renames and deletions; each step is idempotent
 // so that a journal can be applied again after an interruption.
 func apply(dir string, j journal, opt Options) error {
-	for _, r := range j.Renames {
-		from := filepath.Join(dir, filepath.FromSlash(r[0]))
-		to := filepath.Join(dir, filepath.FromSlash(r[1]))
+	if err := parallel(len(j.Renames), func(i int) error {
+		from := filepath.Join(dir, filepath.FromSlash(j.Renames[i][0]))
+		to := filepath.Join(dir, filepath.FromSlash(j.Renames[i][1]))
 		if err := os.Rename(from, to); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	for _, p := range j.Deletes {
 		full := filepath.Join(dir, filepath.FromSlash(p))
@@ -359,6 +402,35 @@ func removeEmptyParents(dir, d string) {
 		}
 		d = filepath.Dir(d)
 	}
+}
+
+// workers is how many file system calls overlap.
+const workers = 8
+
+// parallel runs fn for 0..n-1 on a few goroutines and returns the first
+// error by index, so that the error does not depend on scheduling.
+func parallel(n int, fn func(i int) error) error {
+	errs := make([]error, n)
+	next := make(chan int, n)
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = fn(i)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // mkdirAll creates d and any missing parents, returning those it created.
