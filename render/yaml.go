@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -109,30 +110,48 @@ const (
 	nameRouteDest = "istio.networking.v1alpha3.HTTPRouteDestination"
 )
 
-// fields returns the populated fields of m sorted by JSON name, plus the
-// weight of a route destination even when it is 0.
-func (e *emitter) fields(m protoreflect.Message) []protoreflect.FieldDescriptor {
-	var fds []protoreflect.FieldDescriptor
-	m.Range(func(fd protoreflect.FieldDescriptor, _ protoreflect.Value) bool {
-		fds = append(fds, fd)
-		return true
-	})
-	if m.Descriptor().FullName() == nameRouteDest {
-		if w := m.Descriptor().Fields().ByName("weight"); w != nil && !m.Has(w) {
-			fds = append(fds, w)
-		}
+// sortedFields caches, per message type, its fields in JSON-name order.
+var sortedFields sync.Map // protoreflect.FullName → []protoreflect.FieldDescriptor
+
+func fieldsOf(d protoreflect.MessageDescriptor) []protoreflect.FieldDescriptor {
+	if v, ok := sortedFields.Load(d.FullName()); ok {
+		return v.([]protoreflect.FieldDescriptor)
 	}
-	slices.SortFunc(fds, func(a, b protoreflect.FieldDescriptor) int { return strings.Compare(a.JSONName(), b.JSONName()) })
-	return fds
+	fs := d.Fields()
+	out := make([]protoreflect.FieldDescriptor, fs.Len())
+	for i := range out {
+		out[i] = fs.Get(i)
+	}
+	slices.SortFunc(out, func(a, b protoreflect.FieldDescriptor) int { return strings.Compare(a.JSONName(), b.JSONName()) })
+	sortedFields.Store(d.FullName(), out)
+	return out
 }
 
-func (e *emitter) empty(m protoreflect.Message) bool { return len(e.fields(m)) == 0 }
+// present reports whether fd is written: populated, or the weight of a
+// route destination, which is written even when it is 0.
+func present(m protoreflect.Message, fd protoreflect.FieldDescriptor) bool {
+	return m.Has(fd) || (fd.Name() == "weight" && m.Descriptor().FullName() == nameRouteDest)
+}
+
+func (e *emitter) empty(m protoreflect.Message) bool {
+	for _, fd := range fieldsOf(m.Descriptor()) {
+		if present(m, fd) {
+			return false
+		}
+	}
+	return true
+}
 
 // message writes the fields of m as a block mapping at indent. inline means
 // the first key goes on the current line, after "- ".
 func (e *emitter) message(indent int, m protoreflect.Message, inline bool) {
-	for i, fd := range e.fields(m) {
-		e.key(indent, fd.JSONName(), inline && i == 0)
+	first := true
+	for _, fd := range fieldsOf(m.Descriptor()) {
+		if !present(m, fd) {
+			continue
+		}
+		e.key(indent, fd.JSONName(), inline && first)
+		first = false
 		v := m.Get(fd)
 		switch {
 		case fd.IsList():
@@ -359,9 +378,24 @@ func plain(s string) bool {
 	// Numbers, timestamps and the like start with a digit, a sign or a dot;
 	// only those need the full test.
 	if c := s[0]; c >= '0' && c <= '9' || c == '+' || c == '.' {
-		return !special.MatchString(s)
+		return !numberLike(s)
 	}
 	return true
+}
+
+// numberLike reports whether YAML could read s as a number or timestamp.
+// Most strings that start with a digit ("10s", "5xx,reset") have a letter
+// no number has, which settles it without the regular expression.
+func numberLike(s string) bool {
+	if len(s) >= 8 && s[4] == '-' {
+		return special.MatchString(s) // perhaps a timestamp
+	}
+	for i := 0; i < len(s); i++ {
+		if !strings.ContainsRune("0123456789_.:+-eExXoObBabcdfABCDFinINaNtT", rune(s[i])) {
+			return false
+		}
+	}
+	return special.MatchString(s)
 }
 
 // doubleQuote writes s in double quotes with YAML's escapes.

@@ -281,6 +281,18 @@ type loader struct {
 }
 
 func (l *loader) load(g []*source) {
+	root, ok := dataTree(g)
+	if !ok {
+		root, ok = l.evaluate(g)
+		if !ok {
+			return
+		}
+	}
+	l.decode(g, root)
+}
+
+// evaluate evaluates a group of files with CUE and returns its Node tree.
+func (l *loader) evaluate(g []*source) (*Node, bool) {
 	var v cue.Value
 	if len(g) == 1 && g[0].pkg == "" {
 		v = l.ctx.BuildFile(g[0].file)
@@ -289,27 +301,32 @@ func (l *loader) load(g []*source) {
 		for _, s := range g {
 			if err := inst.AddSyntax(s.file); err != nil {
 				l.dec.errs = append(l.dec.errs, cueErrors(err)...)
-				return
+				return nil, false
 			}
 		}
 		v = l.ctx.BuildInstance(inst)
 	}
 	if err := v.Err(); err != nil {
 		l.dec.errs = append(l.dec.errs, cueErrors(err)...)
-		return
+		return nil, false
 	}
 	if err := v.Validate(); err != nil {
 		l.dec.errs = append(l.dec.errs, cueErrors(err)...)
-		return
+		return nil, false
 	}
 	root := fromValue(v)
 	if root.Kind != Struct {
 		l.dec.errorf(Pos{File: g[0].path}, "must hold a struct with rollouts, not %s", describe(root))
-		return
+		return nil, false
 	}
 	if root.Pos.File == "" {
 		root.Pos = Pos{File: g[0].path, Line: 1, Col: 1}
 	}
+	return root, true
+}
+
+// decode checks a group's tree against the schema and decodes its rollouts.
+func (l *loader) decode(g []*source, root *Node) {
 	// Rollouts that break the schema are decoded too, so that one run
 	// reports every problem.
 	violations := l.chk.Check("#Intent", root, nil)
