@@ -94,6 +94,8 @@ It never talks to a cluster and never executes what it reads.`,
 	root.AddCommand(
 		newRenderCmd(a),
 		newPlanCmd(a),
+		newRouteCmd(a),
+		newTestCmd(a),
 		newVersionCmd(a),
 	)
 	return root
