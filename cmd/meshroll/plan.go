@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/schema"
+	"github.com/meshroll/meshroll/traffic"
 )
 
 type planOptions struct {
@@ -23,14 +25,17 @@ func newPlanCmd(a *app) *cobra.Command {
 		Use:   "plan ROLLOUT",
 		Short: "Show a rollout's phase ladder and its live phase",
 		Long: `Plan prints the phase ladder of a rollout: each phase with the stable and
-canary weights and how long it holds, the live phase marked, and rollback.
+canary weights and how long it holds, the live phase marked, and rollback. With
+-o markdown it adds the routing matrix: what each A/B route and everyone else
+reach in every phase.
 ROLLOUT is a rollout name, or namespace/name when the name is ambiguous.`,
 		Example: `  meshroll plan reviews --intents fixtures/intents
-  meshroll plan bookinfo/reviews --intents intents -o json`,
+  meshroll plan bookinfo/reviews --intents intents -o json
+  meshroll plan reviews --intents intents -o markdown   # ladder and routing matrix, for a PR`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if o.output != "text" && o.output != "json" {
-				return usageErrorf("-o must be text or json, not %q", o.output)
+			if o.output != "text" && o.output != "json" && o.output != "markdown" {
+				return usageErrorf("-o must be text, json or markdown, not %q", o.output)
 			}
 			in, err := schema.Load(o.intents)
 			if err != nil {
@@ -44,17 +49,25 @@ ROLLOUT is a rollout name, or namespace/name when the name is ambiguous.`,
 			if err != nil {
 				return err
 			}
-			if o.output == "json" {
+			switch o.output {
+			case "json":
 				enc := json.NewEncoder(a.stdout)
 				enc.SetIndent("", "  ")
 				return enc.Encode(p)
+			case "markdown":
+				m, err := traffic.PhaseMatrix(r, nil)
+				if err != nil {
+					return err
+				}
+				writePlanMarkdown(a.stdout, p, m)
+				return nil
 			}
 			writePlanText(a, p)
 			return nil
 		},
 	}
 	cmd.Flags().StringSliceVar(&o.intents, "intents", []string{"intents"}, "intent files or directories")
-	cmd.Flags().StringVarP(&o.output, "output", "o", "text", "output format: text or json")
+	cmd.Flags().StringVarP(&o.output, "output", "o", "text", "output format: text, json or markdown")
 	return cmd
 }
 
@@ -136,4 +149,53 @@ func writePlanText(a *app, p plan) {
 		}
 		fmt.Fprintf(a.stdout, "%s %-*s  %5d%%  %5d%%  %s\n", mark, width, ph.Name, ph.Stable, ph.Canary, hold)
 	}
+}
+
+func writePlanMarkdown(w io.Writer, p plan, m traffic.Matrix) {
+	fmt.Fprintf(w, "### Rollout `%s/%s`\n\nLive phase **%s**", p.Namespace, p.Rollout, p.Live)
+	if p.Since != "" {
+		fmt.Fprintf(w, " since %s", p.Since)
+	}
+	fmt.Fprint(w, ".\n\n| phase | stable | canary | hold |\n| --- | ---: | ---: | --- |\n")
+	for _, ph := range p.Phases {
+		name := ph.Name
+		if ph.Live {
+			name = "**" + name + "** (live)"
+		}
+		hold := ph.Hold
+		if hold == "" {
+			hold = "-"
+		}
+		fmt.Fprintf(w, "| %s | %d%% | %d%% | %s |\n", name, ph.Stable, ph.Canary, hold)
+	}
+	fmt.Fprint(w, "\n#### Who reaches what\n\n| route |")
+	for _, ph := range m.Phases {
+		fmt.Fprintf(w, " %s |", ph)
+	}
+	fmt.Fprint(w, "\n| --- |")
+	for range m.Phases {
+		fmt.Fprint(w, " --- |")
+	}
+	fmt.Fprintln(w)
+	fallsThrough := false
+	for _, row := range m.Rows {
+		fmt.Fprintf(w, "| %s |", markdownEscape(row.Route))
+		for _, c := range row.Cells {
+			cell := traffic.Describe(c.Shares)
+			if c.FallsThrough {
+				cell += " \\*"
+				fallsThrough = true
+			}
+			fmt.Fprintf(w, " %s |", cell)
+		}
+		fmt.Fprintln(w)
+	}
+	if fallsThrough {
+		fmt.Fprint(w, "\n\\* the phase has no such route: its requests take the weighted split.\n")
+	}
+}
+
+// markdownEscape keeps a table cell from breaking the table.
+func markdownEscape(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
 }
