@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -55,6 +56,8 @@ type schema struct {
 	oneOf, anyOf, allOf []*schema
 	// checks are the webhook checks that apply at this node (webhook.go).
 	checks []check
+	// duration is set when a CEL rule requires a duration string.
+	duration bool
 	// path is the schema path this node was prepared at.
 	path string
 	// pattern compiles Pattern on first use.
@@ -136,6 +139,11 @@ func (s *schema) prepare(kind, path string) {
 	s.anyOf = s.AnyOf
 	if s.IntOrString && typeAlternatives(s.AnyOf) {
 		s.anyOf = nil
+	}
+	for _, r := range s.Validations {
+		if strings.Contains(r.Rule, "duration(self)") {
+			s.duration = true
+		}
 	}
 	s.checks = checksFor(kind, path)
 	for _, name := range s.propNames {

@@ -228,6 +228,8 @@ func (w *walker) typeError(n *yaml.Node, s *schema) {
 		hint = "; remove the \"- \" in front of its fields"
 	case n.Kind == yaml.ScalarNode && s.Type == "object":
 		hint = "; write its fields indented below it"
+	case n.Kind == yaml.ScalarNode && s.Type == "string" && s.duration:
+		want = "a duration such as \"10s\", \"1m\" or \"500ms\""
 	case n.Kind == yaml.ScalarNode && s.Type == "string":
 		hint = fmt.Sprintf("; quote it: %q", n.Value)
 	case n.Kind == yaml.ScalarNode && (s.Type == "integer" || s.Type == "number") && scalarKindOf(n) == kindString:
@@ -662,6 +664,8 @@ func (w *walker) numberValue(n *yaml.Node, s *schema, num number) {
 	switch {
 	case lo != nil && hi != nil && *lo == 0 && *hi == math.MaxUint32 && !s.ExclusiveMinimum && !s.ExclusiveMaximum:
 		w.report(n, nil, "%s must not be negative, and at most %d; not %s", w.where(), uint32(math.MaxUint32), num.text())
+	case lo != nil && hi != nil && !s.ExclusiveMinimum && !s.ExclusiveMaximum:
+		w.report(n, nil, "%s must be between %s and %s, not %s", w.where(), formatLimit(*lo), formatLimit(*hi), num.text())
 	case lo != nil && hi != nil:
 		w.report(n, nil, "%s must be %s %s and %s %s, not %s", w.where(),
 			lowWord(s.ExclusiveMinimum), formatLimit(*lo), highWord(s.ExclusiveMaximum), formatLimit(*hi), num.text())
