@@ -123,7 +123,7 @@ func (w *walker) rules(n, key *yaml.Node, s *schema) {
 	}
 	var act *activation
 	for _, r := range s.Validations {
-		prg, err := celRules.program(r.Rule)
+		prg, err := w.cel.program(r.Rule)
 		if err != nil {
 			w.report(anchor(n, key), nil, "internal error: %v", err)
 			continue

@@ -151,7 +151,7 @@ func TestSchemaKeywords(t *testing.T) {
 			}
 			s.prepare("Test", "")
 			doc := parse(t, tt.doc)
-			w := walker{}
+			w := walker{cel: &celRules}
 			w.init("Test")
 			w.value(doc.Content[0], nil, s)
 			sortErrors(w.errs)

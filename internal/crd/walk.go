@@ -44,8 +44,11 @@ type walker struct {
 	// that a walk over a valid document does not allocate for them.
 	pathBuf   [24]seg
 	parentBuf [24]*schema
-	aliases   int
-	bombed    bool
+
+	aliases int
+	bombed  bool
+	// cel compiles the CEL rules.
+	cel *ruleCache
 	// lenient is set while checking the sub-schemas of oneOf, anyOf, allOf
 	// and not: they constrain values but do not declare fields, so unknown
 	// fields are not theirs to reject, and CEL rules and webhook checks do
@@ -767,7 +770,7 @@ func (w *walker) junctors(n *yaml.Node, s *schema) {
 // matches reports whether n satisfies the value validations of s, without
 // reporting.
 func (w *walker) matches(n *yaml.Node, s *schema) bool {
-	sub := walker{lenient: true, aliases: w.aliases, bombed: w.bombed}
+	sub := walker{lenient: true, aliases: w.aliases, bombed: w.bombed, cel: w.cel}
 	sub.init(w.kind)
 	sub.value(n, nil, s)
 	w.aliases = sub.aliases
