@@ -599,6 +599,28 @@ func TestValidateWebhook(t *testing.T) {
   - match:
     - port: 5432
 `), []want{{"spec.tcp[0].route", 8, 5, "spec.tcp[0].route is required"}}},
+		{"destination host wildcard", vs(`  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: "*"}
+`), []want{{"spec.http[0].route[0].destination.host", 9, 27, `must name one host, not "*"`}}},
+		{"all-digit top-level domain", dr(`  host: reviews.123
+`), []want{{"spec.host", 6, 9, `its top-level domain "123" is all digits`}}},
+		{"IP hosts are accepted", vs(`  hosts: [10.0.0.1, "2001:db8::1"]
+  http:
+  - route:
+    - destination: {host: 10.0.0.2}
+`), nil},
+		{"virtual service without spec", `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+`, []want{{"spec", 1, 1, "spec is required: a VirtualService needs hosts and routes"}}},
+		{"peer authentication without spec is mesh-wide", `apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata:
+  name: default
+`, nil},
 		{"metadata name", `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata:
@@ -622,6 +644,21 @@ metadata:
 spec:
   host: reviews
 `, []want{{`metadata.labels["team"]`, 6, 11, "is not a valid label value"}}},
+		{"label key", `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: reviews
+  labels:
+    Example.COM/team: platform
+spec:
+  host: reviews
+`, []want{{`metadata.labels["Example.COM/team"]`, 6, 5, `metadata.labels has key "Example.COM/team", which has a prefix that must be a DNS-1123 name`}}},
+		{"subset label keys may be upper case", dr(`  host: reviews
+  subsets:
+  - name: v1
+    labels:
+      Example.COM/Version: V1
+`), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,6 +28,9 @@ func checksFor(kind, path string) []check {
 	if path == "metadata" {
 		add(checkMetadata)
 	}
+	if path == "" && (kind == "VirtualService" || kind == "DestinationRule") {
+		add(requireSpec)
+	}
 	switch kind {
 	case "PeerAuthentication":
 		if path == "spec.portLevelMtls" {
@@ -162,6 +165,18 @@ func requireList(name, why string) check {
 	}
 }
 
+// requireSpec rejects a VirtualService or DestinationRule without a spec:
+// the webhook finds no host or no routes in it.
+func requireSpec(w *walker, n, key *yaml.Node) {
+	if _, spec := w.field(n, "spec"); spec == nil {
+		what := "hosts and routes"
+		if w.kind == "DestinationRule" {
+			what = "spec.host"
+		}
+		w.report(n, []seg{{kind: segField, name: "spec"}}, "spec is required: a %s needs %s", w.kind, what)
+	}
+}
+
 func checkMetadata(w *walker, n, key *yaml.Node) {
 	nameKey, nameNode, name := w.stringField(n, "name")
 	if nameNode == nil {
@@ -189,7 +204,7 @@ func checkMetadata(w *walker, n, key *yaml.Node) {
 				return
 			}
 			at := []seg{{kind: segField, name: field}, {kind: segKey, name: k.Value}}
-			if msg := qualifiedNameProblem(k.Value); msg != "" {
+			if msg := qualifiedNameProblem(k.Value, false); msg != "" {
 				w.report(k, at, "metadata.%s has key %s, which %s", field, quote(k.Value), msg)
 			}
 			if field == "labels" && !isNull(v) {
@@ -240,7 +255,7 @@ func checkSubset(w *walker, n, key *yaml.Node) {
 			return
 		}
 		at := []seg{{kind: segField, name: "labels"}, {kind: segKey, name: k.Value}}
-		if msg := qualifiedNameProblem(k.Value); msg != "" {
+		if msg := qualifiedNameProblem(k.Value, true); msg != "" {
 			w.report(k, at, "%s has label key %s, which %s", w.sub("labels"), quote(k.Value), msg)
 		} else if msg := labelValueProblem(v.Value); msg != "" && !isNull(v) {
 			w.report(v, at, "%s %s", w.pathString(at...), msg)
@@ -620,7 +635,9 @@ func checkRedirect(w *walker, n, key *yaml.Node) {
 
 func checkDestination(w *walker, n, key *yaml.Node) {
 	if _, v, host := w.stringField(n, "host"); v != nil {
-		if msg := wildcardDomainProblem(host); msg != "" && !isIP(host) {
+		if host == "*" {
+			w.report(v, []seg{{kind: segField, name: "host"}}, "%s must name one host, not \"*\"", w.sub("host"))
+		} else if msg := wildcardDomainProblem(host); msg != "" && !isIP(host) {
 			w.report(v, []seg{{kind: segField, name: "host"}}, "%s %s %s", w.sub("host"), quote(host), msg)
 		}
 	}
@@ -640,6 +657,15 @@ func checkDestination(w *walker, n, key *yaml.Node) {
 			w.report(where, at, "%s must be a port number from 1 to 65535; remove port to use the service's only port", w.pathString(at...))
 		}
 	}
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func isIP(s string) bool {
@@ -726,12 +752,17 @@ func fqdnProblem(s string) string {
 	if len(s) > 255 {
 		return fmt.Sprintf("must be at most 255 characters long, not %d", len(s))
 	}
-	for rest, more := strings.TrimSuffix(s, "."), true; more; {
+	trimmed := strings.TrimSuffix(s, ".")
+	for rest, more := trimmed, true; more; {
 		var l string
 		l, rest, more = strings.Cut(rest, ".")
 		if msg := dnsLabelProblem(l, true); msg != "" {
 			return fmt.Sprintf("is not a valid host name: its label %s %s", quote(l), msg)
 		}
+	}
+	tld := trimmed[strings.LastIndexByte(trimmed, '.')+1:]
+	if trimmed == s && allDigits(tld) {
+		return fmt.Sprintf("is not a valid host name: its top-level domain %s is all digits", quote(tld))
 	}
 	return ""
 }
@@ -766,12 +797,19 @@ func wildcardDomainProblem(s string) string {
 
 // qualifiedNameProblem checks a label or annotation key: an optional DNS
 // subdomain prefix and "/", then a name of at most 63 characters.
-func qualifiedNameProblem(s string) string {
+// Kubernetes wants the prefix in lower case; Istio's check of subset labels
+// admits upper case (anyCase).
+func qualifiedNameProblem(s string, anyCase bool) string {
 	prefix, name, hasPrefix := strings.Cut(s, "/")
 	if !hasPrefix {
 		name, prefix = prefix, ""
-	} else if msg := dnsSubdomainProblem(prefix); msg != "" {
-		return "has a prefix that " + msg
+	} else {
+		if anyCase {
+			prefix = strings.ToLower(prefix)
+		}
+		if msg := dnsSubdomainProblem(prefix); msg != "" {
+			return "has a prefix that " + msg
+		}
 	}
 	if name == "" {
 		return "has an empty name"
