@@ -44,10 +44,10 @@ type compiled struct {
 // reduced to what the Istio CRDs use: the standard library (has, size,
 // all/exists/exists_one, matches, startsWith, endsWith, contains, duration,
 // int), the extended strings library (substring and friends) and the
-// Kubernetes URL library (isURL, url, getScheme, ...). self is dynamic: the
+// Kubernetes URL library (isURL, url, getScheme). self is dynamic: the
 // walker hands over values already checked against the schema.
 func newEnv() (*cel.Env, error) {
-	return cel.NewEnv(
+	opts := []cel.EnvOption{
 		cel.Variable("self", cel.DynType),
 		cel.HomogeneousAggregateLiterals(),
 		cel.EagerlyValidateDeclarations(true),
@@ -55,8 +55,8 @@ func newEnv() (*cel.Env, error) {
 		cel.CrossTypeNumericComparisons(true),
 		cel.OptionalTypes(),
 		ext.Strings(ext.StringsVersion(2)),
-		urlLibrary(),
-	)
+	}
+	return cel.NewEnv(append(opts, urlLibrary()...)...)
 }
 
 // program returns the compiled program of a rule, compiling it on first use.
@@ -300,20 +300,12 @@ func (v urlValue) Type() ref.Type { return urlType }
 func (v urlValue) Value() any     { return v.u }
 
 // urlLibrary is the part of the Kubernetes CEL URL library
-// (k8s.io/apiserver/pkg/cel/library/urls.go) that Istio's rules use, with
-// the same semantics: isURL and url accept what url.ParseRequestURI accepts,
-// which requires an absolute URL or path.
-func urlLibrary() cel.EnvOption {
-	str := func(f func(*url.URL) string) func(ref.Val) ref.Val {
-		return func(arg ref.Val) ref.Val {
-			u, ok := arg.(urlValue)
-			if !ok {
-				return types.NoSuchOverloadErr()
-			}
-			return types.String(f(u.u))
-		}
-	}
-	return cel.Lib(urlLib{funcs: []cel.EnvOption{
+// (k8s.io/apiserver/pkg/cel/library/urls.go) that Istio's rules use: isURL,
+// url and getScheme, with the same semantics: isURL and url accept what
+// url.ParseRequestURI accepts, an absolute URL or path. Importing the
+// apiserver for three functions would pull in most of Kubernetes.
+func urlLibrary() []cel.EnvOption {
+	return []cel.EnvOption{
 		cel.Function("isURL", cel.Overload("is_url_string", []*cel.Type{cel.StringType}, cel.BoolType,
 			cel.UnaryBinding(func(arg ref.Val) ref.Val {
 				s, ok := arg.(types.String)
@@ -340,19 +332,12 @@ func urlLibrary() cel.EnvOption {
 				return urlValue{u: u}
 			}))),
 		cel.Function("getScheme", cel.MemberOverload("url_get_scheme", []*cel.Type{urlType}, cel.StringType,
-			cel.UnaryBinding(str(func(u *url.URL) string { return u.Scheme })))),
-		cel.Function("getHost", cel.MemberOverload("url_get_host", []*cel.Type{urlType}, cel.StringType,
-			cel.UnaryBinding(str(func(u *url.URL) string { return u.Host })))),
-		cel.Function("getHostname", cel.MemberOverload("url_get_hostname", []*cel.Type{urlType}, cel.StringType,
-			cel.UnaryBinding(str(func(u *url.URL) string { return u.Hostname() })))),
-		cel.Function("getPort", cel.MemberOverload("url_get_port", []*cel.Type{urlType}, cel.StringType,
-			cel.UnaryBinding(str(func(u *url.URL) string { return u.Port() })))),
-		cel.Function("getEscapedPath", cel.MemberOverload("url_get_escaped_path", []*cel.Type{urlType}, cel.StringType,
-			cel.UnaryBinding(str(func(u *url.URL) string { return u.EscapedPath() })))),
-	}})
+			cel.UnaryBinding(func(arg ref.Val) ref.Val {
+				u, ok := arg.(urlValue)
+				if !ok {
+					return types.NoSuchOverloadErr()
+				}
+				return types.String(u.u.Scheme)
+			}))),
+	}
 }
-
-type urlLib struct{ funcs []cel.EnvOption }
-
-func (l urlLib) CompileOptions() []cel.EnvOption     { return l.funcs }
-func (l urlLib) ProgramOptions() []cel.ProgramOption { return nil }

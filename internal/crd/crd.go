@@ -65,7 +65,7 @@ func validate(doc *yaml.Node, reg *registry, rules *ruleCache) (errs []Error, ok
 		return nil, false
 	}
 	group, version, found := strings.Cut(apiVersionNode.Value, "/")
-	if !found || !strings.HasSuffix(group, ".istio.io") {
+	if !strings.HasSuffix(group, ".istio.io") {
 		return nil, false
 	}
 	idx, err := reg.loadIndex()
@@ -75,6 +75,10 @@ func validate(doc *yaml.Node, reg *registry, rules *ruleCache) (errs []Error, ok
 	kinds, known := idx.groups[group]
 	if !known {
 		return nil, false
+	}
+	if !found {
+		return []Error{{Path: "apiVersion", Line: apiVersionNode.Line, Column: apiVersionNode.Column,
+			Message: fmt.Sprintf("apiVersion %s lacks a version; write it as %s/%s", quote(group), group, idx.preferredVersion(group))}}, true
 	}
 	if kindNode == nil || kindNode.Kind != yaml.ScalarNode || kindNode.Value == "" {
 		at := root
@@ -172,6 +176,25 @@ type schemaIndex struct {
 	groups map[string]map[string]map[string]string
 	// kindNames lists the kinds of each group, sorted.
 	kindNames map[string][]string
+}
+
+// preferredVersion names the version to suggest for a group: v1 when it
+// is served, the first served version in sort order otherwise.
+func (idx *schemaIndex) preferredVersion(group string) string {
+	var versions []string
+	for _, served := range idx.groups[group] {
+		for v := range served {
+			if v == "v1" {
+				return v
+			}
+			versions = append(versions, v)
+		}
+	}
+	sort.Strings(versions)
+	if len(versions) == 0 {
+		return "v1"
+	}
+	return versions[0]
 }
 
 type loadedSchema struct {

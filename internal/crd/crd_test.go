@@ -680,6 +680,18 @@ kind: VirtualService
 metadata: {name: x}
 `, want{"apiVersion", 1, 13, "networking.istio.io/v2 is not a served version of VirtualService; use one of networking.istio.io/v1, networking.istio.io/v1alpha3, networking.istio.io/v1beta1"})
 	})
+	t.Run("apiVersion without version", func(t *testing.T) {
+		expect(t, `apiVersion: security.istio.io
+kind: PeerAuthentication
+metadata: {name: x}
+`, want{"apiVersion", 1, 13, `apiVersion "security.istio.io" lacks a version; write it as security.istio.io/v1`})
+	})
+	t.Run("apiVersion without version, group without v1", func(t *testing.T) {
+		expect(t, `apiVersion: extensions.istio.io
+kind: WasmPlugin
+metadata: {name: x}
+`, want{"apiVersion", 1, 13, `write it as extensions.istio.io/v1alpha1`})
+	})
 	t.Run("every served version", func(t *testing.T) {
 		for _, v := range []string{"v1", "v1beta1", "v1alpha3"} {
 			expect(t, object("networking.istio.io/"+v, "DestinationRule", "  host: reviews\n  subsets:\n  - name: v1\n    wieght: 1\n"),

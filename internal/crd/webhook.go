@@ -178,7 +178,7 @@ func requireSpec(w *walker, n, key *yaml.Node) {
 }
 
 func checkMetadata(w *walker, n, key *yaml.Node) {
-	nameKey, nameNode, name := w.stringField(n, "name")
+	_, nameNode, name := w.stringField(n, "name")
 	if nameNode == nil {
 		if _, g := w.field(n, "generateName"); g == nil {
 			w.report(anchor(n, key), []seg{{kind: segField, name: "name"}}, "metadata.name is required")
@@ -186,7 +186,6 @@ func checkMetadata(w *walker, n, key *yaml.Node) {
 	} else if msg := dnsSubdomainProblem(name); msg != "" {
 		w.fieldReport(nameNode, "name", "metadata.name %s %s", quote(name), msg)
 	}
-	_ = nameKey
 	if _, ns, namespace := w.stringField(n, "namespace"); ns != nil {
 		if msg := dnsLabelProblem(namespace, false); msg != "" {
 			w.fieldReport(ns, "namespace", "metadata.namespace %s %s", quote(namespace), msg)
@@ -238,11 +237,10 @@ func checkHost(w *walker, n, key *yaml.Node) {
 }
 
 func checkSubset(w *walker, n, key *yaml.Node) {
-	if k, v, name := w.stringField(n, "name"); v != nil {
+	if _, v, name := w.stringField(n, "name"); v != nil {
 		if msg := dnsLabelProblem(name, true); msg != "" {
 			w.fieldReport(v, "name", "subset name %s %s", quote(name), msg)
 		}
-		_ = k
 	}
 	_, labels := w.field(n, "labels")
 	if labels == nil || labels.Kind != yaml.MappingNode {
@@ -306,10 +304,9 @@ func checkOutlierDetection(w *walker, n, key *yaml.Node) {
 		w.fieldReport(k, "consecutiveLocalOriginFailures", "%s takes effect only with splitExternalLocalOriginErrors: true; set that too", w.sub("consecutiveLocalOriginFailures"))
 	}
 	for _, name := range []string{"maxEjectionPercent", "minHealthPercent"} {
-		if k, v, ok := w.intField(n, name); ok && (v < 0 || v > 100) {
+		if _, v, ok := w.intField(n, name); ok && (v < 0 || v > 100) {
 			_, vn := w.field(n, name)
 			w.report(vn, []seg{{kind: segField, name: name}}, "%s is a percentage and must be between 0 and 100, not %d", w.sub(name), v)
-			_ = k
 		}
 	}
 }
@@ -379,7 +376,7 @@ func checkTunnel(w *walker, n, key *yaml.Node) {
 // checkVirtualService checks what the webhook checks across a
 // VirtualService's fields.
 func checkVirtualService(w *walker, n, key *yaml.Node) {
-	hostsKey, hosts := w.field(n, "hosts")
+	_, hosts := w.field(n, "hosts")
 	gatewaysKey, gateways := w.field(n, "gateways")
 	delegate := hosts == nil || (hosts.Kind == yaml.SequenceNode && len(hosts.Content) == 0)
 	if delegate {
@@ -414,7 +411,6 @@ func checkVirtualService(w *walker, n, key *yaml.Node) {
 			}
 		}
 	}
-	_ = hostsKey
 	valid := true
 	for i, h := range hosts.Content {
 		h = w.deref(h)
