@@ -115,6 +115,9 @@ func validate(doc *yaml.Node, reg *registry, rules *ruleCache) (errs []Error, ok
 	}
 	w.init(kind)
 	w.cel = rules
+	if kind == "VirtualService" {
+		w.vs = w.virtualServiceContext(root)
+	}
 	w.value(root, nil, s)
 	sortErrors(w.errs)
 	return w.errs, true

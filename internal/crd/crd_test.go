@@ -568,7 +568,7 @@ func TestValidateWebhook(t *testing.T) {
       abort:
         httpStatus: 500
         percentage: {value: 120}
-`), []want{{"spec.http[0].fault.abort.percentage.value", 13, 29, "is a percentage and must be between 0 and 100, not 120"}}},
+`), []want{{"spec.http[0].fault.abort.percentage.value", 13, 29, "must be 0 or a percentage from 0.0001 to 100, not 120"}}},
 		{"mirror percentage is left to MR304", vs(`  hosts: [reviews]
   http:
   - route:
@@ -583,6 +583,160 @@ func TestValidateWebhook(t *testing.T) {
     route:
     - destination: {host: reviews}
 `), nil},
+		{"retries configured with zero attempts", vs(`  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews}
+    retries:
+      retryOn: 5xx
+`), []want{{"spec.http[0].retries.retryOn", 11, 7, "sets retryOn, but attempts is 0, which disables retries"}}},
+		{"retryOn with spaces", vs(`  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews}
+    retries:
+      attempts: 2
+      retryOn: 5xx, reset
+`), []want{{"spec.http[0].retries.retryOn", 12, 16, `has " reset", which is not a retry condition; remove the spaces around the commas`}}},
+		{"gRPC status", vs(`  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews}
+    fault:
+      abort:
+        grpcStatus: UNAVAILBLE
+`), []want{{"spec.http[0].fault.abort.grpcStatus", 12, 21, `did you mean "UNAVAILABLE"?`}}},
+		{"HTTP/2 abort is not supported", vs(`  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews}
+    fault:
+      abort:
+        http2Error: REFUSED_STREAM
+`), []want{{"spec.http[0].fault.abort.http2Error", 12, 9, "http2Error is not supported yet"}}},
+		{"redirect scheme", vs(`  hosts: [reviews]
+  http:
+  - redirect: {scheme: ftp}
+`), []want{{"spec.http[0].redirect.scheme", 8, 24, `must be "http" or "https", not "ftp"`}}},
+		{"redirect to the request's port only", vs(`  hosts: [reviews]
+  http:
+  - redirect: {derivePort: FROM_PROTOCOL_DEFAULT}
+`), nil},
+		{"direct response status", vs(`  hosts: [reviews]
+  http:
+  - directResponse: {status: 700}
+`), []want{{"spec.http[0].directResponse.status", 8, 30, "must be an HTTP status from 200 to 599, not 700"}}},
+		{"rewrite of nothing", vs(`  hosts: [reviews]
+  http:
+  - rewrite: {}
+    route:
+    - destination: {host: reviews}
+`), []want{{"spec.http[0].rewrite", 8, 5, "rewrites nothing"}}},
+		{"mirror and mirrors", vs(`  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews}
+    mirror: {host: shadow}
+    mirrors:
+    - destination: {host: shadow2}
+`), []want{{"spec.http[0].mirrors", 11, 5, "sets both mirror and mirrors"}}},
+		{"root route delegates only", vs(`  hosts: [reviews]
+  http:
+  - delegate: {name: reviews-routes}
+    route:
+    - destination: {host: reviews}
+`), []want{{"spec.http[0].delegate", 8, 5, "sets both delegate and route"}}},
+		{"a delegate cannot delegate", vs(`  http:
+  - delegate: {name: more}
+`), []want{{"spec.http[0].delegate", 7, 5, "a delegate cannot delegate further"}}},
+		{"JWT claim routing needs a gateway", vs(`  hosts: [reviews]
+  http:
+  - match:
+    - headers:
+        "@request.auth.claims.group": {exact: admin}
+    route:
+    - destination: {host: reviews}
+`), []want{{`spec.http[0].match[0].headers["@request.auth.claims.group"]`, 10, 9, "works only for VirtualServices bound to gateways"}}},
+		{"JWT claim routing at a gateway", vs(`  hosts: [reviews.example.com]
+  gateways: [istio-system/public]
+  http:
+  - match:
+    - headers:
+        "@request.auth.claims.group": {exact: admin}
+    route:
+    - destination: {host: reviews}
+`), nil},
+		{"empty prefix match", vs(`  hosts: [reviews]
+  http:
+  - match:
+    - uri: {prefix: ""}
+      headers:
+        x-user: {prefix: ""}
+    route:
+    - destination: {host: reviews}
+`), []want{{`spec.http[0].match[0].headers["x-user"].prefix`, 11, 26, "is an empty prefix match"}}},
+		{"withoutHeaders regex star is presence", vs(`  hosts: [reviews]
+  http:
+  - match:
+    - withoutHeaders:
+        x-debug: {regex: "*"}
+    route:
+    - destination: {host: reviews}
+`), nil},
+		{"header operations", vs(`  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews}
+      headers:
+        response:
+          set: {host: x}
+    headers:
+      request:
+        remove: [":path"]
+`), []want{
+			{"spec.http[0].route[0].headers.response.set[\"host\"]", 12, 17, "is the Host header"},
+			{"spec.http[0].headers.request.remove[0]", 15, 18, "is a pseudo-header"},
+		}},
+		{"authority set twice", vs(`  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews}
+    rewrite: {authority: a.example.com}
+    headers:
+      request:
+        set: {":authority": b.example.com}
+`), []want{{`spec.http[0].headers.request.set[":authority"]`, 13, 15, `sets the authority again (it is already "a.example.com")`}}},
+		{"CORS origin without match", vs(`  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews}
+    corsPolicy:
+      allowOrigins:
+      - exact: ""
+      allowHeaders: ["*", "x user"]
+`), []want{
+			{"spec.http[0].corsPolicy.allowOrigins[0]", 12, 9, "matches no origin"},
+			{"spec.http[0].corsPolicy.allowHeaders[1]", 13, 27, "is not a valid header name"},
+		}},
+		{"SNI host outside the hosts", vs(`  hosts: ["*.example.com"]
+  gateways: [mesh]
+  tls:
+  - match:
+    - sniHosts: [api.example.com, api.example.org]
+    route:
+    - destination: {host: api.example.com}
+`), []want{{"spec.tls[0].match[0].sniHosts[1]", 10, 35, `"api.example.org" is not covered by any of the VirtualService's hosts`}}},
+		{"destination subnets and gateway names", vs(`  hosts: [db]
+  tcp:
+  - match:
+    - destinationSubnets: [10.0.0.0/99]
+      gateways: [ns/]
+    route:
+    - destination: {host: db}
+`), []want{
+			{"spec.tcp[0].match[0].destinationSubnets[0]", 9, 28, "is not an IP address or a CIDR block"},
+			{"spec.tcp[0].match[0].gateways[0]", 10, 18, "must be namespace/name"},
+		}},
 		{"redirect code", vs(`  hosts: [reviews]
   http:
   - redirect: {uri: /v2, redirectCode: 200}
@@ -609,8 +763,13 @@ func TestValidateWebhook(t *testing.T) {
 		{"IP hosts are accepted", vs(`  hosts: [10.0.0.1, "2001:db8::1"]
   http:
   - route:
-    - destination: {host: 10.0.0.2}
+    - destination: {host: reviews}
 `), nil},
+		{"IP destinations are not", vs(`  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: 10.0.0.2}
+`), []want{{"spec.http[0].route[0].destination.host", 9, 27, `"10.0.0.2" must be a host name, not an IP address`}}},
 		{"virtual service without spec", `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata:

@@ -49,6 +49,8 @@ type walker struct {
 	bombed  bool
 	// cel compiles the CEL rules.
 	cel *ruleCache
+	// vs describes the VirtualService being validated, for its checks.
+	vs vsContext
 	// lenient is set while checking the sub-schemas of oneOf, anyOf, allOf
 	// and not: they constrain values but do not declare fields, so unknown
 	// fields are not theirs to reject, and CEL rules and webhook checks do
