@@ -485,6 +485,64 @@ func TestValidateWebhook(t *testing.T) {
         useSourceIp: true
         maglev: {tableSize: 1000}
 `), []want{{"spec.trafficPolicy.loadBalancer.consistentHash.maglev.tableSize", 11, 29, "must be a prime number"}}},
+		{"warmup aggression below 1", dr(`  host: reviews
+  trafficPolicy:
+    loadBalancer:
+      warmup: {duration: 60s, aggression: 0.5}
+`), []want{{"spec.trafficPolicy.loadBalancer.warmup.aggression", 9, 43, "must be at least 1 (1 ramps traffic up linearly), not 0.5"}}},
+		{"locality weights", dr(`  host: reviews
+  trafficPolicy:
+    loadBalancer:
+      localityLbSetting:
+        distribute:
+        - from: us-west/zone1/*
+          to:
+            "us-west/zone1/*": 80
+            "us-west/zone2/*": 10
+    outlierDetection: {consecutive5xxErrors: 5}
+`), []want{{"spec.trafficPolicy.loadBalancer.localityLbSetting.distribute[0].to", 12, 11, "has weights that sum to 90; they must sum to 100"}}},
+		{"locality failover to the same region", dr(`  host: reviews
+  trafficPolicy:
+    loadBalancer:
+      localityLbSetting:
+        failover:
+        - {from: us-east, to: us-east}
+    outlierDetection: {consecutive5xxErrors: 5}
+`), []want{{"spec.trafficPolicy.loadBalancer.localityLbSetting.failover[0]", 11, 11, "fails over from \"us-east\" to the same region"}}},
+		{"mutual TLS without certificates", dr(`  host: reviews
+  trafficPolicy:
+    tls: {mode: MUTUAL, caCertificates: /etc/ca.pem}
+`), []want{
+			{"spec.trafficPolicy.tls.clientCertificate", 8, 5, "clientCertificate is required for MUTUAL TLS"},
+			{"spec.trafficPolicy.tls.privateKey", 8, 5, "privateKey is required for MUTUAL TLS"},
+		}},
+		{"credential and files", dr(`  host: reviews
+  trafficPolicy:
+    tls: {mode: SIMPLE, credentialName: reviews-ca, caCertificates: /etc/ca.pem}
+`), []want{{"spec.trafficPolicy.tls.caCertificates", 8, 53, "sets caCertificates together with credentialName"}}},
+		{"insecureSkipVerify and SANs", dr(`  host: reviews
+  trafficPolicy:
+    tls: {mode: SIMPLE, insecureSkipVerify: true, subjectAltNames: [reviews]}
+`), []want{{"spec.trafficPolicy.tls.subjectAltNames", 8, 51, "together with insecureSkipVerify"}}},
+		{"negative connection limits", dr(`  host: reviews
+  trafficPolicy:
+    connectionPool:
+      http: {maxRetries: -1}
+`), []want{{"spec.trafficPolicy.connectionPool.http.maxRetries", 9, 26, "must not be negative, not -1"}}},
+		{"exportTo", dr(`  host: reviews
+  exportTo: [".", Team_A, "."]
+`), []want{
+			{"spec.exportTo[1]", 7, 19, `"Team_A" is not ".", "*" or a namespace name`},
+			{"spec.exportTo[2]", 7, 27, `repeats "."`},
+		}},
+		{"exportTo star alone", vs(`  hosts: [reviews]
+  exportTo: ["*", prod]
+  http:
+  - route:
+    - destination: {host: reviews}
+`), []want{{"spec.exportTo[0]", 7, 14, "keep \"*\" alone"}}},
+		{"IP as DestinationRule host", dr(`  host: 10.0.0.1
+`), []want{{"spec.host", 6, 9, `"10.0.0.1" must be a host name, not an IP address`}}},
 		{"subset name", dr(`  host: reviews
   subsets:
   - name: v1.0

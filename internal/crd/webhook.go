@@ -29,6 +29,9 @@ func checksFor(kind, path string) []check {
 	if path == "" && (kind == "VirtualService" || kind == "DestinationRule") {
 		add(requireSpec)
 	}
+	if path == "spec.exportTo" && (kind == "VirtualService" || kind == "DestinationRule") {
+		add(checkExportTo)
+	}
 	switch kind {
 	case "PeerAuthentication":
 		if path == "spec.portLevelMtls" {
@@ -52,6 +55,10 @@ func checksFor(kind, path string) []check {
 			add(checkConsistentHash)
 		case strings.HasSuffix(path, "trafficPolicy.tunnel"):
 			add(checkTunnel)
+		case strings.HasSuffix(path, ".loadBalancer"):
+			add(checkLoadBalancer)
+		case strings.HasSuffix(path, ".tls") && strings.Contains(path, "trafficPolicy"):
+			add(checkClientTLS)
 		}
 	case "VirtualService":
 		add(virtualServiceChecks(path)...)
@@ -207,7 +214,34 @@ func checkPortKeys(w *walker, n, key *yaml.Node) {
 
 func checkHost(w *walker, n, key *yaml.Node) {
 	if msg := wildcardDomainProblem(n.Value); msg != "" {
+		if isIP(n.Value) {
+			msg = "must be a host name, not an IP address; use the host of a ServiceEntry that resolves to it"
+		}
 		w.report(n, nil, "%s %s %s", w.where(), quote(n.Value), msg)
+	}
+}
+
+// checkExportTo checks the namespaces a VirtualService or DestinationRule
+// is exported to: "." (its own), "*" (all, and then alone) or namespace
+// names, each once.
+func checkExportTo(w *walker, n, key *yaml.Node) {
+	seen := map[string]bool{}
+	for i, e := range n.Content {
+		if e = w.deref(e); e == nil {
+			return
+		}
+		at := []seg{{kind: segIndex, index: i}}
+		switch {
+		case seen[e.Value]:
+			w.report(e, at, "%s repeats %s; list each namespace once", w.pathString(at...), quote(e.Value))
+		case e.Value == "*" && len(n.Content) > 1:
+			w.report(e, at, "%s is \"*\" (every namespace), which makes the other entries pointless; keep \"*\" alone", w.pathString(at...))
+		case e.Value != "*" && e.Value != ".":
+			if msg := dnsLabelProblem(e.Value, false); msg != "" {
+				w.report(e, at, "%s %s is not \".\", \"*\" or a namespace name: it %s", w.pathString(at...), quote(e.Value), msg)
+			}
+		}
+		seen[e.Value] = true
 	}
 }
 
@@ -268,6 +302,20 @@ func checkPortTrafficPolicy(w *walker, n, key *yaml.Node) {
 }
 
 func checkConnectionPool(w *walker, n, key *yaml.Node) {
+	for _, f := range []struct{ group, name string }{
+		{"tcp", "maxConnections"}, {"http", "http1MaxPendingRequests"}, {"http", "http2MaxRequests"},
+		{"http", "maxRequestsPerConnection"}, {"http", "maxRetries"}, {"http", "maxConcurrentStreams"},
+	} {
+		_, g := w.field(n, f.group)
+		if g == nil || g.Kind != yaml.MappingNode {
+			continue
+		}
+		if _, v, ok := w.intField(g, f.name); ok && v < 0 {
+			_, vn := w.field(g, f.name)
+			at := []seg{{kind: segField, name: f.group}, {kind: segField, name: f.name}}
+			w.report(vn, at, "%s must not be negative, not %d", w.pathString(at...), v)
+		}
+	}
 	_, h := w.field(n, "http")
 	if h == nil || h.Kind != yaml.MappingNode {
 		return
@@ -319,6 +367,124 @@ func checkConsistentHash(w *walker, n, key *yaml.Node) {
 		w.report(sizeNode, at, "%s.maglev.tableSize must be less than 5000011, not %d", w.where(), size)
 	case !isPrime(uint64(size)):
 		w.report(sizeNode, at, "%s.maglev.tableSize must be a prime number, and %d is not; 65537 is a common choice", w.where(), size)
+	}
+}
+
+// checkLoadBalancer checks warmup and locality settings as the webhook does.
+func checkLoadBalancer(w *walker, n, key *yaml.Node) {
+	if _, warmup := w.field(n, "warmup"); warmup != nil && warmup.Kind == yaml.MappingNode {
+		if _, v := w.field(warmup, "aggression"); v != nil && v.Kind == yaml.ScalarNode {
+			if num, ok := parseNumber(v, scalarKindOf(v)); ok && num.f < 1 {
+				at := []seg{{kind: segField, name: "warmup"}, {kind: segField, name: "aggression"}}
+				w.report(v, at, "%s must be at least 1 (1 ramps traffic up linearly), not %s", w.pathString(at...), num.text())
+			}
+		}
+	}
+	_, lb := w.field(n, "localityLbSetting")
+	if lb == nil || lb.Kind != yaml.MappingNode {
+		return
+	}
+	at := func(extra ...seg) []seg { return append([]seg{{kind: segField, name: "localityLbSetting"}}, extra...) }
+	dk, distribute := w.field(lb, "distribute")
+	_, failover := w.field(lb, "failover")
+	if distribute != nil && failover != nil && len(distribute.Content) > 0 && len(failover.Content) > 0 {
+		w.report(dk, at(seg{kind: segField, name: "distribute"}), "%s sets both distribute and failover, which exclude each other; keep one", w.pathString(at()...))
+		return
+	}
+	if distribute != nil {
+		for i, d := range distribute.Content {
+			if d = w.deref(d); d == nil || d.Kind != yaml.MappingNode {
+				continue
+			}
+			tk, to := w.field(d, "to")
+			if to == nil || to.Kind != yaml.MappingNode {
+				continue
+			}
+			total := int64(0)
+			p := w.pairs(to)
+			for j := 0; j+1 < len(p); j += 2 {
+				k, v := w.deref(p[j]), w.deref(p[j+1])
+				if k == nil || v == nil {
+					return
+				}
+				num, _ := parseNumber(v, scalarKindOf(v))
+				if num.i < 1 || num.i > 100 {
+					w.report(v, at(seg{kind: segField, name: "distribute"}, seg{kind: segIndex, index: i}, seg{kind: segField, name: "to"}, seg{kind: segKey, name: k.Value}),
+						"%s must be a weight from 1 to 100, not %s", w.pathString(at(seg{kind: segField, name: "distribute"}, seg{kind: segIndex, index: i}, seg{kind: segField, name: "to"}, seg{kind: segKey, name: k.Value})...), num.text())
+					return
+				}
+				total += num.i
+			}
+			if total != 100 {
+				path := at(seg{kind: segField, name: "distribute"}, seg{kind: segIndex, index: i}, seg{kind: segField, name: "to"})
+				w.report(tk, path, "%s has weights that sum to %d; they must sum to 100", w.pathString(path...), total)
+			}
+		}
+	}
+	if failover != nil {
+		for i, f := range failover.Content {
+			if f = w.deref(f); f == nil || f.Kind != yaml.MappingNode {
+				continue
+			}
+			_, _, from := w.stringField(f, "from")
+			_, _, to := w.stringField(f, "to")
+			path := at(seg{kind: segField, name: "failover"}, seg{kind: segIndex, index: i})
+			switch {
+			case from == to:
+				w.report(f, path, "%s fails over from %s to the same region; name two different regions", w.pathString(path...), quote(from))
+			case strings.ContainsAny(from+to, "/*"):
+				w.report(f, path, "%s must name regions only, without \"/\" or \"*\"", w.pathString(path...))
+			}
+		}
+	}
+}
+
+// checkClientTLS checks a DestinationRule's TLS settings as the webhook does:
+// certificates either from a credential or from files, and what
+// insecureSkipVerify excludes.
+func checkClientTLS(w *walker, n, key *yaml.Node) {
+	_, _, mode := w.stringField(n, "mode")
+	has := func(name string) bool {
+		_, v := w.field(n, name)
+		return v != nil && !(v.Kind == yaml.ScalarNode && v.Value == "")
+	}
+	report := func(name, format string, args ...any) {
+		k, _ := w.field(n, name)
+		w.fieldReport(k, name, format, args...)
+	}
+	if w.boolField(n, "insecureSkipVerify") {
+		switch mode {
+		case "SIMPLE":
+			for _, name := range []string{"caCertificates", "credentialName", "subjectAltNames"} {
+				if has(name) {
+					report(name, "%s sets %s together with insecureSkipVerify, which skips verifying the server; drop one of them", w.where(), name)
+					return
+				}
+			}
+		case "MUTUAL":
+			for _, name := range []string{"caCertificates", "subjectAltNames"} {
+				if has(name) {
+					report(name, "%s sets %s together with insecureSkipVerify, which skips verifying the server; drop one of them", w.where(), name)
+					return
+				}
+			}
+		}
+	}
+	if (mode == "SIMPLE" || mode == "MUTUAL") && has("credentialName") {
+		for _, name := range []string{"clientCertificate", "caCertificates", "privateKey", "caCrl"} {
+			if has(name) {
+				report(name, "%s sets %s together with credentialName, which supplies the certificates; drop %s", w.where(), name, name)
+				return
+			}
+		}
+		return
+	}
+	if mode == "MUTUAL" {
+		for _, name := range []string{"clientCertificate", "privateKey"} {
+			if !has(name) {
+				w.report(anchor(n, key), []seg{{kind: segField, name: name}}, "%s is required for MUTUAL TLS unless credentialName is set", w.sub(name))
+			}
+		}
 	}
 }
 
