@@ -38,6 +38,14 @@ func (e Error) Error() string {
 // object is not of an Istio API group (nothing was checked). An Istio group
 // with an unknown kind or an unserved version is reported as an error.
 //
+// Problems that other meshroll rules own are left to them: negative and
+// summed route weights (MR202, MR201; the CRD schema puts no bound on a
+// weight), regular expressions that do not compile (MR205), mirror
+// percentages out of range (MR304) and duplicate subset names (MR103). What
+// the CRD schema itself rejects is always reported, with its Path, so that a
+// caller can drop a duplicate: the one overlap is a negative mirrorPercent,
+// which the schema's minimum of 0 rejects.
+//
 // Validate never panics and is safe for concurrent use. Errors are sorted by
 // position.
 func Validate(doc *yaml.Node) (errs []Error, ok bool) {

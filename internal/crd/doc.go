@@ -11,6 +11,15 @@
 // the Kubernetes CEL functions they use, and adds the checks of Istio's
 // validation webhook that the schema misses.
 //
+// Values are typed as yaml.v3 reads them, by the YAML 1.2 core schema: an
+// unquoted yes is a string, "80" is a string and 80 an integer, and a number
+// in quotes for an integer field is a wrong type. A null in a field that is
+// not nullable counts as absent, because the API server prunes it. CEL rules
+// and webhook checks run only where the schema found nothing wrong below
+// them, so that one mistake gives one error. The webhook checks cover
+// VirtualService, DestinationRule, PeerAuthentication and every object's
+// metadata; other kinds get the schema and its CEL rules.
+//
 // Schemas load lazily, one kind at a time, and CEL rules compile on first use
 // and are cached, so that a process validating one file pays for what that
 // file holds.

@@ -27,6 +27,10 @@ func FuzzValidate(f *testing.F) {
 	f.Add(object("networking.istio.io/v1", "ServiceEntry", "  hosts: ['*']\n  ports: [{number: 1, name: a}, {number: 1, name: a}]\n  endpoints: [{address: 'unix://'}]\n"))
 	f.Add(object("extensions.istio.io/v1alpha1", "WasmPlugin", "  url: '::'\n"))
 	f.Add("apiVersion: networking.istio.io/v1\nkind: Gateway\nspec: !!binary aGk=\n")
+	f.Add(vs("  hosts: ['*.example.com']\n  gateways: [mesh, ns/gw]\n  tls:\n  - match: [{sniHosts: [a.example.com, b.org], destinationSubnets: [10.0.0.0/8]}]\n    route: [{destination: {host: a, port: {number: 443}}}]\n" +
+		"  http:\n  - redirect: {scheme: ftp, port: 70000}\n    rewrite: {uri: /}\n    headers: {request: {set: {':authority': x, host: y}}}\n    retries: {retryOn: '5xx, reset'}\n"))
+	f.Add(dr("  host: r\n  exportTo: ['*', '.']\n  trafficPolicy:\n    tls: {mode: MUTUAL}\n    loadBalancer:\n      warmup: {duration: 1s, aggression: 0}\n" +
+		"      localityLbSetting: {distribute: [{from: a, to: {b: 0}}], failover: [{from: a, to: a}]}\n    connectionPool: {tcp: {maxConnections: -1}}\n"))
 	f.Add("a: &a [x, x]\nb: &b [*a, *a]\napiVersion: networking.istio.io/v1\nkind: VirtualService\nspec: {hosts: *b}\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		var doc yaml.Node
