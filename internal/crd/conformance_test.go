@@ -1,0 +1,163 @@
+package crd
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// conformanceDir finds Istio's conformance set: ../shared/conformance/istio
+// relative to the module root.
+func conformanceDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's directory")
+		}
+		dir = parent
+	}
+	conf := filepath.Join(dir, "..", "shared", "conformance", "istio")
+	if _, err := os.Stat(conf); err != nil {
+		t.Skipf("Istio's conformance set is not at %s (../shared/conformance/istio from the module root); skipping", conf)
+	}
+	return conf
+}
+
+// documents parses every YAML document of a file.
+func documents(t *testing.T, file string) []*yaml.Node {
+	t.Helper()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []*yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			return docs
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		docs = append(docs, &n)
+	}
+}
+
+// TestConformanceValid checks that nothing Istio accepts is reported.
+func TestConformanceValid(t *testing.T) {
+	conf := conformanceDir(t)
+	for _, sub := range []string{"valid", "analyzers"} {
+		files, err := filepath.Glob(filepath.Join(conf, sub, "*.yaml"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no files in %s/%s: %v", conf, sub, err)
+		}
+		for _, f := range files {
+			for i, doc := range documents(t, f) {
+				errs, ok := Validate(doc)
+				if !ok && !emptyDocument(doc) {
+					t.Errorf("%s/%s#%d: not recognised as an Istio object", sub, filepath.Base(f), i)
+				}
+				for _, e := range errs {
+					t.Errorf("%s/%s#%d: %d:%d %s: %s", sub, filepath.Base(f), i, e.Line, e.Column, e.Path, e.Message)
+				}
+			}
+		}
+	}
+}
+
+// TestConformanceInvalid checks that every document Istio rejects gets an
+// error at the offending field's line, except where another meshroll rule
+// owns the problem (MR202 negative weights, MR205 regexes), where the
+// validator must stay silent so that the problem is reported once.
+func TestConformanceInvalid(t *testing.T) {
+	conf := conformanceDir(t)
+	type expectation struct {
+		path  string // "" when another rule owns the problem
+		line  int
+		owner string
+	}
+	expected := map[string][]expectation{
+		"destinationrule-invalid.yaml": {
+			{path: "spec.trafficPolicy.loadBalancer.warmup.minimumPercent", line: 12},
+			{path: "spec.trafficPolicy.loadBalancer.warmup.duration", line: 23},
+			{path: "spec.trafficPolicy.loadBalancer.warmup.aggression", line: 37},
+		},
+		"networking-v1alpha3-DestinationRule-invalid.yaml":       {{path: "spec.host", line: 5}},
+		"networking-v1beta-DestinationRule-invalid.yaml":         {{path: "spec.host", line: 5}},
+		"networking-v1alpha3-VirtualService-invalid.yaml":        {{owner: "MR202"}},
+		"networking-v1beta-VirtualService-invalid.yaml":          {{owner: "MR202"}},
+		"networking-v1alpha3-VirtualService-regexp-invalid.yaml": {{owner: "MR205"}},
+		"peerauth-invalid.yaml": {
+			{path: "spec.mtls.mode", line: 8},
+			{path: `spec.portLevelMtls["acd"]`, line: 20},
+			{path: "spec.portLevelMtls", line: 29},
+			{path: "spec.portLevelMtls", line: 42},
+			{path: `spec.portLevelMtls["0"]`, line: 54},
+			{path: `spec.portLevelMtls["42949672"]`, line: 67},
+		},
+		"security-v1beta1-PeerAuthentication-invalid.yaml": {{path: "spec.portLevelMtls", line: 6}},
+	}
+	files, err := filepath.Glob(filepath.Join(conf, "invalid", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no files in %s/invalid: %v", conf, err)
+	}
+	for _, f := range files {
+		name := filepath.Base(f)
+		exp, known := expected[name]
+		if !known {
+			t.Errorf("invalid/%s has no expectation in this test; add one", name)
+			continue
+		}
+		docs := documents(t, f)
+		if len(docs) != len(exp) {
+			t.Errorf("invalid/%s has %d documents, the test expects %d", name, len(docs), len(exp))
+			continue
+		}
+		for i, doc := range docs {
+			errs, ok := Validate(doc)
+			if !ok {
+				t.Errorf("invalid/%s#%d: not recognised as an Istio object", name, i)
+				continue
+			}
+			e := exp[i]
+			if e.owner != "" {
+				for _, got := range errs {
+					t.Errorf("invalid/%s#%d: %s owns this document's problem, but the validator reports %d:%d %s: %s", name, i, e.owner, got.Line, got.Column, got.Path, got.Message)
+				}
+				continue
+			}
+			found := false
+			var got []string
+			for _, g := range errs {
+				found = found || (g.Path == e.path && g.Line == e.line)
+				got = append(got, g.Path+" at line "+strconv.Itoa(g.Line))
+			}
+			if !found {
+				t.Errorf("invalid/%s#%d: want an error on %s at line %d; got [%s]", name, i, e.path, e.line, strings.Join(got, "; "))
+			}
+		}
+	}
+}
+
+// emptyDocument reports whether a parsed document holds nothing, as between
+// two "---" lines.
+func emptyDocument(doc *yaml.Node) bool {
+	return doc.Kind == 0 || len(doc.Content) == 0 || isNull(doc.Content[0])
+}

@@ -1,0 +1,320 @@
+package crd
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Error is one reason the API server or Istio's validation webhook would
+// reject an object.
+type Error struct {
+	// Path is the data path of the offending field, such as
+	// spec.http[0].route[1].weight or spec.portLevelMtls["80"].mode.
+	Path string
+	// Line and Column locate the offending node: the key of an unknown
+	// field, the value otherwise, and for a missing required field the key of
+	// its nearest existing parent.
+	Line, Column int
+	// Message is a sentence that says what is wrong and what to do.
+	Message string
+}
+
+// Error implements error.
+func (e Error) Error() string {
+	return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Message)
+}
+
+// Validate checks one Kubernetes object, a yaml.v3 document or mapping node,
+// against the Istio CRD schema of its apiVersion and kind, the CRD's CEL
+// rules, and the checks of Istio's validation webhook. ok is false when the
+// object is not of an Istio API group (nothing was checked). An Istio group
+// with an unknown kind or an unserved version is reported as an error.
+//
+// Problems that other meshroll rules own are left to them: negative and
+// summed route weights (MR202, MR201; the CRD schema puts no bound on a
+// weight), regular expressions that do not compile (MR205), mirror
+// percentages out of range (MR304) and duplicate subset names (MR103). What
+// the CRD schema itself rejects is always reported, with its Path, so that a
+// caller can drop a duplicate: the one overlap is a negative mirrorPercent,
+// which the schema's minimum of 0 rejects.
+//
+// Validate never panics and is safe for concurrent use. Errors are sorted by
+// position.
+func Validate(doc *yaml.Node) (errs []Error, ok bool) {
+	return validate(doc, &reg, &celRules)
+}
+
+// validate is Validate with the schema registry and rule cache given, so
+// that a benchmark can measure a cold start.
+func validate(doc *yaml.Node, reg *registry, rules *ruleCache) (errs []Error, ok bool) {
+	root := doc
+	if root != nil && root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			return nil, false
+		}
+		root = root.Content[0]
+	}
+	w := walker{}
+	root = w.deref(root)
+	if root == nil || root.Kind != yaml.MappingNode {
+		return nil, false
+	}
+	_, apiVersionNode := lookup(root, "apiVersion")
+	kindKey, kindNode := lookup(root, "kind")
+	if apiVersionNode == nil || apiVersionNode.Kind != yaml.ScalarNode {
+		return nil, false
+	}
+	group, version, found := strings.Cut(apiVersionNode.Value, "/")
+	if !strings.HasSuffix(group, ".istio.io") {
+		return nil, false
+	}
+	idx, err := reg.loadIndex()
+	if err != nil {
+		return []Error{internalError(root, err)}, true
+	}
+	kinds, known := idx.groups[group]
+	if !known {
+		return nil, false
+	}
+	if !found {
+		return []Error{{Path: "apiVersion", Line: apiVersionNode.Line, Column: apiVersionNode.Column,
+			Message: fmt.Sprintf("apiVersion %s lacks a version; write it as %s/%s", quote(group), group, idx.preferredVersion(group))}}, true
+	}
+	if kindNode == nil || kindNode.Kind != yaml.ScalarNode || kindNode.Value == "" {
+		at := root
+		if kindKey != nil {
+			at = kindNode
+		}
+		return []Error{{Path: "kind", Line: at.Line, Column: at.Column,
+			Message: fmt.Sprintf("kind is required; %s serves %s", group, strings.Join(idx.kindNames[group], ", "))}}, true
+	}
+	kind := kindNode.Value
+	versions, known := kinds[kind]
+	if !known {
+		msg := fmt.Sprintf("%s has no kind %q", group, kind)
+		if s := closest(kind, idx.kindNames[group]); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		} else {
+			msg += "; it serves " + strings.Join(idx.kindNames[group], ", ")
+		}
+		return []Error{{Path: "kind", Line: kindNode.Line, Column: kindNode.Column, Message: msg}}, true
+	}
+	file, served := versions[version]
+	if !served {
+		names := make([]string, 0, len(versions))
+		for v := range versions {
+			names = append(names, group+"/"+v)
+		}
+		sort.Strings(names)
+		return []Error{{Path: "apiVersion", Line: apiVersionNode.Line, Column: apiVersionNode.Column,
+			Message: fmt.Sprintf("%s is not a served version of %s; use one of %s", apiVersionNode.Value, kind, strings.Join(names, ", "))}}, true
+	}
+	s, err := reg.loadSchema(file, kind)
+	if err != nil {
+		return []Error{internalError(root, err)}, true
+	}
+	w.init(kind)
+	w.cel = rules
+	if kind == "VirtualService" {
+		w.vs = w.virtualServiceContext(root)
+	}
+	w.value(root, nil, s)
+	sortErrors(w.errs)
+	return w.errs, true
+}
+
+func internalError(at *yaml.Node, err error) Error {
+	return Error{Line: at.Line, Column: at.Column, Message: "internal error: the embedded Istio schemas are unusable: " + err.Error()}
+}
+
+func sortErrors(errs []Error) {
+	slices.SortStableFunc(errs, func(a, b Error) int {
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column - b.Column
+		}
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Message, b.Message)
+	})
+}
+
+// lookup returns the key and value nodes of a field of a mapping node,
+// without following merge keys; nil when the field is absent.
+func lookup(m *yaml.Node, name string) (key, value *yaml.Node) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := m.Content[i]; k.Kind == yaml.ScalarNode && k.Value == name {
+			return k, m.Content[i+1]
+		}
+	}
+	return nil, nil
+}
+
+//go:embed schemas/*.json
+var schemaFiles embed.FS
+
+// reg holds the schemas loaded so far. It starts empty: nothing is read
+// until a document of an Istio group is validated.
+var reg registry
+
+type registry struct {
+	indexOnce sync.Once
+	index     *schemaIndex
+	indexErr  error
+
+	mu      sync.Mutex
+	schemas map[schemaKey]*loadedSchema
+}
+
+// schemaKey identifies a prepared schema: the webhook checks attached to a
+// schema depend on the kind, so the kind is part of the key.
+type schemaKey struct{ file, kind string }
+
+// schemaIndex is the decoded index.json.
+type schemaIndex struct {
+	// groups maps group → kind → served version → schema file.
+	groups map[string]map[string]map[string]string
+	// kindNames lists the kinds of each group, sorted.
+	kindNames map[string][]string
+}
+
+// preferredVersion names the version to suggest for a group: v1 when it
+// is served, the first served version in sort order otherwise.
+func (idx *schemaIndex) preferredVersion(group string) string {
+	var versions []string
+	for _, served := range idx.groups[group] {
+		for v := range served {
+			if v == "v1" {
+				return v
+			}
+			versions = append(versions, v)
+		}
+	}
+	sort.Strings(versions)
+	if len(versions) == 0 {
+		return "v1"
+	}
+	return versions[0]
+}
+
+type loadedSchema struct {
+	once sync.Once
+	s    *schema
+	err  error
+}
+
+func (r *registry) loadIndex() (*schemaIndex, error) {
+	r.indexOnce.Do(func() {
+		r.index, r.indexErr = readIndex()
+	})
+	return r.index, r.indexErr
+}
+
+func readIndex() (*schemaIndex, error) {
+	b, err := schemaFiles.ReadFile("schemas/index.json")
+	if err != nil {
+		return nil, fmt.Errorf("reading index.json: %w", err)
+	}
+	var raw struct {
+		Kinds []struct {
+			Group, Kind string
+			Versions    []struct{ Name, Schema string }
+		}
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, fmt.Errorf("decoding index.json: %w", err)
+	}
+	idx := &schemaIndex{groups: map[string]map[string]map[string]string{}, kindNames: map[string][]string{}}
+	for _, k := range raw.Kinds {
+		if idx.groups[k.Group] == nil {
+			idx.groups[k.Group] = map[string]map[string]string{}
+		}
+		versions := map[string]string{}
+		for _, v := range k.Versions {
+			versions[v.Name] = v.Schema
+		}
+		idx.groups[k.Group][k.Kind] = versions
+		idx.kindNames[k.Group] = append(idx.kindNames[k.Group], k.Kind)
+	}
+	for _, names := range idx.kindNames {
+		sort.Strings(names)
+	}
+	return idx, nil
+}
+
+// loadSchema decodes and prepares a schema file for a kind on first use.
+func (r *registry) loadSchema(file, kind string) (*schema, error) {
+	r.mu.Lock()
+	if r.schemas == nil {
+		r.schemas = map[schemaKey]*loadedSchema{}
+	}
+	key := schemaKey{file, kind}
+	l := r.schemas[key]
+	if l == nil {
+		l = &loadedSchema{}
+		r.schemas[key] = l
+	}
+	r.mu.Unlock()
+	l.once.Do(func() {
+		l.s, l.err = readSchema(file, kind)
+	})
+	return l.s, l.err
+}
+
+func readSchema(file, kind string) (*schema, error) {
+	b, err := schemaFiles.ReadFile(path.Join("schemas", file))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", file, err)
+	}
+	s, err := decodeSchema(b)
+	if err != nil {
+		return nil, fmt.Errorf("decoding %s: %w", file, err)
+	}
+	// The API server validates these fields of every object itself; a CRD's
+	// schema does not list them.
+	if s.Properties == nil {
+		s.Properties = map[string]*schema{}
+	}
+	s.Properties["apiVersion"] = &schema{Type: "string"}
+	s.Properties["kind"] = &schema{Type: "string"}
+	s.Properties["metadata"] = metaSchema()
+	s.Required = append(s.Required, "metadata")
+	s.prepare(kind, "")
+	return s, nil
+}
+
+// metaSchema is the schema of ObjectMeta as the API server applies it to a
+// custom resource: unknown fields are rejected under strict field
+// validation, labels and annotations are maps of strings.
+func metaSchema() *schema {
+	str := func() *schema { return &schema{Type: "string"} }
+	strMap := func() *schema { return &schema{Type: "object", AdditionalProperties: str()} }
+	return &schema{Type: "object", Properties: map[string]*schema{
+		"name":                       str(),
+		"generateName":               str(),
+		"namespace":                  str(),
+		"uid":                        str(),
+		"resourceVersion":            str(),
+		"selfLink":                   str(),
+		"generation":                 {Type: "integer", Format: "int64"},
+		"creationTimestamp":          {Type: "string", Format: "date-time", Nullable: true},
+		"deletionTimestamp":          {Type: "string", Format: "date-time", Nullable: true},
+		"deletionGracePeriodSeconds": {Type: "integer", Format: "int64"},
+		"labels":                     strMap(),
+		"annotations":                strMap(),
+		"finalizers":                 {Type: "array", Items: str()},
+		"ownerReferences":            {Type: "array", Items: &schema{Type: "object", PreserveUnknownFields: true}},
+		"managedFields":              {Type: "array", Items: &schema{Type: "object", PreserveUnknownFields: true}},
+	}}
+}

@@ -1,0 +1,81 @@
+package crd
+
+import (
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// FuzzValidate feeds arbitrary YAML to Validate: it must never panic, must
+// report only errors with a position and a message, and must give the same
+// answer twice.
+func FuzzValidate(f *testing.F) {
+	for _, file := range []string{"testdata/bench-virtualservice.yaml", "testdata/bench-destinationrule.yaml"} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(src))
+	}
+	f.Add(vs("  hosts: [reviews]\n  http:\n  - route:\n    - destination: &d {host: reviews}\n    - destination: {<<: *d, subset: v2}\n    timeout: 1x\n"))
+	f.Add(pa("  selector: {matchLabels: {a: '*'}}\n  portLevelMtls: {acd: {mode: X}, 0: ~}\n"))
+	f.Add(dr("  host: 80\n  trafficPolicy: {loadBalancer: {simple: RANDOM, consistentHash: {maglev: {tableSize: 4}}}}\n"))
+	f.Add(object("networking.istio.io/v1", "ServiceEntry", "  hosts: ['*']\n  ports: [{number: 1, name: a}, {number: 1, name: a}]\n  endpoints: [{address: 'unix://'}]\n"))
+	f.Add(object("extensions.istio.io/v1alpha1", "WasmPlugin", "  url: '::'\n"))
+	f.Add("apiVersion: networking.istio.io/v1\nkind: Gateway\nspec: !!binary aGk=\n")
+	f.Add(vs("  hosts: ['*.example.com']\n  gateways: [mesh, ns/gw]\n  tls:\n  - match: [{sniHosts: [a.example.com, b.org], destinationSubnets: [10.0.0.0/8]}]\n    route: [{destination: {host: a, port: {number: 443}}}]\n" +
+		"  http:\n  - redirect: {scheme: ftp, port: 70000}\n    rewrite: {uri: /}\n    headers: {request: {set: {':authority': x, host: y}}}\n    retries: {retryOn: '5xx, reset'}\n"))
+	f.Add(dr("  host: r\n  exportTo: ['*', '.']\n  trafficPolicy:\n    tls: {mode: MUTUAL}\n    loadBalancer:\n      warmup: {duration: 1s, aggression: 0}\n" +
+		"      localityLbSetting: {distribute: [{from: a, to: {b: 0}}], failover: [{from: a, to: a}]}\n    connectionPool: {tcp: {maxConnections: -1}}\n"))
+	f.Add("a: &a [x, x]\nb: &b [*a, *a]\napiVersion: networking.istio.io/v1\nkind: VirtualService\nspec: {hosts: *b}\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+			return
+		}
+		errs, ok := Validate(&doc)
+		if !ok && errs != nil {
+			t.Fatalf("errors for a document that is not an Istio object: %v", errs)
+		}
+		for _, e := range errs {
+			if e.Message == "" || e.Line < 1 || e.Column < 1 {
+				t.Fatalf("error without a message or position: %+v", e)
+			}
+		}
+		again, _ := Validate(&doc)
+		if !reflect.DeepEqual(errs, again) {
+			t.Fatalf("Validate is not deterministic:\n%v\n%v", errs, again)
+		}
+	})
+}
+
+// TestAliasBomb checks that a document whose aliases expand exponentially
+// (here inside a free-form field that a CEL rule on the spec sees whole) is
+// cut short with an error instead of taking exponential time.
+func TestAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\nmetadata: {name: x}\nspec:\n  url: oci://example.com/p:1\n  pluginConfig:\n")
+	b.WriteString("    l0: &l0 {a: 1, b: 1}\n")
+	for i := 1; i < 40; i++ {
+		fmt.Fprintf(&b, "    l%d: &l%d {a: *l%d, b: *l%d}\n", i, i, i-1, i-1)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(b.String()), &doc); err != nil {
+		t.Fatal(err)
+	}
+	errs, ok := Validate(&doc)
+	if !ok {
+		t.Fatal("not recognised as a WasmPlugin")
+	}
+	found := false
+	for _, e := range errs {
+		found = found || strings.Contains(e.Message, "expands more than 10000 YAML aliases")
+	}
+	if !found {
+		t.Errorf("no alias error among %v", errs)
+	}
+}
