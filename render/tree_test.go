@@ -2,10 +2,15 @@ package render
 
 import (
 	"bytes"
+	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/rogpeppe/go-internal/txtar"
+	yamlv3 "go.yaml.in/yaml/v3"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	apinet "istio.io/api/networking/v1"
@@ -14,6 +19,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 
+	"github.com/meshroll/meshroll/internal/crd"
+	"github.com/meshroll/meshroll/internal/gen"
 	"github.com/meshroll/meshroll/schema"
 )
 
@@ -171,5 +178,79 @@ func TestTreeParsesStrictly(t *testing.T) {
 	}
 	if docs < 50 {
 		t.Fatalf("parsed only %d documents", docs)
+	}
+}
+
+// TestTreePassesIstioSchemas validates every rendered object against Istio's
+// CRD schemas, their CEL rules and the validation webhook's checks, for the
+// examples, every golden case and a generated set.
+func TestTreePassesIstioSchemas(t *testing.T) {
+	intents := []*schema.Intent{loadExamples(t)}
+	cases, _ := filepath.Glob("../fixtures/golden/*.txtar")
+	for _, c := range cases {
+		ar, err := txtar.ParseFile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		n := 0
+		for _, f := range ar.Files {
+			if rel, ok := strings.CutPrefix(f.Name, "intent/"); ok {
+				if err := os.WriteFile(filepath.Join(dir, rel), f.Data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				n++
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		in, err := schema.Load([]string{dir})
+		if err != nil {
+			t.Fatalf("%s: %v", c, err)
+		}
+		intents = append(intents, in)
+	}
+	gdir := t.TempDir()
+	if err := gen.Intents(gdir, 60); err != nil {
+		t.Fatal(err)
+	}
+	in, err := schema.Load([]string{gdir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	intents = append(intents, in)
+	docs := 0
+	for _, in := range intents {
+		files, err := Tree(in, AllPhases)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f.Path, KustomizationFile) {
+				continue
+			}
+			dec := yamlv3.NewDecoder(bytes.NewReader(f.Content))
+			for {
+				var doc yamlv3.Node
+				if err := dec.Decode(&doc); err != nil {
+					if err == io.EOF {
+						break
+					}
+					t.Fatalf("%s: %v", f.Path, err)
+				}
+				errs, ok := crd.Validate(&doc)
+				if !ok {
+					t.Fatalf("%s: not an Istio object", f.Path)
+				}
+				for _, e := range errs {
+					t.Errorf("%s:%d:%d: Istio would reject this: %s", f.Path, e.Line, e.Column, e.Message)
+				}
+				docs++
+			}
+		}
+	}
+	if docs < 500 {
+		t.Fatalf("validated only %d documents", docs)
 	}
 }
