@@ -41,7 +41,6 @@ spec:
 	}
 }
 
-
 // purposeWords are words that say what a subset is for.
 func purposeWords() map[string]bool {
 	m := map[string]bool{}

@@ -171,6 +171,34 @@ func stripComment(b []byte) []byte {
 
 var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
+// parserProblems start the messages of yaml.v3's parser (as opposed to its
+// scanner), whose line numbers are 0-based.
+var parserProblems = []string{
+	"did not find expected ',' or ']'", "did not find expected ',' or '}'", "did not find expected '-' indicator",
+	"did not find expected <document start>", "did not find expected key", "did not find expected node content",
+	"found duplicate %YAML directive", "found incompatible YAML document", "found undefined tag handle",
+	"found duplicate %TAG directive", "did not find expected <stream-start>",
+}
+
+// errorLine returns the file line and message of a yaml.v3 error in a chunk
+// that starts on line start.
+func errorLine(err error, start int) (int, string) {
+	msg := err.Error()
+	line := start
+	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		msg = strings.TrimPrefix(msg, m[0])
+		for _, p := range parserProblems {
+			if strings.HasPrefix(msg, p) {
+				n++
+				break
+			}
+		}
+		line = start + n - 1
+	}
+	return line, strings.TrimPrefix(msg, "yaml: ")
+}
+
 // document parses one chunk and adds its objects; it reports whether the
 // chunk held a document (rather than only comments).
 func (p *parser) document(c chunk, index int) bool {
@@ -180,14 +208,7 @@ func (p *parser) document(c chunk, index int) bool {
 	}
 	root, err := parseYAML(c.text)
 	if err != nil {
-		msg := err.Error()
-		line := c.line
-		if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			line = c.line + n - 1
-			msg = strings.TrimPrefix(msg, m[0])
-		}
-		msg = strings.TrimPrefix(msg, "yaml: ")
+		line, msg := errorLine(err, c.line)
 		p.invalid(line, "YAML does not parse: %s", msg)
 		return true
 	}
@@ -267,6 +288,11 @@ func (g *guard) walk(n *yaml.Node, depth int) (expansion, error) {
 		}
 		e = a
 	}
+	if n.Kind == yaml.MappingNode {
+		if err := g.duplicateKeys(n); err != nil {
+			return expansion{}, err
+		}
+	}
 	for _, c := range n.Content {
 		ce, err := g.walk(c, depth+1)
 		if err != nil {
@@ -292,6 +318,35 @@ func (g *guard) walk(n *yaml.Node, depth int) (expansion, error) {
 		g.anchors[n] = e
 	}
 	return e, nil
+}
+
+// duplicateKeys fails on a mapping that repeats a key: YAML forbids it, and
+// kubectl and the API server disagree on which value wins. Lines are not yet
+// moved to the file when it runs, hence the offset.
+func (g *guard) duplicateKeys(n *yaml.Node) error {
+	if len(n.Content) <= 2 {
+		return nil
+	}
+	seen := make(map[string]int, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+			continue
+		}
+		if line, dup := seen[k.Value]; dup {
+			g.errLine = k.Line + g.offset
+			return fmt.Errorf("key %q is already defined on line %d: remove one of them", truncateKey(k.Value), line)
+		}
+		seen[k.Value] = k.Line + g.offset
+	}
+	return nil
+}
+
+func truncateKey(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "..."
+	}
+	return s
 }
 
 func scalarAt(n *yaml.Node, path string) string {
