@@ -62,7 +62,7 @@ func (p *parser) parse(data []byte) {
 	}
 	doc := 0
 	for _, c := range splitDocuments(data) {
-		if p.document(c, doc) {
+		if c.content && p.document(c, doc) {
 			doc++
 		}
 	}
@@ -109,19 +109,21 @@ func lineAt(data []byte, offset int) int {
 
 // chunk is the text of one YAML document and the line it starts on.
 type chunk struct {
-	text []byte
-	line int
+	text    []byte
+	line    int
+	content bool // more than markers, comments, directives and blank lines
 }
 
 // splitDocuments cuts a YAML stream into documents at the lines that start
 // with the markers "---" or "..." followed by a blank or the end of the line,
 // which YAML forbids inside any scalar; so each document can be parsed, and
-// fail, on its own. A marker after nothing but comments and directives does
-// not start a new chunk, so directives stay with their document.
+// fail, on its own. Comments and directives before a "---" stay with the
+// document it starts.
 func splitDocuments(data []byte) []chunk {
 	var chunks []chunk
 	start, startLine, line := 0, 1, 1
 	content := false // the current chunk holds more than comments, directives and blanks
+	started := false // the current chunk has its "---"
 	for off := 0; off < len(data); line++ {
 		end := bytes.IndexByte(data[off:], '\n')
 		if end < 0 {
@@ -132,14 +134,15 @@ func splitDocuments(data []byte) []chunk {
 		l := data[off:end]
 		switch {
 		case isMarker(l, "---"):
-			if content {
-				chunks = append(chunks, chunk{data[start:off], startLine})
+			if content || started {
+				chunks = append(chunks, chunk{data[start:off], startLine, content})
 				start, startLine = off, line
 			}
 			content = len(bytes.TrimSpace(stripComment(l[3:]))) > 0
+			started = true
 		case isMarker(l, "..."):
-			chunks = append(chunks, chunk{data[start:end], startLine})
-			start, startLine, content = end, line+1, false
+			chunks = append(chunks, chunk{data[start:end], startLine, content})
+			start, startLine, content, started = end, line+1, false, false
 		default:
 			t := bytes.TrimSpace(l)
 			if len(t) > 0 && t[0] != '#' && !(t[0] == '%' && l[0] == '%') {
@@ -149,7 +152,7 @@ func splitDocuments(data []byte) []chunk {
 		off = end
 	}
 	if start < len(data) {
-		chunks = append(chunks, chunk{data[start:], startLine})
+		chunks = append(chunks, chunk{data[start:], startLine, content})
 	}
 	return chunks
 }
@@ -212,7 +215,7 @@ func (p *parser) document(c chunk, index int) bool {
 		p.invalid(line, "YAML does not parse: %s", msg)
 		return true
 	}
-	if root == nil || len(root.Content) == 0 {
+	if root == nil || len(root.Content) == 0 || root.Content[0].ShortTag() == "!!null" {
 		return false
 	}
 	g := guard{lim: p.lim, offset: c.line - 1, anchors: map[*yaml.Node]expansion{}}
