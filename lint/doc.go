@@ -12,3 +12,5 @@
 // other sources of findings, such as CUE policies, are Rules too and are
 // passed to Run alongside them.
 package lint
+
+//go:generate go test -run TestRulesDoc -update

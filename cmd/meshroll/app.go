@@ -83,6 +83,9 @@ It never talks to a cluster and never executes what it reads.`,
 	}
 	root.AddCommand(
 		newVersionCmd(a),
+		newLintCmd(a),
+		newRulesCmd(a),
+		newExplainCmd(a),
 	)
 	return root
 }
