@@ -31,6 +31,7 @@ type Index struct {
 	drExact    map[nsHost][]*Resource
 	drWildcard map[string][]*Resource // namespace → DRs with a wildcard host
 	paByNS     map[string][]*Resource
+	routes     map[*Resource][]Route
 }
 
 type nsHost struct {
@@ -55,6 +56,7 @@ func NewIndex(resources []*Resource, rootNamespace, clusterDomain string) *Index
 		drExact:       map[nsHost][]*Resource{},
 		drWildcard:    map[string][]*Resource{},
 		paByNS:        map[string][]*Resource{},
+		routes:        map[*Resource][]Route{},
 	}
 	for _, r := range resources {
 		ix.namespaces[r.Namespace] = true
@@ -66,6 +68,7 @@ func NewIndex(resources []*Resource, rootNamespace, clusterDomain string) *Index
 		switch {
 		case r.VirtualService() != nil:
 			ix.VirtualServices = append(ix.VirtualServices, r)
+			ix.routes[r] = Routes(r)
 		case r.DestinationRule() != nil:
 			ix.DestinationRules = append(ix.DestinationRules, r)
 			h := ix.Resolve(r, r.DestinationRule().GetHost())
@@ -84,6 +87,15 @@ func NewIndex(resources []*Resource, rootNamespace, clusterDomain string) *Index
 		}
 	}
 	return ix
+}
+
+// Routes returns Routes(r) for a VirtualService of the index, computed once
+// for all rules.
+func (ix *Index) Routes(r *Resource) []Route {
+	if rt, ok := ix.routes[r]; ok {
+		return rt
+	}
+	return Routes(r)
 }
 
 // IsNamespace reports whether ns is a namespace the input uses or declares,

@@ -75,12 +75,12 @@ func (k *kustomization) strings(field string) []string {
 // kustomizations that do the same, is read file by file, which keeps every
 // position and is fast; any other is built in-process with krusty.
 func (l *loader) addKustomization(dir string) error {
-	if err := checkLocal(dir, map[string]bool{}); err != nil {
+	s := &kscan{seen: map[string]bool{}, simple: true}
+	if err := s.scan(dir); err != nil {
 		return err
 	}
-	var files []string
-	if simpleKustomization(dir, &files, map[string]bool{}) {
-		for _, f := range files {
+	if s.simple {
+		for _, f := range s.files {
 			l.addFile(f, f)
 		}
 		return nil
@@ -93,53 +93,28 @@ func (l *loader) addKustomization(dir string) error {
 	return nil
 }
 
-// simpleKustomization reports whether the kustomization in dir only lists
-// local resources, recursively, and collects the files it lists in order.
-func simpleKustomization(dir string, files *[]string, seen map[string]bool) bool {
-	if seen[dir] {
-		return false // a cycle: let kustomize report it
-	}
-	seen[dir] = true
-	k, err := readKustomization(dir)
-	if err != nil {
-		return false
-	}
-	for f := range k.raw {
-		if !fastFields[f] {
-			return false
-		}
-	}
-	for _, r := range append(k.strings("resources"), k.strings("bases")...) {
-		p := filepath.Join(dir, r)
-		fi, err := os.Stat(p)
-		switch {
-		case err != nil:
-			return false
-		case fi.IsDir():
-			if kustomizationFile(p) == "" || !simpleKustomization(p, files, seen) {
-				return false
-			}
-		default:
-			*files = append(*files, p)
-		}
-	}
-	return true
+// kscan walks a kustomization tree once: it refuses anything remote and
+// tells whether the tree only lists local resources, collecting their files.
+type kscan struct {
+	seen   map[string]bool
+	simple bool
+	files  []string
 }
 
 // remoteRef matches what kustomize would fetch over the network: URLs,
 // scp-style git addresses (user@host:repo) and github.com paths.
 var remoteRef = regexp.MustCompile(`(?i)^(git::)?([a-z][a-z0-9+.-]*://|[a-z][a-z0-9-]*@|github\.com[/:])`)
 
-// checkLocal refuses a kustomization tree that refers to anything remote,
-// or to helm charts: kustomize would clone with git, fetch over HTTP or run
-// helm, and meshroll never fetches or executes anything. Every path a
-// kustomization names must exist locally; kustomize would otherwise try to
-// read it as a remote address.
-func checkLocal(dir string, seen map[string]bool) error {
-	if seen[dir] {
+// scan checks the kustomization in dir and those it refers to. It refuses
+// remote references and helm charts: kustomize would clone with git, fetch
+// over HTTP or run helm, and meshroll never fetches or executes anything.
+// Every path a kustomization names must exist locally; kustomize would
+// otherwise try to read it as a remote address.
+func (s *kscan) scan(dir string) error {
+	if s.seen[dir] {
 		return nil
 	}
-	seen[dir] = true
+	s.seen[dir] = true
 	k, err := readKustomization(dir)
 	if err != nil {
 		return err
@@ -149,8 +124,14 @@ func checkLocal(dir string, seen map[string]bool) error {
 			return fmt.Errorf("%s: %s needs helm, and meshroll never runs programs: render the chart first and lint its output", k.path, f)
 		}
 	}
+	for f := range k.raw {
+		if !fastFields[f] {
+			s.simple = false
+		}
+	}
+	resources := append(k.strings("resources"), k.strings("bases")...)
 	var refs []string
-	for _, f := range []string{"resources", "bases", "components", "crds", "configurations", "patchesStrategicMerge", "generators", "transformers", "validators"} {
+	for _, f := range []string{"components", "crds", "configurations", "patchesStrategicMerge", "generators", "transformers", "validators"} {
 		refs = append(refs, k.strings(f)...)
 	}
 	for _, f := range []string{"patches", "patchesJson6902", "replacements"} {
@@ -170,17 +151,17 @@ func checkLocal(dir string, seen map[string]bool) error {
 			for _, key := range []string{"files", "envs"} {
 				fs, _ := m[key].([]any)
 				for _, v := range fs {
-					if s, ok := v.(string); ok {
+					if str, ok := v.(string); ok {
 						// files entries may be key=path.
-						if _, p, found := strings.Cut(s, "="); found {
-							s = p
+						if _, p, found := strings.Cut(str, "="); found {
+							str = p
 						}
-						refs = append(refs, s)
+						refs = append(refs, str)
 					}
 				}
 			}
-			if s, ok := m["env"].(string); ok {
-				refs = append(refs, s)
+			if str, ok := m["env"].(string); ok {
+				refs = append(refs, str)
 			}
 		}
 	}
@@ -189,7 +170,8 @@ func checkLocal(dir string, seen map[string]bool) error {
 			refs = append(refs, p)
 		}
 	}
-	for _, r := range refs {
+	for i, r := range append(resources, refs...) {
+		isResource := i < len(resources)
 		if strings.Contains(r, "\n") {
 			continue // an inline patch or plugin configuration, not a path
 		}
@@ -201,10 +183,15 @@ func checkLocal(dir string, seen map[string]bool) error {
 		if err != nil {
 			return fmt.Errorf("%s: %q: %w", k.path, r, errors.Unwrap(err))
 		}
-		if fi.IsDir() && kustomizationFile(p) != "" {
-			if err := checkLocal(p, seen); err != nil {
+		switch {
+		case fi.IsDir() && kustomizationFile(p) != "":
+			if err := s.scan(p); err != nil {
 				return err
 			}
+		case fi.IsDir():
+			s.simple = false // kustomize explains what is wrong with it
+		case isResource:
+			s.files = append(s.files, p)
 		}
 	}
 	return nil

@@ -88,7 +88,11 @@ const StdinName = "<stdin>"
 // met). A path that does not exist or cannot be read is an error; a document
 // that cannot be parsed is a diagnostic in the result.
 func Load(paths []string, opts LoadOptions) (*Manifests, error) {
-	l := &loader{opts: opts, seen: map[string]bool{}}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, fmt.Errorf("reading input: %w", err)
+	}
+	l := &loader{opts: opts, cwd: cwd, seen: map[string]bool{}}
 	if len(paths) == 0 {
 		return nil, errors.New("no input: name files, directories or - for standard input")
 	}
@@ -110,6 +114,7 @@ type source struct {
 
 type loader struct {
 	opts    LoadOptions
+	cwd     string
 	sources []source
 	seen    map[string]bool // absolute paths of files already queued
 	stdin   bool
@@ -162,9 +167,9 @@ func (l *loader) add(p string) error {
 }
 
 func (l *loader) addFile(path, display string) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		abs = path
+	abs := path
+	if !filepath.IsAbs(path) {
+		abs = filepath.Join(l.cwd, path)
 	}
 	if l.seen[abs] {
 		return
@@ -232,9 +237,35 @@ func (l *loader) read(s source) (*Manifests, error) {
 		defer f.Close()
 		r = f
 	}
-	data, err := io.ReadAll(io.LimitReader(r, lim.FileBytes+1))
+	data, err := readLimited(r, lim.FileBytes+1)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", s.display, err)
 	}
 	return Parse(s.display, data, l.opts), nil
+}
+
+// readLimited reads at most limit bytes, in one allocation when r is a
+// regular file whose size it can learn.
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	size := int64(512)
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size() + 1 // one more to see the end
+		}
+	}
+	buf := make([]byte, 0, min(size, limit))
+	for int64(len(buf)) < limit {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):min(int64(cap(buf)), limit)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
 }

@@ -64,7 +64,7 @@ spec:
 func runSubsetNotFound(pass *Pass) {
 	ix := pass.Index
 	for _, vs := range ix.VirtualServices {
-		for _, rt := range Routes(vs) {
+		for _, rt := range pass.Index.Routes(vs) {
 			for _, d := range rt.AllDestinations() {
 				subset := d.Destination.GetSubset()
 				if subset == "" || d.Destination.GetHost() == "" {

@@ -49,7 +49,7 @@ spec:
 func runDestinationRuleMissing(pass *Pass) {
 	ix := pass.Index
 	for _, vs := range ix.VirtualServices {
-		for _, rt := range Routes(vs) {
+		for _, rt := range pass.Index.Routes(vs) {
 			for _, d := range rt.AllDestinations() {
 				subset, host := d.Destination.GetSubset(), d.Destination.GetHost()
 				if subset == "" || host == "" {

@@ -65,7 +65,7 @@ func runUnusedSubset(pass *Pass) {
 	used := map[hostSubset]bool{}
 	usedSubsets := map[string][]Host{}
 	for _, vs := range ix.VirtualServices {
-		for _, rt := range Routes(vs) {
+		for _, rt := range pass.Index.Routes(vs) {
 			for _, d := range rt.AllDestinations() {
 				if s := d.Destination.GetSubset(); s != "" {
 					h := ix.Resolve(vs, d.Destination.GetHost())

@@ -51,7 +51,7 @@ spec:
 
 func runWeightsSum(pass *Pass) {
 	for _, vs := range pass.Index.VirtualServices {
-		for _, rt := range Routes(vs) {
+		for _, rt := range pass.Index.Routes(vs) {
 			ds := rt.Destinations
 			if len(ds) == 0 {
 				continue

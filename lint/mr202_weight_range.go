@@ -43,7 +43,7 @@ spec:
 
 func runWeightRange(pass *Pass) {
 	for _, vs := range pass.Index.VirtualServices {
-		for _, rt := range Routes(vs) {
+		for _, rt := range pass.Index.Routes(vs) {
 			for _, d := range rt.Destinations {
 				if d.Weight < 0 || d.Weight > 100 {
 					pass.Reportf(vs, d.WeightPath, "weight %d is outside 0..100, so Istio rejects the VirtualService: use a percentage from 0 to 100", d.Weight)

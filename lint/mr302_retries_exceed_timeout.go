@@ -49,7 +49,7 @@ spec:
 
 func runRetriesExceedTimeout(pass *Pass) {
 	for _, vs := range pass.Index.VirtualServices {
-		for _, rt := range Routes(vs) {
+		for _, rt := range pass.Index.Routes(vs) {
 			h := rt.HTTP
 			if h == nil || h.GetTimeout() == nil || h.GetRetries().GetPerTryTimeout() == nil {
 				continue

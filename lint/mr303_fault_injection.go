@@ -49,7 +49,7 @@ spec:
 
 func runFaultInjection(pass *Pass) {
 	for _, vs := range pass.Index.VirtualServices {
-		for _, rt := range Routes(vs) {
+		for _, rt := range pass.Index.Routes(vs) {
 			f := rt.HTTP.GetFault()
 			if f == nil {
 				continue

@@ -50,7 +50,7 @@ spec:
 func runMirrorMisuse(pass *Pass) {
 	ix := pass.Index
 	for _, vs := range ix.VirtualServices {
-		for _, rt := range Routes(vs) {
+		for _, rt := range pass.Index.Routes(vs) {
 			h := rt.HTTP
 			if h == nil {
 				continue

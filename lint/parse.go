@@ -227,8 +227,8 @@ func (p *parser) document(c chunk, index int) bool {
 	if obj.Kind != yaml.MappingNode {
 		return true // not a Kubernetes object: nothing to lint
 	}
-	if kind := scalarAt(obj, "kind"); kind == "List" || strings.HasSuffix(kind, "List") {
-		if items := yamlpath.Find(obj, "items"); items != nil && items.Kind == yaml.SequenceNode {
+	if kind := scalar(field(obj, "kind")); kind == "List" || strings.HasSuffix(kind, "List") {
+		if items := field(obj, "items"); items != nil && items.Kind == yaml.SequenceNode {
 			for i, it := range items.Content {
 				if it.Kind == yaml.MappingNode {
 					p.object(it, index, i)
@@ -352,12 +352,40 @@ func truncateKey(s string) string {
 	return s
 }
 
-func scalarAt(n *yaml.Node, path string) string {
-	v := yamlpath.Find(n, path)
-	if v == nil || v.Kind != yaml.ScalarNode {
+// field returns the value of key in mapping n (merge keys included), or nil.
+func field(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	merges := false
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if k.Kind != yaml.ScalarNode {
+			continue
+		}
+		if k.Tag == "!!merge" {
+			merges = true
+			continue
+		}
+		if k.Value == key {
+			v := n.Content[i+1]
+			if v.Kind == yaml.AliasNode {
+				v = v.Alias
+			}
+			return v
+		}
+	}
+	if merges {
+		return yamlpath.Find(n, yamlpath.Key(key)[1:]) // rare: through a merge key
+	}
+	return nil
+}
+
+func scalar(n *yaml.Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode {
 		return ""
 	}
-	return v.Value
+	return n.Value
 }
 
 // stringMap reads a map of strings such as labels; other values are skipped.
@@ -380,21 +408,22 @@ func stringMap(n *yaml.Node) map[string]string {
 
 // object adds the object at n, when it is a Kubernetes object.
 func (p *parser) object(n *yaml.Node, doc, item int) {
-	apiVersion, kind := scalarAt(n, "apiVersion"), scalarAt(n, "kind")
+	apiVersion, kind := scalar(field(n, "apiVersion")), scalar(field(n, "kind"))
 	if apiVersion == "" || kind == "" {
 		return
 	}
+	meta := field(n, "metadata")
 	r := &Resource{
 		APIVersion:  apiVersion,
 		Kind:        kind,
-		Name:        scalarAt(n, "metadata.name"),
-		Namespace:   scalarAt(n, "metadata.namespace"),
+		Name:        scalar(field(meta, "name")),
+		Namespace:   scalar(field(meta, "namespace")),
 		File:        p.file,
 		Doc:         doc,
 		Item:        item,
 		Node:        n,
-		Labels:      stringMap(yamlpath.Find(n, "metadata.labels")),
-		Annotations: stringMap(yamlpath.Find(n, "metadata.annotations")),
+		Labels:      stringMap(field(meta, "labels")),
+		Annotations: stringMap(field(meta, "annotations")),
 	}
 	if r.Namespace == "" {
 		r.Namespace = p.opts.namespace()
@@ -423,7 +452,7 @@ func decodeSpec(r *Resource, kinds map[string]kindInfo) {
 		r.Invalid = append(r.Invalid, FieldError{Path: "metadata.name", Message: "metadata.name is missing: every object needs a name"})
 	}
 	msg := info.newSpec()
-	if spec := yamlpath.Find(r.Node, "spec"); spec != nil {
+	if spec := field(r.Node, "spec"); spec != nil {
 		for _, e := range yamlproto.Decode(spec, msg.ProtoReflect(), "spec") {
 			r.Invalid = append(r.Invalid, FieldError{Path: e.Path, Message: e.Message})
 		}
