@@ -77,6 +77,9 @@ func runUnusedSubset(pass *Pass) {
 	}
 	for _, dr := range ix.DestinationRules {
 		h := ix.DestinationRuleHost(dr)
+		if h == "" {
+			continue // no host: MR900
+		}
 		for i, s := range dr.DestinationRule().GetSubsets() {
 			name := s.GetName()
 			if used[hostSubset{h, name}] {

@@ -64,9 +64,15 @@ func runConflictingDestinationRules(pass *Pass) {
 	first := map[key]*Resource{}
 	byNS := map[string][]*Resource{}
 	for _, dr := range ix.DestinationRules {
+		if dr.DestinationRule().GetHost() == "" {
+			continue // no host: MR900
+		}
 		k := key{dr.Namespace, ix.DestinationRuleHost(dr), selectorKey(dr.DestinationRule().GetWorkloadSelector().GetMatchLabels())}
 		byNS[dr.Namespace] = append(byNS[dr.Namespace], dr)
 		f, dup := first[k]
+		if dup && f.Name == dr.Name {
+			continue // the same object written twice, not two rules
+		}
 		if !dup {
 			first[k] = dr
 			continue

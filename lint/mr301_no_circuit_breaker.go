@@ -51,7 +51,7 @@ spec:
 func runNoCircuitBreaker(pass *Pass) {
 	for _, r := range pass.Index.DestinationRules {
 		dr := r.DestinationRule()
-		if HasCircuitBreaker(dr.GetTrafficPolicy()) {
+		if dr.GetHost() == "" || HasCircuitBreaker(dr.GetTrafficPolicy()) {
 			continue
 		}
 		subsets := dr.GetSubsets()

@@ -61,6 +61,9 @@ func runTLSModeConflict(pass *Pass) {
 	for _, r := range ix.DestinationRules {
 		dr := r.DestinationRule()
 		h := ix.DestinationRuleHost(r)
+		if h == "" {
+			continue // no host: MR900
+		}
 		var ns string
 		switch _, n, ok := h.Service(ix.ClusterDomain); {
 		case ok:
