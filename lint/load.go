@@ -159,9 +159,19 @@ func (l *loader) add(p string) error {
 			}
 			return nil
 		}
-		if isManifestName(d.Name()) && d.Type().IsRegular() {
-			l.addFile(path, path)
+		if !isManifestName(d.Name()) {
+			return nil
 		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			// A link to a manifest counts; a link to a directory is not
+			// followed, so links cannot make the walk loop.
+			if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
+				return nil
+			}
+		} else if !d.Type().IsRegular() {
+			return nil
+		}
+		l.addFile(path, path)
 		return nil
 	})
 }

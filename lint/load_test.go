@@ -56,18 +56,24 @@ func TestLoadDirectory(t *testing.T) {
 		"k/e.yaml":            vs("e"),
 		"k/unlisted.yaml":     vs("unlisted"),
 	})
+	if err := os.Symlink(filepath.Join(dir, "b.yaml"), filepath.Join(dir, "sub", "link.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(dir, filepath.Join(dir, "sub", "loop.yaml")); err != nil {
+		t.Fatal(err)
+	}
 	m, err := Load([]string{dir, filepath.Join(dir, "b.yaml")}, LoadOptions{Namespace: "team"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := strings.Join(ids(m), " ")
 	want := "VirtualService/team/a@a.yml#0 VirtualService/team/a2@a.yml#1 VirtualService/team/b@b.yaml#0 " +
-		"VirtualService/team/e@e.yaml#0 VirtualService/shop/c@c.json#0"
+		"VirtualService/team/e@e.yaml#0 VirtualService/shop/c@c.json#0 VirtualService/team/b@link.yaml#0"
 	if got != want {
 		t.Errorf("resources =\n%s\nwant\n%s", got, want)
 	}
-	if len(m.Files) != 4 {
-		t.Errorf("files = %v, want 4, each once", m.Files)
+	if len(m.Files) != 5 {
+		t.Errorf("files = %v, want 5, each once", m.Files)
 	}
 	if p := m.Resources[1].Position("spec.hosts[0]"); p.Line != 19 || p.Column != 11 {
 		t.Errorf("position of a2's host = %v, want line 19 col 11", p)

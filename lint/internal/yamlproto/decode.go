@@ -32,7 +32,13 @@ const MaxDepth = 100
 // holding one). path names n in error messages, such as "spec". It returns the
 // values it had to drop, in document order.
 func Decode(n *yaml.Node, m protoreflect.Message, path string) []FieldError {
-	d := &decoder{}
+	return DecodeWithin(n, m, path, MaxNodes)
+}
+
+// DecodeWithin is Decode with a budget of maxNodes values instead of
+// MaxNodes.
+func DecodeWithin(n *yaml.Node, m protoreflect.Message, path string, maxNodes int) []FieldError {
+	d := &decoder{max: maxNodes}
 	n = deref(n)
 	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
 		n = deref(n.Content[0])
@@ -47,6 +53,7 @@ func Decode(n *yaml.Node, m protoreflect.Message, path string) []FieldError {
 type decoder struct {
 	errs  []FieldError
 	nodes int // values visited, aliases counted at every use
+	max   int
 	over  bool
 }
 
@@ -57,12 +64,12 @@ const MaxNodes = 1 << 20
 // spend counts one visited value and reports whether the budget allows it.
 func (d *decoder) spend(path string) bool {
 	d.nodes++
-	if d.nodes <= MaxNodes {
+	if d.nodes <= d.max {
 		return true
 	}
 	if !d.over {
 		d.over = true
-		d.fail(path, "expands to more than %d values (too many aliases)", MaxNodes)
+		d.fail(path, "expands to more than %d values (too many aliases)", d.max)
 	}
 	return false
 }
@@ -543,8 +550,8 @@ func (d *decoder) duration(n *yaml.Node, m protoreflect.Message, path string) {
 
 func (d *decoder) structValue(n *yaml.Node, depth int, path string) (*structpb.Value, error) {
 	n = deref(n)
-	if d.nodes++; d.nodes > MaxNodes {
-		return nil, fmt.Errorf("expands to more than %d values (too many aliases)", MaxNodes)
+	if d.nodes++; d.nodes > d.max {
+		return nil, fmt.Errorf("expands to more than %d values (too many aliases)", d.max)
 	}
 	if n == nil {
 		return structpb.NewNullValue(), nil

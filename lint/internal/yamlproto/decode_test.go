@@ -257,8 +257,8 @@ func TestDecodeAliasBomb(t *testing.T) {
 		fmt.Fprintf(&b, "      l%d: &l%d [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
 	}
 	ef := &v1alpha3.EnvoyFilter{}
-	errs := Decode(parse(t, b.String()), ef.ProtoReflect(), "spec")
-	if len(errs) == 0 || !strings.Contains(errs[len(errs)-1].Message, "too many aliases") {
+	errs := DecodeWithin(parse(t, b.String()), ef.ProtoReflect(), "spec", 10000)
+	if len(errs) == 0 || !strings.Contains(errs[len(errs)-1].Message, "more than 10000 values (too many aliases)") {
 		t.Errorf("errors = %v, want too many aliases", errs)
 	}
 }
