@@ -55,6 +55,11 @@ func TestKustomizeBuild(t *testing.T) {
 	if strings.Join(m.Files, " ") != "testdata/kustomize/base/reviews.yaml testdata/kustomize/overlay/ratings.yaml" {
 		t.Errorf("files = %v", m.Files)
 	}
+	// Naming the kustomization file builds it too.
+	m2, err := Load([]string{"testdata/kustomize/overlay/kustomization.yaml"}, LoadOptions{})
+	if err != nil || strings.Join(ids(m2), " ") != want {
+		t.Errorf("kustomization.yaml named directly: %v %v", err, ids(m2))
+	}
 }
 
 // TestKustomizeNeverFetches runs the loader on kustomizations with remote

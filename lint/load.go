@@ -85,7 +85,7 @@ const StdinName = "<stdin>"
 // *.yaml, *.yml and *.json files, recursively, skipping hidden directories),
 // "-" for standard input, and kustomize directories (a directory holding a
 // kustomization.yaml, kustomization.yml or Kustomization file, wherever it is
-// met). A path that does not exist or cannot be read is an error; a document
+// met, or such a file named directly). A path that does not exist or cannot be read is an error; a document
 // that cannot be parsed is a diagnostic in the result.
 func Load(paths []string, opts LoadOptions) (*Manifests, error) {
 	cwd, err := os.Getwd()
@@ -137,6 +137,9 @@ func (l *loader) add(p string) error {
 		return fmt.Errorf("reading input: %w", err)
 	}
 	if !fi.IsDir() {
+		if isKustomizationName(filepath.Base(p)) {
+			return l.addKustomization(filepath.Dir(p)) // what it describes, not the file itself
+		}
 		l.addFile(p, p)
 		return nil
 	}

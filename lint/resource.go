@@ -64,7 +64,8 @@ type FieldError struct {
 
 // Remapper moves the position of a finding at data path on a resource to
 // where the user should fix it. at is the position in the manifest; a
-// Remapper that has nothing better returns it unchanged.
+// Remapper that has nothing better returns it unchanged. Rules run in
+// parallel, so a Remapper must be safe for concurrent use.
 type Remapper func(path string, at Position) Position
 
 // ID is the resource as diagnostics name it: Kind/namespace/name.

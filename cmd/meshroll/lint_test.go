@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"io"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -131,5 +134,41 @@ func TestCheckRuleIDs(t *testing.T) {
 	want := "--enable: XX1 is not a rule (meshroll rules lists them)\nrepo/.meshroll.yaml:2:20: MR999 is not a rule (meshroll rules lists them)"
 	if err == nil || err.Error() != want {
 		t.Errorf("checkRuleIDs = %v, want\n%s", err, want)
+	}
+}
+
+func TestUseColor(t *testing.T) {
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	file, err := os.CreateTemp(t.TempDir(), "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	env := func(noColor string) func(string) string {
+		return func(k string) string {
+			if k == "NO_COLOR" {
+				return noColor
+			}
+			return ""
+		}
+	}
+	for _, tt := range []struct {
+		name    string
+		out     io.Writer
+		noColor string
+		want    bool
+	}{
+		{"character device", devNull, "", true},
+		{"character device with NO_COLOR", devNull, "1", false},
+		{"regular file", file, "", false},
+		{"buffer", &bytes.Buffer{}, "", false},
+	} {
+		if got := useColor(&app{stdout: tt.out, getenv: env(tt.noColor)}); got != tt.want {
+			t.Errorf("%s: useColor = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
