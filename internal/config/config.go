@@ -42,8 +42,8 @@ type Lint struct {
 	Namespace string            // namespace of objects that name none
 }
 
-// Severities are the values failOn and severity take.
-var Severities = []string{"error", "warning", "info"}
+// severities are the values failOn and severity take.
+func severities() []string { return []string{"error", "warning", "info"} }
 
 // Find returns the path of .meshroll.yaml at the root of the repository
 // that holds dir: the nearest directory at or above dir that has a .git
@@ -239,8 +239,8 @@ func (p *parser) ids(n *yaml.Node, at string) []string {
 }
 
 func (p *parser) severity(n *yaml.Node, at string) string {
-	if n.Kind != yaml.ScalarNode || !slices.Contains(Severities, n.Value) {
-		p.errorf(n, "%s must be one of %s", at, strings.Join(Severities, ", "))
+	if n.Kind != yaml.ScalarNode || !slices.Contains(severities(), n.Value) {
+		p.errorf(n, "%s must be one of %s", at, strings.Join(severities(), ", "))
 		return ""
 	}
 	return n.Value
