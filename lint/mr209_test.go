@@ -16,7 +16,7 @@ func TestMissesCookieAfterSeparator(t *testing.T) {
 		{`^(.*?;)?(user=(beta|b))(;.*)?$`, "user=b", true},
 		{`^(.*?;)?(user=[a-z]+)(;.*)?$`, "user=a", true},
 		{`^(?!x)`, "", false}, // not RE2: MR205's business
-		{`beta`, "", false},  // no cookie in it
+		{`beta`, "", false},   // no cookie in it
 		{`a{2}=b{3}`, "aa=bbb", true},
 	}
 	for _, tt := range tests {
