@@ -97,6 +97,9 @@ It never talks to a cluster and never executes what it reads.`,
 		newRouteCmd(a),
 		newTestCmd(a),
 		newVersionCmd(a),
+		newLintCmd(a),
+		newRulesCmd(a),
+		newExplainCmd(a),
 	)
 	return root
 }

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/meshroll/meshroll/internal/config"
+	"github.com/meshroll/meshroll/lint"
+)
+
+func TestResolveLint(t *testing.T) {
+	cfgFile := `out: rendered
+lint:
+  failOn: warning
+  disable: [MR104, MR207]
+  enable: [MR207]
+  severity: {MR301: error}
+  policies: [policies/acme]
+  namespace: team
+`
+	cfg, err := config.Parse("repo/.meshroll.yaml", []byte(cfgFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	none := &config.Config{}
+	tests := []struct {
+		name string
+		args []string
+		cfg  *config.Config
+		want lintOptions
+		err  string
+	}{{
+		name: "defaults",
+		args: []string{"deploy"},
+		cfg:  none,
+		want: lintOptions{paths: []string{"deploy"}, format: "text", failOn: lint.Error},
+	}, {
+		name: "configuration",
+		args: []string{"a.yaml", "-"},
+		cfg:  cfg,
+		want: lintOptions{paths: []string{"a.yaml", "-"}, format: "text", failOn: lint.Warning, namespace: "team",
+			policies: []string{"repo/policies/acme"}, disabled: map[string]bool{"MR104": true},
+			severity: map[string]lint.Severity{"MR301": lint.Error}},
+	}, {
+		name: "flags override the configuration",
+		args: []string{"-o", "sarif", "--fail-on=info", "--disable", "MR301,MR302", "--disable", "MR303", "--enable", "MR104",
+			"--severity", "MR201=warning", "--namespace", "shop", "--policy", "p1", "--policy", "p2", "x"},
+		cfg: cfg,
+		want: lintOptions{paths: []string{"x"}, format: "sarif", failOn: lint.Info, namespace: "shop",
+			policies: []string{"repo/policies/acme", "p1", "p2"},
+			disabled: map[string]bool{"MR301": true, "MR302": true, "MR303": true},
+			severity: map[string]lint.Severity{"MR301": lint.Error, "MR201": lint.Warning}},
+	}, {
+		name: "no paths lints the rendered tree",
+		cfg:  cfg,
+		want: lintOptions{paths: []string{"repo/rendered"}, format: "text", failOn: lint.Warning, namespace: "team",
+			policies: []string{"repo/policies/acme"}, disabled: map[string]bool{"MR104": true},
+			severity: map[string]lint.Severity{"MR301": lint.Error}},
+	}, {
+		name: "no paths and no configuration",
+		cfg:  none,
+		err:  "name the manifests to lint",
+	}, {
+		name: "bad format",
+		args: []string{"-o", "xml", "a"},
+		cfg:  none,
+		err:  `unknown output format "xml"`,
+	}, {
+		name: "bad threshold",
+		args: []string{"--fail-on", "fatal", "a"},
+		cfg:  none,
+		err:  `--fail-on: unknown severity "fatal"`,
+	}, {
+		name: "enabled and disabled",
+		args: []string{"--disable", "MR104", "--enable", "MR104", "a"},
+		cfg:  none,
+		err:  "MR104 is both in --disable and --enable",
+	}, {
+		name: "bad severity",
+		args: []string{"--severity", "MR301", "a"},
+		cfg:  none,
+		err:  `--severity "MR301": want ID=error|warning|info`,
+	}, {
+		name: "unknown flag",
+		args: []string{"--fial-on", "error"},
+		cfg:  none,
+		err:  "unknown flag: --fial-on",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := parseLintFlags(tt.args)
+			var got lintOptions
+			if err == nil {
+				got, err = resolveLint(f, tt.cfg)
+			}
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.origin = nil
+			if len(got.disabled) == 0 {
+				got.disabled = nil
+			}
+			if len(got.severity) == 0 {
+				got.severity = nil
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckRuleIDs(t *testing.T) {
+	cfg, err := config.Parse("repo/.meshroll.yaml", []byte("lint:\n  disable: [MR104, MR999]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := parseLintFlags([]string{"--enable", "XX1", "a"})
+	o, err := resolveLint(f, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = checkRuleIDs(o, lint.All())
+	want := "--enable: XX1 is not a rule (meshroll rules lists them)\nrepo/.meshroll.yaml:2:20: MR999 is not a rule (meshroll rules lists them)"
+	if err == nil || err.Error() != want {
+		t.Errorf("checkRuleIDs = %v, want\n%s", err, want)
+	}
+}
+
+func TestUseColor(t *testing.T) {
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	file, err := os.CreateTemp(t.TempDir(), "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	env := func(noColor string) func(string) string {
+		return func(k string) string {
+			if k == "NO_COLOR" {
+				return noColor
+			}
+			return ""
+		}
+	}
+	for _, tt := range []struct {
+		name    string
+		out     io.Writer
+		noColor string
+		want    bool
+	}{
+		{"character device", devNull, "", true},
+		{"character device with NO_COLOR", devNull, "1", false},
+		{"regular file", file, "", false},
+		{"buffer", &bytes.Buffer{}, "", false},
+	} {
+		if got := useColor(&app{stdout: tt.out, getenv: env(tt.noColor)}); got != tt.want {
+			t.Errorf("%s: useColor = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,280 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/meshroll/meshroll/internal/yamlpath"
+)
+
+// FileName is the name of the configuration file.
+const FileName = ".meshroll.yaml"
+
+// Config is the content of a .meshroll.yaml.
+type Config struct {
+	// File is the file read, "" when there is none.
+	File string
+	// Dir is the directory relative paths in the file are relative to: the
+	// file's directory, or "" when there is no file.
+	Dir string
+
+	Intents string // default intents path for commands taking a ROLLOUT
+	Out     string // the rendered tree
+	Lint    Lint
+
+	root *yaml.Node
+}
+
+// Lint holds the lint settings.
+type Lint struct {
+	FailOn    string            // error, warning or info; "" for the default
+	Disable   []string          // rule IDs to disable
+	Enable    []string          // rule IDs to enable again
+	Severity  map[string]string // rule ID to severity
+	Policies  []string          // CUE policy directories, relative to Dir
+	Namespace string            // namespace of objects that name none
+}
+
+// severities are the values failOn and severity take.
+func severities() []string { return []string{"error", "warning", "info"} }
+
+// Find returns the path of .meshroll.yaml at the root of the repository
+// that holds dir: the nearest directory at or above dir that has a .git
+// entry. It returns "" when that directory has no .meshroll.yaml, or dir is
+// in no repository.
+func Find(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("finding %s: %w", FileName, err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			p := filepath.Join(dir, FileName)
+			if _, err := os.Stat(p); err == nil {
+				return p, nil
+			} else if !errors.Is(err, os.ErrNotExist) {
+				return "", fmt.Errorf("finding %s: %w", FileName, err)
+			}
+			return "", nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", nil
+		}
+		dir = parent
+	}
+}
+
+// Discover finds and loads the configuration of the repository holding dir;
+// an empty Config when there is none.
+func Discover(dir string) (*Config, error) {
+	p, err := Find(dir)
+	if err != nil || p == "" {
+		return &Config{}, err
+	}
+	return Load(p)
+}
+
+// Load reads the configuration file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading configuration: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse reads configuration data, named path in errors.
+func Parse(path string, data []byte) (*Config, error) {
+	c := &Config{File: path, Dir: filepath.Dir(path)}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(doc.Content) == 0 {
+		return c, nil // an empty file: all defaults
+	}
+	c.root = doc.Content[0]
+	p := &parser{file: path}
+	p.mapping(c.root, "", map[string]func(*yaml.Node, string){
+		"intents": func(n *yaml.Node, at string) { c.Intents = p.str(n, at) },
+		"out":     func(n *yaml.Node, at string) { c.Out = p.str(n, at) },
+		"lint": func(n *yaml.Node, at string) {
+			p.mapping(n, at, map[string]func(*yaml.Node, string){
+				"failOn":    func(n *yaml.Node, at string) { c.Lint.FailOn = p.severity(n, at) },
+				"disable":   func(n *yaml.Node, at string) { c.Lint.Disable = p.ids(n, at) },
+				"enable":    func(n *yaml.Node, at string) { c.Lint.Enable = p.ids(n, at) },
+				"policies":  func(n *yaml.Node, at string) { c.Lint.Policies = p.list(n, at) },
+				"namespace": func(n *yaml.Node, at string) { c.Lint.Namespace = p.str(n, at) },
+				"severity": func(n *yaml.Node, at string) {
+					c.Lint.Severity = map[string]string{}
+					p.pairs(n, at, func(k, v *yaml.Node) {
+						if p.id(k) {
+							c.Lint.Severity[k.Value] = p.severity(v, at+yamlpath.Key(k.Value))
+						}
+					})
+				},
+			})
+		},
+	})
+	if len(p.errs) > 0 {
+		return nil, errors.Join(p.errs...)
+	}
+	return c, nil
+}
+
+type parser struct {
+	file string
+	errs []error
+}
+
+func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
+	p.errs = append(p.errs, fmt.Errorf("%s:%d:%d: %s", p.file, n.Line, n.Column, fmt.Sprintf(format, args...)))
+}
+
+func where(at string) string {
+	if at == "" {
+		return "at the top level"
+	}
+	return "in " + at
+}
+
+func (p *parser) pairs(n *yaml.Node, at string, f func(k, v *yaml.Node)) {
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n, "%s must be a map", at)
+		return
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			p.errorf(k, "keys %s must be strings", where(at))
+			continue
+		}
+		if seen[k.Value] {
+			p.errorf(k, "key %q %s is set twice", k.Value, where(at))
+			continue
+		}
+		seen[k.Value] = true
+		f(k, v)
+	}
+}
+
+func (p *parser) mapping(n *yaml.Node, at string, fields map[string]func(*yaml.Node, string)) {
+	if n.Kind != yaml.MappingNode {
+		name := at
+		if name == "" {
+			name = "the file"
+		}
+		p.errorf(n, "%s must be a map", name)
+		return
+	}
+	p.pairs(n, at, func(k, v *yaml.Node) {
+		set, ok := fields[k.Value]
+		if !ok {
+			names := make([]string, 0, len(fields))
+			for name := range fields {
+				names = append(names, name)
+			}
+			slices.Sort(names)
+			p.errorf(k, "unknown key %q %s (known: %s)", k.Value, where(at), strings.Join(names, ", "))
+			return
+		}
+		path := strings.TrimPrefix(at+"."+k.Value, ".")
+		set(v, path)
+	})
+}
+
+func (p *parser) str(n *yaml.Node, at string) string {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" || n.Value == "" {
+		p.errorf(n, "%s must be a non-empty string", at)
+		return ""
+	}
+	return n.Value
+}
+
+func (p *parser) list(n *yaml.Node, at string) []string {
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, "%s must be a list of strings", at)
+		return nil
+	}
+	out := []string{}
+	for i, it := range n.Content {
+		if s := p.str(it, fmt.Sprintf("%s[%d]", at, i)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+var idRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
+
+func (p *parser) id(n *yaml.Node) bool {
+	if n.Kind != yaml.ScalarNode || !idRE.MatchString(n.Value) {
+		p.errorf(n, "%q is not a rule ID such as MR104", n.Value)
+		return false
+	}
+	return true
+}
+
+func (p *parser) ids(n *yaml.Node, at string) []string {
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, "%s must be a list of rule IDs", at)
+		return nil
+	}
+	out := []string{}
+	for _, it := range n.Content {
+		if p.id(it) {
+			out = append(out, it.Value)
+		}
+	}
+	return out
+}
+
+func (p *parser) severity(n *yaml.Node, at string) string {
+	if n.Kind != yaml.ScalarNode || !slices.Contains(severities(), n.Value) {
+		p.errorf(n, "%s must be one of %s", at, strings.Join(severities(), ", "))
+		return ""
+	}
+	return n.Value
+}
+
+// Path returns p relative to the configuration's directory, unless it is
+// absolute or there is no file.
+func (c *Config) Path(p string) string {
+	if p == "" || filepath.IsAbs(p) || c.Dir == "" {
+		return p
+	}
+	return filepath.Join(c.Dir, p)
+}
+
+// IntentsPath is where commands taking a ROLLOUT find the intents when no
+// --intents flag says: the file's intents entry, else ./intents.
+func (c *Config) IntentsPath() string {
+	if c.Intents != "" {
+		return c.Path(c.Intents)
+	}
+	return "intents"
+}
+
+// Position returns "file:line:col" of the value at data path (such as
+// lint.disable[1]) for messages about it, or the file name alone when the
+// path is not in the file.
+func (c *Config) Position(path string) string {
+	if c.root == nil {
+		return c.File
+	}
+	p, err := yamlpath.Parse(path)
+	if err != nil {
+		return c.File
+	}
+	line, col, _ := yamlpath.Position(c.root, p)
+	return fmt.Sprintf("%s:%d:%d", c.File, line, col)
+}

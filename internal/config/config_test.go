@@ -1,0 +1,119 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	c, err := Parse("repo/.meshroll.yaml", []byte(`# settings
+intents: intents
+out: rendered
+lint:
+  failOn: warning
+  disable: [MR104, MR207]
+  enable: [MR104]
+  severity: {MR301: error, ACME-1: info}
+  policies: [policies/acme]
+  namespace: team
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Lint{FailOn: "warning", Disable: []string{"MR104", "MR207"}, Enable: []string{"MR104"},
+		Severity: map[string]string{"MR301": "error", "ACME-1": "info"}, Policies: []string{"policies/acme"}, Namespace: "team"}
+	if !reflect.DeepEqual(c.Lint, want) || c.Intents != "intents" || c.Out != "rendered" {
+		t.Errorf("Parse = %+v", c)
+	}
+	if got := c.Path(c.Lint.Policies[0]); got != filepath.Join("repo", "policies", "acme") {
+		t.Errorf("Path = %q", got)
+	}
+	if got := c.IntentsPath(); got != filepath.Join("repo", "intents") {
+		t.Errorf("IntentsPath = %q", got)
+	}
+	if got := c.Position("lint.disable[1]"); got != "repo/.meshroll.yaml:6:20" {
+		t.Errorf("Position = %q", got)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"lint:\n  failon: error\n", `f.yaml:2:3: unknown key "failon" in lint (known: disable, enable, failOn, namespace, policies, severity)`},
+		{"output: x\n", `f.yaml:1:1: unknown key "output" at the top level (known: intents, lint, out)`},
+		{"lint:\n  failOn: fatal\n", "f.yaml:2:11: lint.failOn must be one of error, warning, info"},
+		{"lint:\n  disable: MR104\n", "f.yaml:2:12: lint.disable must be a list of rule IDs"},
+		{"lint:\n  disable: [MR104, 1 2]\n", `f.yaml:2:20: "1 2" is not a rule ID`},
+		{"lint:\n  severity: {MR301: fatal}\n", "f.yaml:2:21: lint.severity.MR301 must be one of"},
+		{"lint: [a]\n", "f.yaml:1:7: lint must be a map"},
+		{"intents: [a]\n", "f.yaml:1:10: intents must be a non-empty string"},
+		{"intents: 3\n", "f.yaml:1:10: intents must be a non-empty string"},
+		{"out: a\nout: b\n", `f.yaml:2:1: key "out" at the top level is set twice`},
+		{"lint:\n  policies: [a, {b: c}]\n", "f.yaml:2:17: lint.policies[1] must be a non-empty string"},
+		{"[a", "f.yaml: yaml:"},
+		{"- a\n", "f.yaml:1:1: the file must be a map"},
+	}
+	for _, tt := range tests {
+		_, err := Parse("f.yaml", []byte(tt.in))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Parse(%q) error = %v, want %q", tt.in, err, tt.want)
+		}
+	}
+	if c, err := Parse("f.yaml", nil); err != nil || c.IntentsPath() != "intents" {
+		t.Errorf("empty file: %v %v", c, err)
+	}
+}
+
+func TestFind(t *testing.T) {
+	repo := t.TempDir()
+	sub := filepath.Join(repo, "a", "b")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(repo, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := Find(sub); err != nil || p != "" {
+		t.Errorf("without a file: Find = %q, %v", p, err)
+	}
+	cfg := filepath.Join(repo, FileName)
+	if err := os.WriteFile(cfg, []byte("out: rendered\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A .meshroll.yaml below the root is not the repository's.
+	if err := os.WriteFile(filepath.Join(sub, FileName), []byte("bogus: 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Find(sub)
+	if err != nil || p != cfg {
+		t.Errorf("Find = %q, %v; want %q", p, err, cfg)
+	}
+	c, err := Discover(sub)
+	if err != nil || c.Out != "rendered" || c.Path(c.Out) != filepath.Join(repo, "rendered") {
+		t.Errorf("Discover = %+v, %v", c, err)
+	}
+	// A git worktree or submodule has a .git file, not a directory.
+	wt := t.TempDir()
+	if err := os.WriteFile(filepath.Join(wt, ".git"), []byte("gitdir: /elsewhere\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(wt, FileName), []byte("intents: specs\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := Discover(wt); err != nil || c.Intents != "specs" {
+		t.Errorf("worktree: Discover = %+v, %v", c, err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("intents: intents\nlint: {failOn: error, disable: [MR104], severity: {MR301: info}}\n"))
+	f.Add([]byte("lint: &a {enable: *a}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse("f.yaml", data)
+		if err == nil && c == nil {
+			t.Fatal("nil config without error")
+		}
+	})
+}

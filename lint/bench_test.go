@@ -1,0 +1,82 @@
+package lint
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/meshroll/meshroll/lint/internal/gentree"
+)
+
+// BenchmarkLint loads and lints a generated GitOps tree (a VirtualService
+// and a DestinationRule per service, through kustomizations) end to end.
+func BenchmarkLint(b *testing.B) {
+	for _, n := range []int{100, 1000, 5000} {
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			dir := b.TempDir()
+			if err := gentree.Write(dir, gentree.Config{Services: n, PlantedFaults: true}); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				m, err := Load([]string{dir}, LoadOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := Run(m, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLintFile lints one rendered file, as a pre-commit hook does.
+func BenchmarkLintFile(b *testing.B) {
+	dir := b.TempDir()
+	if err := gentree.Write(dir, gentree.Config{Services: 1}); err != nil {
+		b.Fatal(err)
+	}
+	file := filepath.Join(dir, "team-000", "svc-00000.yaml")
+	b.ReportAllocs()
+	for b.Loop() {
+		m, err := Load([]string{file}, LoadOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Run(m, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestGeneratedTree checks that the generator's planted faults are found,
+// and nothing else above info, so the benchmark measures a realistic tree.
+func TestGeneratedTree(t *testing.T) {
+	dir := t.TempDir()
+	const n = 260
+	if err := gentree.Write(dir, gentree.Config{Services: n, PlantedFaults: true}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load([]string{dir}, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, d := range rep.Diagnostics {
+		if d.Severity > Info {
+			got[d.Rule]++
+		}
+	}
+	if want := gentree.Faults(n); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("findings = %v, want %v", got, want)
+	}
+	namespaces := (n + 49) / 50 // a PeerAuthentication and a kustomization each
+	if rep.Resources != 2*n+namespaces || rep.Files != n+namespaces {
+		t.Errorf("resources = %d, files = %d", rep.Resources, rep.Files)
+	}
+}

@@ -1,0 +1,179 @@
+package lint
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// conformanceDir is Istio's own test manifests with their expected
+// findings: /work/shared/conformance/istio, which is ../shared/conformance/
+// istio from the module root in CI.
+func conformanceDir(t *testing.T) string {
+	dir := filepath.Join(moduleRoot(t), "..", "shared", "conformance", "istio")
+	if _, err := os.Stat(filepath.Join(dir, "EXPECTED.md")); err != nil {
+		t.Skipf("Istio conformance set not found at %s (../shared/conformance/istio from the module root): %v", dir, err)
+	}
+	return dir
+}
+
+// lintFile lints one file on its own and returns "RULE Kind/ns/name" for
+// each finding, and the findings.
+func lintFile(t *testing.T, path string) (map[string]bool, []Diagnostic) {
+	t.Helper()
+	m, err := Load([]string{path}, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, d := range rep.Diagnostics {
+		got[d.Rule+" "+d.Resource] = true
+	}
+	return got, rep.Diagnostics
+}
+
+// TestConformanceAnalyzers checks what EXPECTED.md lists for Istio's
+// analyzer test data. Rows for rules built elsewhere run once their rule is
+// registered in All(); until then they are skipped and say so.
+func TestConformanceAnalyzers(t *testing.T) {
+	dir := conformanceDir(t)
+	registered := map[string]bool{}
+	for _, r := range All() {
+		registered[r.ID] = true
+	}
+	tests := []struct {
+		file, rule, resource string
+		want                 bool // must report, or must not
+	}{
+		{"virtualservice_destinationrules.yaml", "MR101", "VirtualService/default/reviews-bogussubset", true},
+		{"virtualservice_destinationrules.yaml", "MR101", "VirtualService/default/reviews-mirror-bogussubset", true},
+		{"virtualservice_destinationrules.yaml", "MR101", "VirtualService/default/reviews", false},
+		{"virtualservice_destinationrules.yaml", "MR101", "VirtualService/default/reviews-fqdn", false},
+		{"virtualservice_destinationrules.yaml", "MR101", "VirtualService/default/reviews-mirror", false},
+
+		// MR204 and MR208 come from package route (IST0130, IST0131).
+		{"virtualservice_dupmatches.yaml", "MR204", "VirtualService/default/duplicate-match", true},
+		{"virtualservice_dupmatches.yaml", "MR204", "VirtualService/foo/sample-foo-cluster01", true},
+		{"virtualservice_dupmatches.yaml", "MR204", "VirtualService/default/duplicate-tcp-match", true},
+		{"virtualservice_dupmatches.yaml", "MR204", "VirtualService/default/duplicate-empty-tcp", true},
+		{"virtualservice_dupmatches.yaml", "MR204", "VirtualService/none/tls-routing", true},
+		{"virtualservice_dupmatches.yaml", "MR208", "VirtualService/default/almost-duplicate-match", true},
+		{"virtualservice_dupmatches.yaml", "MR208", "VirtualService/default/duplicate-match", true},
+		{"virtualservice_dupmatches.yaml", "MR208", "VirtualService/default/almost-duplicate-tcp-match", true},
+		{"virtualservice_dupmatches.yaml", "MR208", "VirtualService/default/duplicate-tcp-match", true},
+		{"virtualservice_dupmatches.yaml", "MR208", "VirtualService/none/tls-routing-almostmatch", true},
+		{"virtualservice_dupmatches.yaml", "MR208", "VirtualService/none/tls-routing", true},
+		{"virtualservice_overlappingmatches.yaml", "MR208", "VirtualService/default/non-method-get", true},
+		{"virtualservice_overlappingmatches.yaml", "MR208", "VirtualService/default/overlapping-in-single-match", true},
+		{"virtualservice_overlappingmatches.yaml", "MR208", "VirtualService/default/overlapping-in-two-matches", true},
+		{"virtualservice_overlappingmatches.yaml", "MR208", "VirtualService/default/overlapping-mathes-with-different-methods", true},
+		{"virtualservice_overlappingmatches.yaml", "MR208", "VirtualService/default/uri-with-prefix-exact", false},
+	}
+	for _, tt := range tests {
+		verb := "reports"
+		if !tt.want {
+			verb = "does not report"
+		}
+		t.Run(fmt.Sprintf("%s %s %s %s", tt.file, verb, tt.rule, tt.resource), func(t *testing.T) {
+			if !registered[tt.rule] {
+				t.Skipf("%s is not registered yet (it comes from another package); this row runs once it is", tt.rule)
+			}
+			got, _ := lintFile(t, filepath.Join(dir, "analyzers", tt.file))
+			if got[tt.rule+" "+tt.resource] != tt.want {
+				t.Errorf("%s on %s: got %v, want %v", tt.rule, tt.resource, !tt.want, tt.want)
+			}
+		})
+	}
+}
+
+// TestConformanceValid checks that no document Istio accepts gets a
+// validity finding.
+func TestConformanceValid(t *testing.T) {
+	dir := conformanceDir(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "valid", "*.yaml"))
+	if len(files) == 0 {
+		t.Fatal("no files in valid/")
+	}
+	for _, f := range files {
+		_, diags := lintFile(t, f)
+		for _, d := range diags {
+			if slices.Contains([]string{"MR900", "MR202", "MR205", "MR103"}, d.Rule) || (d.Rule == "MR304" && d.Severity == Error) {
+				t.Errorf("valid/%s: %v", filepath.Base(f), d)
+			}
+		}
+	}
+}
+
+// TestConformanceInvalid checks that every document Istio rejects gets an
+// error from a validity rule, on its own resource and within the document,
+// at the offending line where EXPECTED.md names the rule. Documents that
+// only schema validation (MR900 from package internal/crd) can catch are
+// listed in pendingCRD and skipped, saying so, until it lands.
+func TestConformanceInvalid(t *testing.T) {
+	dir := conformanceDir(t)
+	validity := []string{"MR900", "MR201", "MR202", "MR205", "MR304"}
+	// want is the finding EXPECTED.md asks for: "RULE line", by file#document.
+	want := map[string]string{
+		"networking-v1alpha3-VirtualService-invalid.yaml#0":        "MR202 15",
+		"networking-v1beta-VirtualService-invalid.yaml#0":          "MR202 15",
+		"networking-v1alpha3-VirtualService-regexp-invalid.yaml#0": "MR205 13",
+		"peerauth-invalid.yaml#0":                                  "MR900 8",
+		"peerauth-invalid.yaml#1":                                  "MR900 20",
+	}
+	// pendingCRD are the documents only the CRD schemas and the webhook's
+	// checks reject: required fields, value ranges, cross-field rules.
+	pendingCRD := map[string]string{
+		"networking-v1alpha3-DestinationRule-invalid.yaml#0": "no host",
+		"networking-v1beta-DestinationRule-invalid.yaml#0":   "no host",
+		"destinationrule-invalid.yaml#0":                     "warmup.minimumPercent above 100",
+		"destinationrule-invalid.yaml#1":                     "warmup without duration",
+		"destinationrule-invalid.yaml#2":                     "negative warmup.aggression",
+		"peerauth-invalid.yaml#2":                            "portLevelMtls without selector",
+		"peerauth-invalid.yaml#3":                            "empty portLevelMtls",
+		"peerauth-invalid.yaml#4":                            "port 0",
+		"peerauth-invalid.yaml#5":                            "port above 65535",
+		"security-v1beta1-PeerAuthentication-invalid.yaml#0": "portLevelMtls without selector",
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "invalid", "*.yaml"))
+	if len(files) == 0 {
+		t.Fatal("no files in invalid/")
+	}
+	for _, f := range files {
+		m, err := Load([]string{f}, LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, diags := lintFile(t, f)
+		for i, r := range m.Resources {
+			key := fmt.Sprintf("%s#%d", filepath.Base(f), r.Doc)
+			first, last := r.Node.Line, 1<<30
+			if i+1 < len(m.Resources) {
+				last = m.Resources[i+1].Node.Line - 1
+			}
+			t.Run(key, func(t *testing.T) {
+				var errs []string
+				for _, d := range diags {
+					if d.Resource == r.ID() && d.Line >= first && d.Line <= last && d.Severity == Error && slices.Contains(validity, d.Rule) {
+						errs = append(errs, fmt.Sprintf("%s %d", d.Rule, d.Line))
+					}
+				}
+				if len(errs) == 0 {
+					if why, ok := pendingCRD[key]; ok {
+						t.Skipf("Istio rejects %s for %s, which MR900's schema validation (internal/crd) catches; not wired into lint yet", r.ID(), why)
+					}
+					t.Fatalf("%s: no error from %s", r.ID(), strings.Join(validity, ", "))
+				}
+				if w, ok := want[key]; ok && !slices.Contains(errs, w) {
+					t.Errorf("%s: errors %v, want %q among them", r.ID(), errs, w)
+				}
+			})
+		}
+	}
+}

@@ -1,0 +1,244 @@
+package lint
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const vsDoc = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: %s
+spec:
+  hosts: [%s]
+  http:
+  - name: default
+    route:
+    - destination: {host: %s}
+`
+
+func vs(name string) string { return fmt.Sprintf(vsDoc, name, name, name) }
+
+func ids(m *Manifests) []string {
+	var out []string
+	for _, r := range m.Resources {
+		out = append(out, fmt.Sprintf("%s@%s#%d", r.ID(), filepath.Base(r.File), r.Doc))
+	}
+	return out
+}
+
+func TestLoadDirectory(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"b.yaml":              vs("b"),
+		"a.yml":               "# comment only\n---\n" + vs("a") + "---\n" + vs("a2"),
+		"sub/c.json":          `{"apiVersion": "networking.istio.io/v1", "kind": "VirtualService", "metadata": {"name": "c", "namespace": "shop"}, "spec": {"hosts": ["c"]}}`,
+		"sub/readme.md":       vs("ignored"),
+		".hidden/d.yaml":      vs("hidden"),
+		"k/kustomization.yml": "resources: [e.yaml]\n",
+		"k/e.yaml":            vs("e"),
+		"k/unlisted.yaml":     vs("unlisted"),
+	})
+	if err := os.Symlink(filepath.Join(dir, "b.yaml"), filepath.Join(dir, "sub", "link.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(dir, filepath.Join(dir, "sub", "loop.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load([]string{dir, filepath.Join(dir, "b.yaml")}, LoadOptions{Namespace: "team"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(ids(m), " ")
+	want := "VirtualService/team/a@a.yml#0 VirtualService/team/a2@a.yml#1 VirtualService/team/b@b.yaml#0 " +
+		"VirtualService/team/e@e.yaml#0 VirtualService/shop/c@c.json#0 VirtualService/team/b@link.yaml#0"
+	if got != want {
+		t.Errorf("resources =\n%s\nwant\n%s", got, want)
+	}
+	if len(m.Files) != 5 {
+		t.Errorf("files = %v, want 5, each once", m.Files)
+	}
+	if p := m.Resources[1].Position("spec.hosts[0]"); p.Line != 19 || p.Column != 11 {
+		t.Errorf("position of a2's host = %v, want line 19 col 11", p)
+	}
+}
+
+func TestLoadStdin(t *testing.T) {
+	m, err := Load([]string{"-"}, LoadOptions{Stdin: strings.NewReader(vs("s"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Resources) != 1 || m.Resources[0].File != StdinName || m.Resources[0].Namespace != "default" {
+		t.Errorf("resources = %v", ids(m))
+	}
+	if _, err := Load([]string{"-", "-"}, LoadOptions{Stdin: strings.NewReader("")}); err == nil {
+		t.Error("reading standard input twice: no error")
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	if _, err := Load([]string{"does/not/exist.yaml"}, LoadOptions{}); err == nil {
+		t.Error("missing file: no error")
+	}
+	if _, err := Load(nil, LoadOptions{}); err == nil {
+		t.Error("no paths: no error")
+	}
+}
+
+func TestSplitDocuments(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []int // start lines
+	}{
+		{"a: 1\n", []int{1}},
+		{"---\na: 1\n", []int{1}},
+		{"# c\n---\na: 1\n---\nb: 2\n", []int{1, 4}},
+		{"%YAML 1.2\n---\na: 1\n", []int{1}},
+		{"a: 1\n...\n---\nb: 2\n", []int{1, 3}},
+		{"a: |\n  ---x\n  text\n---\nb: 2", []int{1, 4}},
+		{"a: 1\n--- # c\nb: 2\n---\n", []int{1, 2, 4}},
+		{"--- {a: 1}\n--- {b: 2}\n", []int{1, 2}},
+		{"a: '---'\n----\n", []int{1}},
+		{"---\n---\na: 1\n", []int{1, 2}},
+		{"---\n# only a comment\n---\n", []int{1, 3}},
+	}
+	for _, tt := range tests {
+		var got []int
+		for _, c := range splitDocuments([]byte(tt.in)) {
+			got = append(got, c.line)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("splitDocuments(%q) starts = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestHostileInput feeds what an attacker, or an accident, could put in a
+// repository. Each must become MR900 diagnostics, quickly and without
+// panicking, and leave the good document next to it linted.
+func TestHostileInput(t *testing.T) {
+	var bomb strings.Builder
+	bomb.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 12; i++ {
+		fmt.Fprintf(&bomb, "a%d: &a%d [*a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d]\n", i, i, i-1)
+	}
+	tests := []struct {
+		name string
+		doc  string
+		want string
+	}{
+		{"billion laughs", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n" + indent(bomb.String()), "expands to more than"},
+		{"deep nesting", "apiVersion: v1\nkind: ConfigMap\ndata: " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000), "nests deeper than"},
+		{"deep block nesting", deepBlock(300), "nests deeper than"},
+		{"deep through aliases", "x: &x " + strings.Repeat("[", 150) + strings.Repeat("]", 150) + "\ny: " + strings.Repeat("[", 100) + "*x" + strings.Repeat("]", 100), "nests deeper than"},
+		{"huge document", "apiVersion: v1\nkind: ConfigMap\ndata: {a: \"" + strings.Repeat("x", 17<<20) + "\"}", "larger than"},
+		{"binary", "\x7fELF\x02\x01\x01\x00\x00\x00", "binary"},
+		{"invalid UTF-8", "apiVersion: v1\nkind: \xff\xfe\xfd\n", "not UTF-8"},
+		{"tabs", "a:\n\tb: 1\n", "YAML does not parse"},
+		{"unknown anchor", "a: *nope\n", "YAML does not parse"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := tt.doc + "\n---\n" + vs("survivor")
+			m := Parse("hostile.yaml", []byte(data), LoadOptions{})
+			found := false
+			for _, d := range m.Diagnostics {
+				found = found || (d.Rule == "MR900" && strings.Contains(d.Message, tt.want))
+			}
+			if !found {
+				t.Errorf("diagnostics = %v, want MR900 containing %q", m.Diagnostics, tt.want)
+			}
+			if tt.name == "binary" || tt.name == "invalid UTF-8" {
+				return // the whole file is refused
+			}
+			if len(m.Resources) == 0 || m.Resources[len(m.Resources)-1].Name != "survivor" {
+				t.Errorf("the next document was not loaded: %v", ids(m))
+			}
+		})
+	}
+}
+
+func indent(s string) string {
+	return "  " + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n  ") + "\n"
+}
+
+func deepBlock(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "%sk:\n", strings.Repeat(" ", i))
+	}
+	return b.String()
+}
+
+func TestEmptyDocuments(t *testing.T) {
+	m := Parse("e.yaml", []byte("---\n---\n# nothing\n---\n~\n---\n"+vs("a")+"---\n"+strings.Repeat("---\n", 100000)), LoadOptions{})
+	if len(m.Resources) != 1 || m.Resources[0].Doc != 0 || len(m.Diagnostics) != 0 {
+		t.Errorf("resources = %v, diagnostics = %v", ids(m), m.Diagnostics)
+	}
+}
+
+func TestAliasCycleGuard(t *testing.T) {
+	m := Parse("cycle.yaml", []byte("a: &a [*a]\n"), LoadOptions{})
+	if len(m.Diagnostics) != 1 || !strings.Contains(m.Diagnostics[0].Message, "contains it") {
+		t.Errorf("diagnostics = %v", m.Diagnostics)
+	}
+}
+
+func TestFileLimit(t *testing.T) {
+	m := Parse("big.yaml", []byte(vs("a")), LoadOptions{Limits: Limits{FileBytes: 10}})
+	if len(m.Diagnostics) != 1 || !strings.Contains(m.Diagnostics[0].Message, "larger than 10 bytes") || len(m.Resources) != 0 {
+		t.Errorf("diagnostics = %v", m.Diagnostics)
+	}
+}
+
+func TestUTF16(t *testing.T) {
+	s := vs("wide")
+	data := []byte{0xFF, 0xFE}
+	for _, r := range s {
+		data = append(data, byte(r), 0)
+	}
+	m := Parse("wide.yaml", data, LoadOptions{})
+	if len(m.Resources) != 1 || m.Resources[0].Name != "wide" {
+		t.Errorf("UTF-16 file: %v %v", ids(m), m.Diagnostics)
+	}
+}
+
+func FuzzLoad(f *testing.F) {
+	seeds, _ := filepath.Glob("../fixtures/lint/*/*.yaml")
+	for _, s := range seeds {
+		if data, err := os.ReadFile(s); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("a: &a [*a, *a]\n---\nb: *a"))
+	f.Add([]byte("--- |\n  x\n...\n%YAML 1.2\n---\n[1, 2"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m := Parse("fuzz.yaml", data, LoadOptions{Limits: Limits{FileBytes: 1 << 20, Nodes: 1 << 14}})
+		rep, err := Run(m, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range rep.Diagnostics {
+			if d.Line < 1 || d.Column < 1 {
+				t.Fatalf("diagnostic without a position: %v", d)
+			}
+		}
+	})
+}

@@ -1,0 +1,116 @@
+package lint
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+func conflictingDestinationRules() *Rule {
+	return &Rule{
+		ID:       "MR105",
+		Name:     "conflicting-destinationrules",
+		Severity: Warning,
+		Summary:  "two DestinationRules for one host in one namespace, or for one host and subset",
+		Doc: `Istio applies one DestinationRule per host to a client. When two in one
+namespace name the same host, Istio merges them in creation order: the subsets
+of both are kept, but only the first traffic policy counts, and a subset defined
+in both keeps the first definition. When a wildcard DestinationRule and an
+exact one in one namespace define the same subset, the exact one wins and the
+wildcard's definition is dead. Either way what a reader sees is not what runs,
+and the result depends on which object the cluster saw first.
+
+Keep one DestinationRule per host and namespace (per workload selector when
+you use them), and define each subset once.`,
+		Bad: `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews}
+spec:
+  host: reviews
+  subsets:
+  - {name: v1, labels: {version: v1}}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews-canary}
+spec:
+  host: reviews  # reviews again
+  subsets:
+  - {name: v2, labels: {version: v2}}
+`,
+		Good: `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews}
+spec:
+  host: reviews
+  subsets:
+  - {name: v1, labels: {version: v1}}
+  - {name: v2, labels: {version: v2}}
+`,
+		Since:  since,
+		Anchor: "KIA0201",
+		Run:    runConflictingDestinationRules,
+	}
+}
+
+func runConflictingDestinationRules(pass *Pass) {
+	ix := pass.Index
+	type key struct {
+		ns       string
+		host     Host
+		selector string
+	}
+	first := map[key]*Resource{}
+	byNS := map[string][]*Resource{}
+	for _, dr := range ix.DestinationRules {
+		if dr.DestinationRule().GetHost() == "" {
+			continue // no host: MR900
+		}
+		k := key{dr.Namespace, ix.DestinationRuleHost(dr), selectorKey(dr.DestinationRule().GetWorkloadSelector().GetMatchLabels())}
+		byNS[dr.Namespace] = append(byNS[dr.Namespace], dr)
+		f, dup := first[k]
+		if dup && f.Name == dr.Name {
+			continue // the same object written twice, not two rules
+		}
+		if !dup {
+			first[k] = dr
+			continue
+		}
+		pass.Reportf(dr, "spec.host", "DestinationRule %s/%s (%s) already configures host %s in namespace %s; Istio merges the two and ignores all but the first traffic policy: keep one DestinationRule per host",
+			f.Namespace, f.Name, f.Position("spec.host"), dr.DestinationRule().GetHost(), dr.Namespace)
+	}
+	// A wildcard DestinationRule whose subset an exact one redefines.
+	for _, drs := range byNS {
+		for _, w := range drs {
+			wh := ix.DestinationRuleHost(w)
+			if !wh.IsWildcard() {
+				continue
+			}
+			for _, e := range drs {
+				eh := ix.DestinationRuleHost(e)
+				if e == w || eh == wh || !wh.Matches(eh) {
+					continue
+				}
+				names := map[string]bool{}
+				for _, s := range e.DestinationRule().GetSubsets() {
+					names[s.GetName()] = true
+				}
+				for i, s := range w.DestinationRule().GetSubsets() {
+					if names[s.GetName()] {
+						pass.Reportf(w, fmt.Sprintf("spec.subsets[%d].name", i), "subset %q is also defined for host %s by DestinationRule %s/%s (%s), which Istio applies there instead of this one: define the subset once",
+							s.GetName(), e.DestinationRule().GetHost(), e.Namespace, e.Name, e.Position("spec.host"))
+					}
+				}
+			}
+		}
+	}
+}
+
+func selectorKey(labels map[string]string) string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		fmt.Fprintf(&b, "%s=%s,", k, labels[k])
+	}
+	return b.String()
+}

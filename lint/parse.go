@@ -1,0 +1,461 @@
+package lint
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/meshroll/meshroll/internal/yamlpath"
+	"github.com/meshroll/meshroll/lint/internal/yamlproto"
+)
+
+// Parse reads the YAML or JSON manifests in data, named file in diagnostics.
+// It never fails: what cannot be read becomes an MR900 diagnostic.
+func Parse(file string, data []byte, opts LoadOptions) *Manifests {
+	p := &parser{file: file, opts: opts, lim: opts.Limits.withDefaults(), kinds: istioKinds()}
+	p.out.Files = []string{file}
+	p.parse(data)
+	return &p.out
+}
+
+type parser struct {
+	file  string
+	opts  LoadOptions
+	lim   Limits
+	kinds map[string]kindInfo
+	out   Manifests
+}
+
+func (p *parser) invalid(line int, format string, args ...any) {
+	p.out.Diagnostics = append(p.out.Diagnostics, Diagnostic{
+		Rule:     invalidManifestID,
+		Name:     invalidManifestName,
+		Severity: Error,
+		Position: Position{File: p.file, Line: max(line, 1), Column: 1},
+		Message:  fmt.Sprintf(format, args...),
+	})
+}
+
+func (p *parser) parse(data []byte) {
+	if int64(len(data)) > p.lim.FileBytes {
+		p.invalid(1, "file is larger than %d bytes: split it", p.lim.FileBytes)
+		return
+	}
+	data, err := toUTF8(data)
+	if err != nil {
+		p.invalid(1, "%v", err)
+		return
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		p.invalid(lineAt(data, i), "file holds a NUL byte: it is binary, not YAML or JSON")
+		return
+	}
+	if !utf8.Valid(data) {
+		p.invalid(lineAt(data, invalidUTF8At(data)), "file is not UTF-8 text: save it as UTF-8")
+		return
+	}
+	doc := 0
+	for _, c := range splitDocuments(data) {
+		if c.content && p.document(c, doc) {
+			doc++
+		}
+	}
+}
+
+// toUTF8 drops a UTF-8 byte order mark and converts UTF-16 text that starts
+// with one, which YAML allows.
+func toUTF8(data []byte) ([]byte, error) {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		return data[3:], nil
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		if len(data)%2 != 0 {
+			return nil, fmt.Errorf("file has a UTF-16 byte order mark but an odd length")
+		}
+		be := data[0] == 0xFE
+		u := make([]uint16, 0, len(data)/2-1)
+		for i := 2; i+1 < len(data); i += 2 {
+			if be {
+				u = append(u, uint16(data[i])<<8|uint16(data[i+1]))
+			} else {
+				u = append(u, uint16(data[i+1])<<8|uint16(data[i]))
+			}
+		}
+		return []byte(string(utf16.Decode(u))), nil
+	}
+	return data, nil
+}
+
+func invalidUTF8At(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
+}
+
+func lineAt(data []byte, offset int) int {
+	return bytes.Count(data[:offset], []byte{'\n'}) + 1
+}
+
+// chunk is the text of one YAML document and the line it starts on.
+type chunk struct {
+	text    []byte
+	line    int
+	content bool // more than markers, comments, directives and blank lines
+}
+
+// splitDocuments cuts a YAML stream into documents at the lines that start
+// with the markers "---" or "..." followed by a blank or the end of the line,
+// which YAML forbids inside any scalar; so each document can be parsed, and
+// fail, on its own. Comments and directives before a "---" stay with the
+// document it starts.
+func splitDocuments(data []byte) []chunk {
+	var chunks []chunk
+	start, startLine, line := 0, 1, 1
+	content := false // the current chunk holds more than comments, directives and blanks
+	started := false // the current chunk has its "---"
+	for off := 0; off < len(data); line++ {
+		end := bytes.IndexByte(data[off:], '\n')
+		if end < 0 {
+			end = len(data)
+		} else {
+			end += off + 1
+		}
+		l := data[off:end]
+		switch {
+		case isMarker(l, "---"):
+			if content || started {
+				chunks = append(chunks, chunk{data[start:off], startLine, content})
+				start, startLine = off, line
+			}
+			content = len(bytes.TrimSpace(stripComment(l[3:]))) > 0
+			started = true
+		case isMarker(l, "..."):
+			chunks = append(chunks, chunk{data[start:end], startLine, content})
+			start, startLine, content, started = end, line+1, false, false
+		default:
+			t := bytes.TrimSpace(l)
+			if len(t) > 0 && t[0] != '#' && !(t[0] == '%' && l[0] == '%') {
+				content = true
+			}
+		}
+		off = end
+	}
+	if start < len(data) {
+		chunks = append(chunks, chunk{data[start:], startLine, content})
+	}
+	return chunks
+}
+
+func isMarker(line []byte, m string) bool {
+	if !bytes.HasPrefix(line, []byte(m)) {
+		return false
+	}
+	rest := line[len(m):]
+	return len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\r' || rest[0] == '\n'
+}
+
+func stripComment(b []byte) []byte {
+	if i := bytes.IndexByte(b, '#'); i >= 0 {
+		return b[:i]
+	}
+	return b
+}
+
+var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// parserProblems start the messages of yaml.v3's parser (as opposed to its
+// scanner), whose line numbers are 0-based.
+var parserProblems = []string{
+	"did not find expected ',' or ']'", "did not find expected ',' or '}'", "did not find expected '-' indicator",
+	"did not find expected <document start>", "did not find expected key", "did not find expected node content",
+	"found duplicate %YAML directive", "found incompatible YAML document", "found undefined tag handle",
+	"found duplicate %TAG directive", "did not find expected <stream-start>",
+}
+
+// errorLine returns the file line and message of a yaml.v3 error in a chunk
+// that starts on line start.
+func errorLine(err error, start int) (int, string) {
+	msg := err.Error()
+	line := start
+	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		msg = strings.TrimPrefix(msg, m[0])
+		for _, p := range parserProblems {
+			if strings.HasPrefix(msg, p) {
+				n++
+				break
+			}
+		}
+		line = start + n - 1
+	}
+	return line, strings.TrimPrefix(msg, "yaml: ")
+}
+
+// document parses one chunk and adds its objects; it reports whether the
+// chunk held a document (rather than only comments).
+func (p *parser) document(c chunk, index int) bool {
+	if len(c.text) > p.lim.DocumentBytes {
+		p.invalid(c.line, "YAML document is larger than %d bytes: split it", p.lim.DocumentBytes)
+		return true
+	}
+	root, err := parseYAML(c.text)
+	if err != nil {
+		line, msg := errorLine(err, c.line)
+		p.invalid(line, "YAML does not parse: %s", msg)
+		return true
+	}
+	if root == nil || len(root.Content) == 0 || root.Content[0].ShortTag() == "!!null" {
+		return false
+	}
+	g := guard{lim: p.lim, offset: c.line - 1, anchors: map[*yaml.Node]expansion{}}
+	if _, err := g.walk(root, 0); err != nil {
+		p.invalid(g.errLine, "%v", err)
+		return true
+	}
+	obj := root.Content[0]
+	if obj.Kind != yaml.MappingNode {
+		return true // not a Kubernetes object: nothing to lint
+	}
+	if kind := scalar(field(obj, "kind")); kind == "List" || strings.HasSuffix(kind, "List") {
+		if items := field(obj, "items"); items != nil && items.Kind == yaml.SequenceNode {
+			for i, it := range items.Content {
+				if it.Kind == yaml.MappingNode {
+					p.object(it, index, i)
+				}
+			}
+			return true
+		}
+	}
+	p.object(obj, index, -1)
+	return true
+}
+
+// parseYAML parses one document. yaml.v3 recovers its own panics; the
+// recover here guards against any it does not, since no input may crash
+// the linter.
+func parseYAML(text []byte) (root *yaml.Node, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			root, err = nil, fmt.Errorf("yaml: %v", r)
+		}
+	}()
+	var n yaml.Node
+	if err := yaml.Unmarshal(text, &n); err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
+
+// expansion is the size and height of a value with its aliases expanded.
+type expansion struct {
+	nodes, height int
+	done          bool
+}
+
+// guard checks one document against the depth and expansion limits, and
+// moves its line numbers from the chunk to the file.
+type guard struct {
+	lim     Limits
+	offset  int
+	anchors map[*yaml.Node]expansion
+	nodes   int
+	errLine int
+}
+
+func (g *guard) walk(n *yaml.Node, depth int) (expansion, error) {
+	n.Line += g.offset
+	if depth > g.lim.Depth {
+		g.errLine = n.Line
+		return expansion{}, fmt.Errorf("document nests deeper than %d levels", g.lim.Depth)
+	}
+	if n.Anchor != "" {
+		g.anchors[n] = expansion{} // in progress: an alias to it now is a cycle
+	}
+	e := expansion{nodes: 1, height: 1}
+	if n.Kind == yaml.AliasNode {
+		a, ok := g.anchors[n.Alias]
+		if !ok || !a.done {
+			g.errLine = n.Line
+			return expansion{}, fmt.Errorf("alias *%s refers to a value that contains it", n.Value)
+		}
+		e = a
+	}
+	if n.Kind == yaml.MappingNode {
+		if err := g.duplicateKeys(n); err != nil {
+			return expansion{}, err
+		}
+	}
+	for _, c := range n.Content {
+		ce, err := g.walk(c, depth+1)
+		if err != nil {
+			return expansion{}, err
+		}
+		e.nodes += ce.nodes
+		e.height = max(e.height, ce.height+1)
+		if e.nodes > g.lim.Nodes || depth+e.height > g.lim.Depth {
+			g.errLine = n.Line
+			break
+		}
+	}
+	if e.nodes > g.lim.Nodes {
+		g.errLine = n.Line
+		return expansion{}, fmt.Errorf("document expands to more than %d values through aliases", g.lim.Nodes)
+	}
+	if depth+e.height > g.lim.Depth {
+		g.errLine = n.Line
+		return expansion{}, fmt.Errorf("document nests deeper than %d levels through aliases", g.lim.Depth)
+	}
+	if n.Anchor != "" {
+		e.done = true
+		g.anchors[n] = e
+	}
+	return e, nil
+}
+
+// duplicateKeys fails on a mapping that repeats a key: YAML forbids it, and
+// kubectl and the API server disagree on which value wins. Lines are not yet
+// moved to the file when it runs, hence the offset.
+func (g *guard) duplicateKeys(n *yaml.Node) error {
+	if len(n.Content) <= 2 {
+		return nil
+	}
+	seen := make(map[string]int, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+			continue
+		}
+		if line, dup := seen[k.Value]; dup {
+			g.errLine = k.Line + g.offset
+			return fmt.Errorf("key %q is already defined on line %d: remove one of them", truncateKey(k.Value), line)
+		}
+		seen[k.Value] = k.Line + g.offset
+	}
+	return nil
+}
+
+func truncateKey(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "..."
+	}
+	return s
+}
+
+// field returns the value of key in mapping n (merge keys included), or nil.
+func field(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	merges := false
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if k.Kind != yaml.ScalarNode {
+			continue
+		}
+		if k.Tag == "!!merge" {
+			merges = true
+			continue
+		}
+		if k.Value == key {
+			v := n.Content[i+1]
+			if v.Kind == yaml.AliasNode {
+				v = v.Alias
+			}
+			return v
+		}
+	}
+	if merges {
+		return yamlpath.Find(n, yamlpath.Key(key)[1:]) // rare: through a merge key
+	}
+	return nil
+}
+
+func scalar(n *yaml.Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
+}
+
+// stringMap reads a map of strings such as labels; other values are skipped.
+func stringMap(n *yaml.Node) map[string]string {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	m := make(map[string]string, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if v.Kind == yaml.AliasNode {
+			v = v.Alias
+		}
+		if k.Kind == yaml.ScalarNode && v != nil && v.Kind == yaml.ScalarNode {
+			m[k.Value] = v.Value
+		}
+	}
+	return m
+}
+
+// object adds the object at n, when it is a Kubernetes object.
+func (p *parser) object(n *yaml.Node, doc, item int) {
+	apiVersion, kind := scalar(field(n, "apiVersion")), scalar(field(n, "kind"))
+	if apiVersion == "" || kind == "" {
+		return
+	}
+	meta := field(n, "metadata")
+	r := &Resource{
+		APIVersion:  apiVersion,
+		Kind:        kind,
+		Name:        scalar(field(meta, "name")),
+		Namespace:   scalar(field(meta, "namespace")),
+		File:        p.file,
+		Doc:         doc,
+		Item:        item,
+		Node:        n,
+		Labels:      stringMap(field(meta, "labels")),
+		Annotations: stringMap(field(meta, "annotations")),
+	}
+	if r.Namespace == "" {
+		r.Namespace = p.opts.namespace()
+	}
+	decodeSpec(r, p.kinds)
+	p.out.Resources = append(p.out.Resources, r)
+}
+
+// decodeSpec fills r.Spec for the Istio kinds the loader knows.
+func decodeSpec(r *Resource, kinds map[string]kindInfo) {
+	info, ok := kinds[r.Kind]
+	group, version, _ := strings.Cut(r.APIVersion, "/")
+	if !ok || group != info.group {
+		return
+	}
+	served := false
+	for _, v := range info.versions {
+		served = served || v == version
+	}
+	if !served {
+		r.Invalid = append(r.Invalid, FieldError{Path: "apiVersion", Message: fmt.Sprintf(
+			"%s does not serve %s: use %s/%s", r.APIVersion, r.Kind, group, info.versions[len(info.versions)-1])})
+		return
+	}
+	if r.Name == "" {
+		r.Invalid = append(r.Invalid, FieldError{Path: "metadata.name", Message: "metadata.name is missing: every object needs a name"})
+	}
+	msg := info.newSpec()
+	if spec := field(r.Node, "spec"); spec != nil {
+		for _, e := range yamlproto.Decode(spec, msg.ProtoReflect(), "spec") {
+			r.Invalid = append(r.Invalid, FieldError{Path: e.Path, Message: e.Message})
+		}
+	}
+	r.Spec = msg
+}

@@ -1,0 +1,38 @@
+package lint
+
+import (
+	"slices"
+	"strings"
+)
+
+// since is the release that introduced the first rules.
+const since = "v0.1.0"
+
+// All returns the built-in rules, sorted by ID. Each call returns fresh
+// values, so a caller may change them without affecting another.
+func All() []*Rule {
+	rules := []*Rule{
+		subsetNotFound(),
+		destinationRuleMissing(),
+		duplicateSubset(),
+		unusedSubset(),
+		conflictingDestinationRules(),
+		weightsSum(),
+		weightRange(),
+		missingDefaultRoute(),
+		invalidRegex(),
+		undocumentedRoute(),
+		cookieRegexSeparator(),
+		noCircuitBreaker(),
+		retriesExceedTimeout(),
+		faultInjection(),
+		mirrorMisuse(),
+		nonStrictMTLS(),
+		tlsModeConflict(),
+		meaninglessSubsetName(),
+		invalidManifest(),
+		invalidSuppression(),
+	}
+	slices.SortFunc(rules, func(a, b *Rule) int { return strings.Compare(a.ID, b.ID) })
+	return rules
+}

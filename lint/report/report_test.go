@@ -1,0 +1,160 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/meshroll/meshroll/lint"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// sample is the one report every format is tested on. Its messages and
+// paths hold the characters each format must escape.
+func sample() *lint.Report {
+	var rules []*lint.Rule
+	for _, id := range []string{"MR101", "MR202", "MR301", "MR900"} {
+		rules = append(rules, lint.Lookup(lint.All(), id))
+	}
+	return &lint.Report{
+		Rules:     rules,
+		Files:     3,
+		Resources: 7,
+		Diagnostics: []lint.Diagnostic{
+			{Rule: "MR101", Name: "subset-not-found", Severity: lint.Error, Resource: "VirtualService/bookinfo/reviews",
+				Position: lint.Position{File: "deploy/bookinfo/reviews.yaml", Line: 14, Column: 17},
+				Message:  `route to subset "v3" of host reviews, which DestinationRule bookinfo/reviews does not define: define it there, or use one of v1, v2`},
+			{Rule: "MR202", Name: "weight-range", Severity: lint.Error, Resource: "VirtualService/shop/cart|x",
+				Position: lint.Position{File: "deploy/shop/cart, v2.yaml", Line: 3, Column: 15},
+				Message:  "weight 150 is outside 0..100 (100% is the most): use a percentage\nfrom 0 to 100 | <b>*not*</b> [x]"},
+			{Rule: "MR301", Name: "no-circuit-breaker", Severity: lint.Warning, Resource: "DestinationRule/default/ratings",
+				Position: lint.Position{File: "/abs/path/ratings.yaml", Line: 6, Column: 9},
+				Message:  "no outlierDetection or connectionPool limits for host ratings"},
+			{Rule: "MR900", Name: "invalid-manifest", Severity: lint.Info,
+				Position: lint.Position{File: lint.StdinName, Line: 1, Column: 1},
+				Message:  "YAML does not parse: did not find expected key"},
+		},
+	}
+}
+
+func render(t *testing.T, format string, o Options) []byte {
+	t.Helper()
+	r, err := New(format, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := r.Report(&b, sample()); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestGolden compares each format's output for the sample with its golden
+// file; go test -update rewrites them.
+func TestGolden(t *testing.T) {
+	for _, tt := range []struct {
+		format, file string
+		o            Options
+	}{
+		{"text", "sample.txt", Options{}},
+		{"text", "sample.color.txt", Options{Color: true}},
+		{"json", "sample.json", Options{}},
+		{"sarif", "sample.sarif", Options{Version: "v0.1.0"}},
+		{"github", "sample.github", Options{}},
+		{"markdown", "sample.md", Options{}},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			got := render(t, tt.format, tt.o)
+			golden := filepath.Join("testdata", tt.file)
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s output differs from %s (go test -update rewrites it):\n%s", tt.format, golden, got)
+			}
+		})
+	}
+}
+
+// TestSARIFSchema validates the SARIF output against the SARIF 2.1.0 JSON
+// schema (testdata/sarif-schema-2.1.0.json, OASIS errata01), formats
+// included.
+func TestSARIFSchema(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	sch, err := c.Compile("testdata/sarif-schema-2.1.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range map[string]*lint.Report{"sample": sample(), "empty": {Rules: lint.All()}} {
+		var b bytes.Buffer
+		if err := (sarifReporter{version: "v0.1.0"}).Report(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		inst, err := jsonschema.UnmarshalJSON(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(inst); err != nil {
+			t.Errorf("%s: SARIF output is not valid SARIF 2.1.0: %v", name, err)
+		}
+	}
+}
+
+func TestNew(t *testing.T) {
+	if got := strings.Join(Formats(), ","); got != "github,json,markdown,sarif,text" {
+		t.Errorf("Formats() = %s", got)
+	}
+	if _, err := New("xml", Options{}); err == nil || !strings.Contains(err.Error(), "want one of github, json, markdown, sarif, text") {
+		t.Errorf("New(xml) error = %v", err)
+	}
+}
+
+func TestEscapes(t *testing.T) {
+	for _, tt := range []struct {
+		f        func(string) string
+		in, want string
+	}{
+		{escapeData, "50% done\r\nnext", "50%25 done%0D%0Anext"},
+		{escapeProperty, "a:b,c%\n", "a%3Ab%2Cc%25%0A"},
+		{cell, "a|b\n*c*", `a\|b \*c\*`},
+		{fileURI, "deploy/a b.yaml", "deploy/a%20b.yaml"},
+		{fileURI, "./x.yaml", "x.yaml"},
+		{fileURI, "/abs/x.yaml", "file:///abs/x.yaml"},
+	} {
+		if got := tt.f(tt.in); got != tt.want {
+			t.Errorf("escape(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestMarkdownEmptyAndLong(t *testing.T) {
+	var b bytes.Buffer
+	_ = markdown{}.Report(&b, &lint.Report{Files: 2, Resources: 5})
+	if !strings.Contains(b.String(), "No findings in 5 resources (2 files).") {
+		t.Errorf("empty report: %s", b.String())
+	}
+	r := sample()
+	for len(r.Diagnostics) < maxRows+5 {
+		r.Diagnostics = append(r.Diagnostics, r.Diagnostics[0])
+	}
+	b.Reset()
+	_ = markdown{}.Report(&b, r)
+	if !strings.Contains(b.String(), "and 5 more") || strings.Count(b.String(), "\n| error") > maxRows {
+		t.Errorf("long report not cut at %d rows", maxRows)
+	}
+}

@@ -1,0 +1,166 @@
+package lint
+
+import (
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+	"google.golang.org/protobuf/proto"
+	networking "istio.io/api/networking/v1"
+	networkingv1alpha3 "istio.io/api/networking/v1alpha3"
+	security "istio.io/api/security/v1"
+
+	"github.com/meshroll/meshroll/internal/yamlpath"
+)
+
+// Resource is one Kubernetes object from the input, with its position.
+type Resource struct {
+	APIVersion string
+	Kind       string
+	// Namespace is metadata.namespace, or the default namespace of the load
+	// (LoadOptions.Namespace, "default" unless set) when the object has none.
+	Namespace string
+	Name      string
+
+	// File is the file the object came from as the user named it (joined
+	// under the directory the user gave), or "<stdin>". For an object built
+	// by kustomize it is the file that declared the object.
+	File string
+	// Doc is the 0-based index of the YAML document within File.
+	Doc int
+	// Item is the index of the object in a kind: List's items, or -1.
+	Item int
+
+	// Node is the object's mapping node. Rules read data from Spec; they
+	// need Node only for fields the typed Spec does not carry.
+	Node        *yaml.Node
+	Labels      map[string]string
+	Annotations map[string]string
+
+	// Spec is the spec decoded into the istio.io/api type for the kind
+	// (*networking.VirtualService and so on; v1alpha3 and v1beta1 objects
+	// decode into the same types), or nil for other kinds. It is decoded
+	// leniently: unknown fields are skipped, and a value of the wrong type is
+	// dropped and listed in Invalid.
+	Spec proto.Message
+	// Invalid lists what the loader found wrong with the object itself:
+	// values it could not decode, a missing name, an API version Istio does
+	// not serve. Rule MR900 reports them.
+	Invalid []FieldError
+
+	// Remap, when set, moves every position reported on this resource, for
+	// example from a rendered manifest to the intent line that produced it.
+	Remap Remapper
+
+	// posNode is the node positions are looked up in: Node, or for an object
+	// built by kustomize the object as written in File.
+	posNode *yaml.Node
+}
+
+// FieldError is a problem with the value at a data path of a resource.
+type FieldError struct {
+	Path    string
+	Message string
+}
+
+// Remapper moves the position of a finding at data path on a resource to
+// where the user should fix it. at is the position in the manifest; a
+// Remapper that has nothing better returns it unchanged. Rules run in
+// parallel, so a Remapper must be safe for concurrent use.
+type Remapper func(path string, at Position) Position
+
+// ID is the resource as diagnostics name it: Kind/namespace/name.
+func (r *Resource) ID() string { return r.Kind + "/" + r.Namespace + "/" + r.Name }
+
+// Group is the API group of the resource: "networking.istio.io" for
+// networking.istio.io/v1, "" for the core group.
+func (r *Resource) Group() string {
+	if i := strings.LastIndexByte(r.APIVersion, '/'); i >= 0 {
+		return r.APIVersion[:i]
+	}
+	return ""
+}
+
+// IsIstio reports whether the resource belongs to one of Istio's API groups.
+func (r *Resource) IsIstio() bool {
+	g := r.Group()
+	return g == "istio.io" || strings.HasSuffix(g, ".istio.io")
+}
+
+// VirtualService returns the spec of a VirtualService, or nil.
+func (r *Resource) VirtualService() *networking.VirtualService {
+	vs, _ := r.Spec.(*networking.VirtualService)
+	return vs
+}
+
+// DestinationRule returns the spec of a DestinationRule, or nil.
+func (r *Resource) DestinationRule() *networking.DestinationRule {
+	dr, _ := r.Spec.(*networking.DestinationRule)
+	return dr
+}
+
+// PeerAuthentication returns the spec of a PeerAuthentication, or nil.
+func (r *Resource) PeerAuthentication() *security.PeerAuthentication {
+	pa, _ := r.Spec.(*security.PeerAuthentication)
+	return pa
+}
+
+// Position returns where the field at data path (such as
+// spec.http[1].route[0].weight) is written: the value for a scalar, the key
+// for a map or list, the nearest enclosing field that exists when the path
+// does not exist in full. Remap, when set, has the last word.
+func (r *Resource) Position(path string) Position {
+	pos := Position{File: r.File, Line: 1, Column: 1}
+	root := r.posNode
+	if root == nil {
+		root = r.Node
+	}
+	if root != nil {
+		pos.Line, pos.Column = root.Line, root.Column
+		if p, err := yamlpath.Parse(path); err == nil && len(p) > 0 {
+			pos.Line, pos.Column, _ = yamlpath.Position(root, p)
+		}
+		if pos.Line == 0 {
+			pos.Line, pos.Column = 1, 1
+		}
+	}
+	if r.Remap != nil {
+		pos = r.Remap(path, pos)
+	}
+	return pos
+}
+
+// Lookup returns the node at data path in the object, or nil.
+func (r *Resource) Lookup(path string) *yaml.Node {
+	return yamlpath.Find(r.Node, path)
+}
+
+// kindInfo describes a kind the loader decodes.
+type kindInfo struct {
+	group    string
+	versions []string
+	newSpec  func() proto.Message
+}
+
+var (
+	networkingVersions = []string{"v1alpha3", "v1beta1", "v1"}
+	securityVersions   = []string{"v1beta1", "v1"}
+)
+
+// istioKinds returns the Istio kinds whose spec the loader decodes, with the
+// API versions Istio serves for them. It is a function rather than a package
+// variable so that no state is shared between loads.
+func istioKinds() map[string]kindInfo {
+	return map[string]kindInfo{
+		"VirtualService":        {"networking.istio.io", networkingVersions, func() proto.Message { return &networking.VirtualService{} }},
+		"DestinationRule":       {"networking.istio.io", networkingVersions, func() proto.Message { return &networking.DestinationRule{} }},
+		"Gateway":               {"networking.istio.io", networkingVersions, func() proto.Message { return &networking.Gateway{} }},
+		"ServiceEntry":          {"networking.istio.io", networkingVersions, func() proto.Message { return &networking.ServiceEntry{} }},
+		"Sidecar":               {"networking.istio.io", networkingVersions, func() proto.Message { return &networking.Sidecar{} }},
+		"WorkloadEntry":         {"networking.istio.io", networkingVersions, func() proto.Message { return &networking.WorkloadEntry{} }},
+		"WorkloadGroup":         {"networking.istio.io", networkingVersions, func() proto.Message { return &networking.WorkloadGroup{} }},
+		"EnvoyFilter":           {"networking.istio.io", []string{"v1alpha3"}, func() proto.Message { return &networkingv1alpha3.EnvoyFilter{} }},
+		"PeerAuthentication":    {"security.istio.io", securityVersions, func() proto.Message { return &security.PeerAuthentication{} }},
+		"AuthorizationPolicy":   {"security.istio.io", securityVersions, func() proto.Message { return &security.AuthorizationPolicy{} }},
+		"RequestAuthentication": {"security.istio.io", securityVersions, func() proto.Message { return &security.RequestAuthentication{} }},
+	}
+}

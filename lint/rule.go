@@ -1,0 +1,76 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Rule is one check. Its user-facing text lives here and only here: the
+// rules and explain commands, docs/rules.md and SARIF output are made from it.
+type Rule struct {
+	ID       string   // stable ID, such as MR101; never reused
+	Name     string   // kebab-case name, such as subset-not-found
+	Severity Severity // default severity of its findings
+	Summary  string   // one line: what is wrong
+	Doc      string   // why it matters and what to do, in plain text paragraphs
+	Bad      string   // a YAML example that the rule flags
+	Good     string   // the same example, fixed
+	Since    string   // meshroll version that introduced the rule
+	// Anchor names what the rule rests on: the seed documents, Istio's
+	// analyzer codes (IST0101), Kiali's checks (KIA0201), Istio validation.
+	Anchor string
+	// Run checks the resources of pass and reports through it.
+	Run func(pass *Pass)
+}
+
+// DocsURL is where docs/rules.md is published; Rule.URL links into it.
+const DocsURL = "https://github.com/meshroll/meshroll/blob/main/docs/rules.md"
+
+// URL is the rule's section in the published rule catalogue.
+func (r *Rule) URL() string {
+	return DocsURL + "#" + strings.ToLower(r.ID) + "-" + r.Name
+}
+
+// Pass is what a rule sees of one run: every resource, the index, and a way
+// to report.
+type Pass struct {
+	Rule      *Rule
+	Resources []*Resource
+	Index     *Index
+
+	known    map[string]bool
+	findings []finding
+}
+
+type finding struct {
+	d Diagnostic
+	r *Resource
+}
+
+// Reportf reports a finding of the rule's severity on resource r at the
+// field at data path (such as spec.http[0].route[1].weight; "" for the
+// object). The message says what is wrong and what to do.
+func (p *Pass) Reportf(r *Resource, path, format string, args ...any) {
+	p.ReportSeverityf(p.Rule.Severity, r, path, format, args...)
+}
+
+// ReportSeverityf is Reportf with a severity other than the rule's, for
+// rules whose findings differ in weight. A severity configured for the rule
+// still overrides it.
+func (p *Pass) ReportSeverityf(sev Severity, r *Resource, path, format string, args ...any) {
+	p.findings = append(p.findings, finding{
+		d: Diagnostic{
+			Rule:     p.Rule.ID,
+			Name:     p.Rule.Name,
+			Severity: sev,
+			Resource: r.ID(),
+			Position: r.Position(path),
+			Path:     path,
+			Message:  fmt.Sprintf(format, args...),
+		},
+		r: r,
+	})
+}
+
+// IsRule reports whether id names a rule of this run, enabled or not.
+func (p *Pass) IsRule(id string) bool { return p.known[id] }
