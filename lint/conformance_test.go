@@ -113,9 +113,7 @@ func TestConformanceValid(t *testing.T) {
 
 // TestConformanceInvalid checks that every document Istio rejects gets an
 // error from a validity rule, on its own resource and within the document,
-// at the offending line where EXPECTED.md names the rule. Documents that
-// only schema validation (MR900 from package internal/crd) can catch are
-// listed in pendingCRD and skipped, saying so, until it lands.
+// at the offending line where EXPECTED.md names the rule or the field.
 func TestConformanceInvalid(t *testing.T) {
 	dir := conformanceDir(t)
 	validity := []string{"MR900", "MR201", "MR202", "MR205", "MR304"}
@@ -126,20 +124,12 @@ func TestConformanceInvalid(t *testing.T) {
 		"networking-v1alpha3-VirtualService-regexp-invalid.yaml#0": "MR205 13",
 		"peerauth-invalid.yaml#0":                                  "MR900 8",
 		"peerauth-invalid.yaml#1":                                  "MR900 20",
-	}
-	// pendingCRD are the documents only the CRD schemas and the webhook's
-	// checks reject: required fields, value ranges, cross-field rules.
-	pendingCRD := map[string]string{
-		"networking-v1alpha3-DestinationRule-invalid.yaml#0": "no host",
-		"networking-v1beta-DestinationRule-invalid.yaml#0":   "no host",
-		"destinationrule-invalid.yaml#0":                     "warmup.minimumPercent above 100",
-		"destinationrule-invalid.yaml#1":                     "warmup without duration",
-		"destinationrule-invalid.yaml#2":                     "negative warmup.aggression",
-		"peerauth-invalid.yaml#2":                            "portLevelMtls without selector",
-		"peerauth-invalid.yaml#3":                            "empty portLevelMtls",
-		"peerauth-invalid.yaml#4":                            "port 0",
-		"peerauth-invalid.yaml#5":                            "port above 65535",
-		"security-v1beta1-PeerAuthentication-invalid.yaml#0": "portLevelMtls without selector",
+		"destinationrule-invalid.yaml#0":                           "MR900 12",
+		"destinationrule-invalid.yaml#2":                           "MR900 37",
+		"peerauth-invalid.yaml#2":                                  "MR900 29",
+		"peerauth-invalid.yaml#3":                                  "MR900 42",
+		"peerauth-invalid.yaml#4":                                  "MR900 54",
+		"peerauth-invalid.yaml#5":                                  "MR900 67",
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "invalid", "*.yaml"))
 	if len(files) == 0 {
@@ -165,9 +155,6 @@ func TestConformanceInvalid(t *testing.T) {
 					}
 				}
 				if len(errs) == 0 {
-					if why, ok := pendingCRD[key]; ok {
-						t.Skipf("Istio rejects %s for %s, which MR900's schema validation (internal/crd) catches; not wired into lint yet", r.ID(), why)
-					}
 					t.Fatalf("%s: no error from %s", r.ID(), strings.Join(validity, ", "))
 				}
 				if w, ok := want[key]; ok && !slices.Contains(errs, w) {

@@ -1,5 +1,13 @@
 package lint
 
+import (
+	"fmt"
+	"strings"
+
+	"github.com/meshroll/meshroll/internal/crd"
+	"github.com/meshroll/meshroll/internal/yamlpath"
+)
+
 // The ID and name of MR900, which the loader also uses for documents that
 // do not parse.
 const (
@@ -18,10 +26,12 @@ Istio's validation refuses, never takes effect: the apply fails, or Argo CD or
 Flux stop syncing, and the previous configuration stays in force.
 
 The rule reports YAML and JSON that do not parse (with the line of the error),
-files and documents beyond meshroll's size, nesting and alias limits, Istio
-objects of an API version Istio does not serve, objects without a name, and
-spec values of the wrong type (a string where Istio wants a number, an unknown
-enum value, a malformed duration).
+files and documents beyond meshroll's size, nesting and alias limits, and Istio
+objects that break the CRD schemas shipped in istio.io/api, their CEL rules or
+the checks of Istio's validation webhook: unknown fields (a "wieght:" typo),
+values of the wrong type or out of range, required fields missing, API versions
+Istio does not serve, and cross-field rules such as a port-level mTLS setting
+without a workload selector.
 
 Fix the field the message names. Each document is checked on its own: the
 others in the file are still linted.`,
@@ -51,13 +61,50 @@ spec:
 	}
 }
 
-// runInvalidManifest reports what the loader found wrong with each object.
-// Schema validation against Istio's CRDs (internal/crd) adds its findings
-// here, once per path, next to these.
+// runInvalidManifest reports what the loader found wrong with each object,
+// then what Istio's CRD schemas, CEL rules and webhook checks reject
+// (internal/crd), once per data path.
 func runInvalidManifest(pass *Pass) {
 	for _, r := range pass.Resources {
+		seen := make(map[string]bool, len(r.Invalid))
 		for _, e := range r.Invalid {
 			pass.Reportf(r, e.Path, "%s: %s", e.Path, e.Message)
+			seen[canonicalPath(e.Path)] = true
+		}
+		if !r.IsIstio() || r.Node == nil {
+			continue
+		}
+		errs, _ := crd.Validate(r.Node)
+		for _, e := range errs {
+			if seen[canonicalPath(e.Path)] || ownedElsewhere(e.Path) {
+				continue
+			}
+			seen[canonicalPath(e.Path)] = true
+			pass.Reportf(r, e.Path, "%s", e.Message)
 		}
 	}
+}
+
+// ownedElsewhere reports whether a schema error at path is one another rule
+// reports with more to say: mirror percentages out of range are MR304's.
+func ownedElsewhere(path string) bool {
+	return strings.Contains(path, "mirrorPercent") || (strings.Contains(path, ".mirrors[") && strings.HasSuffix(path, ".percentage.value"))
+}
+
+// canonicalPath writes a data path one way, whether its keys were written
+// spec.a.b or spec["a"].b, so that two checkers' findings compare.
+func canonicalPath(path string) string {
+	p, err := yamlpath.Parse(path)
+	if err != nil {
+		return path
+	}
+	var b strings.Builder
+	for _, e := range p {
+		if e.IsIndex {
+			fmt.Fprintf(&b, "[%d]", e.Index)
+		} else {
+			b.WriteString("/" + e.Key)
+		}
+	}
+	return b.String()
 }
