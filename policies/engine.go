@@ -244,6 +244,9 @@ func (c *compiled) violations(file string, body *yaml.Node, ps []problem) []Viol
 	var order []string
 	groups := map[string]*group{}
 	for _, p := range ps {
+		if p.dataKindMismatch(locate(body, p.path).value) {
+			continue
+		}
 		key := formatPath(p.path)
 		g, ok := groups[key]
 		if !ok {
@@ -252,6 +255,9 @@ func (c *compiled) violations(file string, body *yaml.Node, ps []problem) []Viol
 			order = append(order, key)
 		}
 		g.ps = append(g.ps, p)
+	}
+	if len(order) == 0 {
+		return nil
 	}
 	out := make([]Violation, 0, len(order))
 	for _, key := range order {

@@ -60,14 +60,25 @@ func evalAll(tb testing.TB, e *Engine, file, src string) []Violation {
 // compileUser compiles the built-ins and one user package from sources.
 func compileUser(tb testing.TB, files ...File) *Engine {
 	tb.Helper()
-	e, err := Compile(Package{Dir: "pol", Files: files})
+	var pkgs []Package
+	if len(files) > 0 {
+		pkgs = append(pkgs, Package{Dir: "pol", Files: files})
+	}
+	e, err := Compile(pkgs...)
 	if err != nil {
 		tb.Fatalf("compiling policies: %v", err)
 	}
 	return e
 }
 
-// policyFile wraps constraint text into a one-policy file.
+// policyFile wraps constraint text into a one-policy file, importing the
+// standard library packages it uses.
 func policyFile(id, kinds, constraint string) File {
-	return File{Name: "pol/p.cue", Data: []byte("package p\n\npolicies: " + id + ": {\n\tname: \"p\"\n\tseverity: \"warning\"\n\tmessage: \"m\"\n\tkinds: " + kinds + "\n\tconstraint: " + constraint + "\n}\n")}
+	imports := ""
+	for _, pkg := range []string{"list", "strings", "struct"} {
+		if strings.Contains(constraint, pkg+".") {
+			imports += "import \"" + pkg + "\"\n"
+		}
+	}
+	return File{Name: "pol/p.cue", Data: []byte("package p\n\n" + imports + "policies: " + id + ": {\n\tname: \"p\"\n\tseverity: \"warning\"\n\tmessage: \"m\"\n\tkinds: " + kinds + "\n\tconstraint: " + constraint + "\n}\n")}
 }

@@ -225,8 +225,17 @@ func (l *loader) compilePackage(p Package, builtin bool) ([]*compiled, Errors) {
 		if c == nil {
 			continue
 		}
+		// Every constraint gets a plan, if only to find fields that can
+		// never be satisfied; only safe packages use it for evaluation.
+		pl := buildPlan(c.constraint)
+		if defects := pl.defects(); len(defects) > 0 {
+			for _, d := range defects {
+				errs = append(errs, cueErrors(d, v, c.File)...)
+			}
+			continue
+		}
 		if planned {
-			c.plan = buildPlan(c.constraint)
+			c.plan = pl
 		}
 		out = append(out, c)
 	}
@@ -380,16 +389,18 @@ func cueErrors(err error, root cue.Value, fallback string) Errors {
 	var order []string
 	groups := map[string]*group{}
 	for _, e := range errors.Errors(err) {
-		key := strings.Join(e.Path(), ".")
+		path := e.Path()
+		if len(path) > 0 && path[0] == "#Package" {
+			path = path[1:] // errors found by unifying with the contract
+		}
+		key := strings.Join(path, ".")
 		g, ok := groups[key]
 		if !ok {
-			g = &group{path: e.Path()}
+			g = &group{path: path}
 			groups[key] = g
 			order = append(order, key)
 		}
-		if g.pos.Filename == "" {
-			g.pos = userPosition(e)
-		}
+		g.pos = laterPosition(g.pos, userPosition(e))
 		format, args := e.Msg()
 		if strings.HasSuffix(format, "errors in empty disjunction:") {
 			continue
@@ -403,6 +414,9 @@ func cueErrors(err error, root cue.Value, fallback string) Errors {
 		if len(g.ps) == 0 {
 			continue
 		}
+		if g.pos.Filename == "" && root.Exists() && len(g.path) > 0 {
+			g.pos = lookupPath(root, g.path).Pos().Position()
+		}
 		msg := policyMessage(g.path, g.ps, root)
 		if g.pos.Filename == "" {
 			out = append(out, Error{File: fallback, Msg: msg})
@@ -413,15 +427,32 @@ func cueErrors(err error, root cue.Value, fallback string) Errors {
 	return out
 }
 
-// userPosition picks the first position of an error that lies in a user's
-// file rather than in the contract.
+// userPosition picks the position of an error in a user's file rather than
+// in the contract. Of several in the first such file it takes the last in
+// source order, which for a field is its value (the thing to fix) rather
+// than its label.
 func userPosition(e errors.Error) token.Position {
+	var best token.Position
 	for _, p := range errors.Positions(e) {
-		if pos := p.Position(); pos.Filename != "" && pos.Filename != contractFile {
-			return pos
+		if pos := p.Position(); pos.Filename != contractFile {
+			best = laterPosition(best, pos)
 		}
 	}
-	return token.Position{}
+	return best
+}
+
+// laterPosition returns b if it is later than a in a's file (or a is
+// unset), else a.
+func laterPosition(a, b token.Position) token.Position {
+	switch {
+	case b.Filename == "":
+		return a
+	case a.Filename == "":
+		return b
+	case a.Filename == b.Filename && (b.Line > a.Line || b.Line == a.Line && b.Column > a.Column):
+		return b
+	}
+	return a
 }
 
 // policyMessage phrases errors about one path of a policy package.
@@ -434,6 +465,13 @@ func policyMessage(path []string, ps []problem, root cue.Value) string {
 			}
 		}
 	}
+	if len(path) == 3 && path[0] == fieldPolicies && path[2] == fieldKinds {
+		for _, p := range ps {
+			if strings.HasPrefix(p.format, "incompatible list lengths") {
+				return fmt.Sprintf("policy %s has no kinds; list the Kubernetes kinds it applies to, such as kinds: [\"VirtualService\"]", path[1])
+			}
+		}
+	}
 	if subject == "" {
 		var msgs []string
 		for _, p := range ps {
@@ -443,11 +481,7 @@ func policyMessage(path []string, ps []problem, root cue.Value) string {
 	}
 	have, missing := "", true
 	if root.Exists() {
-		sels := make([]cue.Selector, 0, len(path))
-		for _, s := range path {
-			sels = append(sels, selectorFor(s))
-		}
-		if fv := root.LookupPath(cue.MakePath(sels...)); fv.Exists() {
+		if fv := lookupPath(root, path); fv.Exists() {
 			missing = false
 			if fv.IsConcrete() && fv.Kind()&scalarKinds != 0 {
 				have = fmt.Sprint(fv)
@@ -455,6 +489,15 @@ func policyMessage(path []string, ps []problem, root cue.Value) string {
 		}
 	}
 	return reason(subject, ps, have, missing)
+}
+
+// lookupPath finds the value at an error's path.
+func lookupPath(root cue.Value, path []string) cue.Value {
+	sels := make([]cue.Selector, 0, len(path))
+	for _, s := range path {
+		sels = append(sels, selectorFor(s))
+	}
+	return root.LookupPath(cue.MakePath(sels...))
 }
 
 // selectorFor turns an error path element back into a selector.

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/errors"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -48,6 +49,11 @@ type plan struct {
 
 	// planForbidden
 	errs []problem
+	err  error // CUE's error, for defects
+
+	// regular is true for a field that must be present (name or name!):
+	// if its value is an error, no manifest can satisfy the constraint.
+	regular bool
 }
 
 type planKind uint8
@@ -98,8 +104,16 @@ func (b *planBuilder) build(v cue.Value, depth int) *plan {
 	b.nodes++
 	p := &plan{value: v, kinds: v.IncompleteKind(), memo: &memo{}}
 	if err := v.Err(); err != nil {
-		p.kind = planForbidden
-		p.errs = cueProblems(v, err)
+		// An incomplete value, such as a validator that open data does not
+		// satisfy yet ([...] & list.MinItems(1)), fails Err but passes
+		// Validate: data may still complete it.
+		if verr := v.Validate(); verr != nil {
+			p.kind = planForbidden
+			p.errs = cueProblems(v, verr)
+			p.err = verr
+		} else {
+			p.kind = planOpaque
+		}
 		return p
 	}
 	if depth > maxPlanDepth || b.nodes > maxPlanNodes {
@@ -157,8 +171,10 @@ func (b *planBuilder) buildStruct(p *plan, v cue.Value, depth int) {
 		switch it.FieldType() &^ cue.StringLabel {
 		case cue.RequiredConstraint:
 			f.absent = []problem{{code: probRequired}}
+			f.p.regular = true
 		case cue.OptionalConstraint:
 		default:
+			f.p.regular = true
 			if err := fv.Validate(cue.Concrete(true)); err != nil {
 				f.absent = cueProblems(fv, err)
 			}
@@ -395,4 +411,71 @@ func dataKind(n *yaml.Node) cue.Kind {
 		return cue.StringKind
 	}
 	return cue.BottomKind
+}
+
+// defects lists the errors of fields that must be present but can never be
+// satisfied (timeout: string & 5), anywhere in the constraint, including
+// list element and pattern constraints that CUE does not validate until
+// data arrives. An optional field whose value is an error (fault?: _|_) is
+// not a defect: it forbids the field.
+func (p *plan) defects() []error {
+	var out []error
+	add := func(err error) {
+		if err != nil {
+			out = append(out, err)
+		}
+	}
+	var walk func(p *plan)
+	walk = func(p *plan) {
+		if p == nil {
+			return
+		}
+		switch {
+		case p.kind == planForbidden && p.regular:
+			add(p.err)
+		case p.kind == planOpaque:
+			// Element and pattern constraints of opaque values, which have
+			// no plans of their own.
+			for _, sel := range []cue.Selector{cue.AnyIndex, cue.AnyString} {
+				if x := p.value.LookupPath(cue.MakePath(sel)); x.Exists() {
+					add(innerDefect(x))
+				}
+			}
+		}
+		for _, f := range p.fields {
+			walk(f.p)
+		}
+		for _, e := range p.elems {
+			walk(e)
+		}
+		for _, a := range p.alts {
+			walk(a)
+		}
+		for _, x := range []*plan{p.pattern, p.tail} {
+			if x != nil && x.kind == planForbidden {
+				add(innerDefect(x.value))
+			}
+			walk(x)
+		}
+	}
+	walk(p)
+	return out
+}
+
+// innerDefect returns the errors of an element or pattern constraint that
+// come from inside it. An element constraint that is an error as a whole
+// ([..._|_]) only forbids elements, but one whose field is an error
+// ([...{timeout: string & 5}]) can never be met.
+func innerDefect(v cue.Value) error {
+	err := v.Validate()
+	if err == nil {
+		return nil
+	}
+	base := len(v.Path().Selectors())
+	for _, e := range errors.Errors(err) {
+		if len(e.Path()) > base {
+			return err
+		}
+	}
+	return nil
 }

@@ -46,9 +46,7 @@ type pathElem struct {
 // cueProblems turns the errors of evaluating constraint value v (unified
 // with data) into problems with paths relative to v: CUE reports paths from
 // the root of the policy package (policies.MR401.constraint.spec...). It
-// drops what says nothing about the manifest: the headers of empty
-// disjunctions (their alternatives follow) and kind mismatches, which MR900
-// reports (see Violation).
+// drops the headers of empty disjunctions, whose alternatives follow.
 func cueProblems(v cue.Value, err error) []problem {
 	if err == nil {
 		return nil
@@ -57,7 +55,7 @@ func cueProblems(v cue.Value, err error) []problem {
 	var out []problem
 	for _, e := range errors.Errors(err) {
 		format, args := e.Msg()
-		if strings.HasSuffix(format, "errors in empty disjunction:") || strings.Contains(format, "mismatched types") {
+		if strings.HasSuffix(format, "errors in empty disjunction:") {
 			continue
 		}
 		path := e.Path()
@@ -67,6 +65,33 @@ func cueProblems(v cue.Value, err error) []problem {
 		out = append(out, problem{path: parsePath(path), format: format, args: args})
 	}
 	return out
+}
+
+// kindMismatch is CUE's message for values of different kinds.
+const kindMismatch = "conflicting values %s and %s (mismatched types %s and %s)"
+
+// dataKindMismatch reports whether a problem is a kind mismatch between the
+// manifest's value (of kind dk) and the constraint, which a policy leaves
+// to MR900 (see Violation). A mismatch within the constraint itself
+// (string & 5) is reported.
+func (p problem) dataKindMismatch(value *yaml.Node) bool {
+	if p.code != probCUE || p.format != kindMismatch || len(p.args) != 4 || value == nil {
+		return false
+	}
+	dk := kindName(value)
+	return fmt.Sprint(p.args[2]) == dk || fmt.Sprint(p.args[3]) == dk
+}
+
+// kindName names a YAML value's kind as CUE's messages do.
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "struct"
+	case yaml.SequenceNode:
+		return "list"
+	}
+	k, _ := scalar(n)
+	return k.String()
 }
 
 // parsePath reads the selectors of a CUE error path: list indices are
@@ -182,7 +207,7 @@ func reason(subject string, ps []problem, have string, missing bool) string {
 	if subject == "" {
 		subject = "the manifest"
 	}
-	var wants, sentences []string
+	var wants, unsatisfied, sentences []string
 	addSentence := func(s string) {
 		for _, x := range sentences {
 			if x == s {
@@ -240,11 +265,23 @@ func reason(subject string, ps []problem, have string, missing bool) string {
 				addSentence(boundSentence(subject, fmt.Sprint(p.args[0]), fmt.Sprint(p.args[1])))
 				continue
 			}
+		case "invalid value %s (does not satisfy %s)":
+			if len(p.args) == 2 {
+				unsatisfied = append(unsatisfied, fmt.Sprint(p.args[1]))
+				continue
+			}
 		case "%s":
 			addSentence(subject + ": " + fmt.Sprint(p.args...))
 			continue
 		}
 		addSentence(subject + ": " + fmt.Sprintf(p.format, p.args...))
+	}
+	if len(unsatisfied) > 0 {
+		s := subject + " does not satisfy " + strings.Join(unsatisfied, " and ")
+		if have != "" {
+			s = subject + " is " + have + "; it does not satisfy " + strings.Join(unsatisfied, " and ")
+		}
+		sentences = append([]string{s}, sentences...)
 	}
 	if len(wants) > 0 {
 		sort.Strings(wants)

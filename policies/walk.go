@@ -71,7 +71,7 @@ func (w *walker) walk(p *plan, n *yaml.Node) {
 			}
 		}
 	case planLeaf, planOpaque:
-		if p.kinds&dataKind(n) == 0 {
+		if p.kind == planLeaf && p.kinds&dataKind(n) == 0 {
 			return // a kind the constraint does not admit: MR900's concern
 		}
 		if n.Kind == yaml.ScalarNode {
