@@ -8,14 +8,33 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// errTooLarge reports a document whose alias expansion exceeds maxNodes.
-var errTooLarge = errors.New("document too large to evaluate: aliases expand to more than 200000 nodes")
+// errTooLarge reports a document whose alias expansion exceeds maxNodes, or
+// whose aliases refer to themselves and so expand without end.
+var errTooLarge = errors.New("document too large to evaluate: its aliases expand to more than 10000 nodes")
 
 // toExpr converts a YAML node into a CUE expression with the field
 // precedence of entries, so that CUE sees exactly the data that the rest of
 // the engine walks: non-scalar mapping keys are dropped (see keyOf) and so
 // are fields whose value is null (see isNull).
 func toExpr(n *yaml.Node, b *budget) (ast.Expr, error) {
+	if n != nil && n.Kind == yaml.AliasNode {
+		// An alias inside its own anchor expands forever: stop at once
+		// rather than at the end of the budget.
+		target := deref(n)
+		if b.expanding[target] {
+			b.exceeded = true
+			return nil, errTooLarge
+		}
+		if b.expanding == nil {
+			b.expanding = map[*yaml.Node]bool{}
+		}
+		b.expanding[target] = true
+		b.inAlias++
+		defer func() {
+			delete(b.expanding, target)
+			b.inAlias--
+		}()
+	}
 	if !b.spend() {
 		return nil, errTooLarge
 	}

@@ -2,6 +2,7 @@ package policies
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"cuelang.org/go/cue"
@@ -198,15 +199,15 @@ func checkPlanMatchesCUE(t testing.TB, e *Engine, c *compiled, body *yaml.Node, 
 	whole := &walker{ctx: e.ctx, b: newBudget()}
 	whole.wholeCUE(c.constraint, body)
 	if planned.tooLarge || whole.tooLarge {
-		if planned.tooLarge != whole.tooLarge {
-			t.Errorf("doc %d, %s: too large: plan %v, whole %v", doc, c.ID, planned.tooLarge, whole.tooLarge)
-		}
+		// A plan visits only what its constraint names, so it may finish
+		// where expanding the whole document does not; there is nothing to
+		// compare.
 		return
 	}
 	got := violationPaths(c.violations("m.yaml", body, planned.problems))
 	want := violationPaths(c.violations("m.yaml", body, whole.problems))
 	for _, p := range want {
-		if !slices.Contains(got, p) {
+		if !covered(p, got) {
 			t.Errorf("doc %d, %s: CUE reports %q, the plan does not\nplan: %q\nCUE:  %q", doc, c.ID, p, got, want)
 		}
 	}
@@ -219,6 +220,18 @@ func checkPlanMatchesCUE(t testing.TB, e *Engine, c *compiled, body *yaml.Node, 
 			t.Errorf("doc %d, %s: the plan reports %q, CUE accepts the manifest", doc, c.ID, got)
 		}
 	}
+}
+
+// covered reports whether the plan reported path p or one of its parents.
+// For a field that a closed definition does not allow, CUE sometimes names
+// a field inside it (spec."0"."00" for spec."0"), the plan the field itself.
+func covered(p string, planned []string) bool {
+	for _, q := range planned {
+		if p == q || q == "" || strings.HasPrefix(p, q) && (p[len(q)] == '.' || p[len(q)] == '[') {
+			return true
+		}
+	}
+	return false
 }
 
 func violationPaths(vs []Violation) []string {

@@ -46,6 +46,10 @@ func (w *walker) walk(p *plan, n *yaml.Node) {
 	if w.tooLarge {
 		return
 	}
+	if n != nil && n.Kind == yaml.AliasNode {
+		w.b.inAlias++
+		defer func() { w.b.inAlias-- }()
+	}
 	if !w.b.spend() {
 		w.tooLarge = true
 		return
