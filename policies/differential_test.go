@@ -194,9 +194,9 @@ func checkPlanMatchesCUE(t testing.TB, e *Engine, c *compiled, body *yaml.Node, 
 	if body == nil || body.Kind != yaml.MappingNode || c.plan == nil {
 		return
 	}
-	planned := &walker{ctx: e.ctx, b: newBudget()}
+	planned := &walker{ctx: e.ctx, s: e.s, b: newBudget()}
 	planned.walk(c.plan, body)
-	whole := &walker{ctx: e.ctx, b: newBudget()}
+	whole := &walker{ctx: e.ctx, s: e.s, b: newBudget()}
 	whole.wholeCUE(c.constraint, body)
 	if planned.tooLarge || whole.tooLarge {
 		// A plan visits only what its constraint names, so it may finish

@@ -78,6 +78,7 @@ type Violation struct {
 // values of one shared Context, the regression suite for cue-lang/cue#2733).
 type Engine struct {
 	ctx      *cue.Context
+	s        scratch
 	policies []*compiled // sorted by ID
 	byKind   map[string][]*compiled
 }
@@ -91,9 +92,9 @@ type compiled struct {
 	plan *plan
 }
 
-func newEngine(ctx *cue.Context, cs []*compiled) *Engine {
+func newEngine(ctx *cue.Context, s scratch, cs []*compiled) *Engine {
 	sort.Slice(cs, func(i, j int) bool { return cs[i].ID < cs[j].ID })
-	e := &Engine{ctx: ctx, policies: cs, byKind: map[string][]*compiled{}}
+	e := &Engine{ctx: ctx, s: s, policies: cs, byKind: map[string][]*compiled{}}
 	for _, c := range cs {
 		for _, k := range c.Kinds {
 			e.byKind[k] = append(e.byKind[k], c)
@@ -121,7 +122,7 @@ func (e *Engine) Filter(keep func(Policy) bool) *Engine {
 			cs = append(cs, c)
 		}
 	}
-	return newEngine(e.ctx, cs)
+	return newEngine(e.ctx, e.s, cs)
 }
 
 // Applies reports whether any policy applies to manifests of kind, so that
@@ -206,7 +207,7 @@ func contains(xs []string, x string) bool {
 
 // evaluate checks one manifest against one policy.
 func (e *Engine) evaluate(c *compiled, body *yaml.Node, file string) []Violation {
-	w := &walker{ctx: e.ctx, b: newBudget()}
+	w := &walker{ctx: e.ctx, s: e.s, b: newBudget()}
 	if c.plan != nil {
 		w.walk(c.plan, body)
 	} else {
@@ -229,7 +230,7 @@ func (w *walker) wholeCUE(constraint cue.Value, body *yaml.Node) {
 		return
 	}
 	d := w.ctx.BuildExpr(expr)
-	w.problems = cueProblems(constraint, constraint.Unify(d).Validate(cue.Concrete(true)))
+	w.problems = w.s.problems(constraint, d, cue.Concrete(true))
 }
 
 // violations groups problems by path, one violation per path.

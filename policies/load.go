@@ -140,7 +140,7 @@ func Compile(pkgs ...Package) (*Engine, error) {
 	if err := contract.Err(); err != nil {
 		return nil, fmt.Errorf("compiling the policy contract: %w", err)
 	}
-	l := &loader{ctx: ctx, contract: contract.LookupPath(cue.ParsePath("#Package"))}
+	l := &loader{ctx: ctx, s: newScratch(ctx), contract: contract.LookupPath(cue.ParsePath("#Package"))}
 	all, errs := l.compilePackage(builtinPackage(), true)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("compiling built-in policies: %w", errs.sorted())
@@ -162,11 +162,12 @@ func Compile(pkgs ...Package) (*Engine, error) {
 	if len(errs) > 0 {
 		return nil, errs.sorted()
 	}
-	return newEngine(ctx, all), nil
+	return newEngine(ctx, l.s, all), nil
 }
 
 type loader struct {
 	ctx      *cue.Context
+	s        scratch
 	contract cue.Value
 }
 
@@ -227,8 +228,8 @@ func (l *loader) compilePackage(p Package, builtin bool) ([]*compiled, Errors) {
 		}
 		// Every constraint gets a plan, if only to find fields that can
 		// never be satisfied; only safe packages use it for evaluation.
-		pl := buildPlan(c.constraint)
-		if defects := pl.defects(); len(defects) > 0 {
+		pl := buildPlan(c.constraint, l.s)
+		if defects := pl.defects(l.s); len(defects) > 0 {
 			for _, d := range defects {
 				errs = append(errs, cueErrors(d, v, c.File)...)
 			}

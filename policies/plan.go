@@ -92,11 +92,12 @@ const (
 
 type planBuilder struct {
 	nodes int
+	s     scratch
 }
 
 // buildPlan derives the plan of a constraint value.
-func buildPlan(v cue.Value) *plan {
-	b := &planBuilder{}
+func buildPlan(v cue.Value, s scratch) *plan {
+	b := &planBuilder{s: s}
 	return b.build(v, 0)
 }
 
@@ -107,9 +108,9 @@ func (b *planBuilder) build(v cue.Value, depth int) *plan {
 		// An incomplete value, such as a validator that open data does not
 		// satisfy yet ([...] & list.MinItems(1)), fails Err but passes
 		// Validate: data may still complete it.
-		if verr := v.Validate(); verr != nil {
+		if verr := b.s.validate(v, cue.Value{}); verr != nil {
 			p.kind = planForbidden
-			p.errs = cueProblems(v, verr)
+			p.errs = cueProblems(verr)
 			p.err = verr
 		} else {
 			p.kind = planOpaque
@@ -120,7 +121,11 @@ func (b *planBuilder) build(v cue.Value, depth int) *plan {
 		p.kind = planOpaque
 		return p
 	}
-	if _, hasDefault := v.Default(); hasDefault {
+	if d, hasDefault := v.Default(); hasDefault && !(p.kinds == cue.ListKind && isEmptyList(d)) {
+		// A default may select one disjunct over others that the plan
+		// cannot see (Expr reports NoOp for *"A" | string). The one
+		// exception is the empty list that every open list ([...T])
+		// defaults to, which changes nothing for a manifest's list.
 		if p.kinds&^scalarKinds == 0 {
 			p.kind = planLeaf
 		} else {
@@ -149,6 +154,15 @@ func (b *planBuilder) build(v cue.Value, depth int) *plan {
 	return p
 }
 
+// isEmptyList reports whether v is the concrete empty list.
+func isEmptyList(v cue.Value) bool {
+	if v.Kind() != cue.ListKind {
+		return false
+	}
+	n, err := v.Len().Int64()
+	return err == nil && n == 0
+}
+
 // scalarKinds are the kinds a YAML scalar can decode to (bytes never occurs
 // but may appear in a constraint).
 const scalarKinds = cue.StringKind | cue.IntKind | cue.FloatKind | cue.BoolKind | cue.NullKind | cue.BytesKind
@@ -175,9 +189,7 @@ func (b *planBuilder) buildStruct(p *plan, v cue.Value, depth int) {
 		case cue.OptionalConstraint:
 		default:
 			f.p.regular = true
-			if err := fv.Validate(cue.Concrete(true)); err != nil {
-				f.absent = cueProblems(fv, err)
-			}
+			f.absent = b.s.problems(fv, cue.Value{}, cue.Concrete(true))
 		}
 		p.byName[f.name] = len(p.fields)
 		p.fields = append(p.fields, f)
@@ -418,7 +430,7 @@ func dataKind(n *yaml.Node) cue.Kind {
 // list element and pattern constraints that CUE does not validate until
 // data arrives. An optional field whose value is an error (fault?: _|_) is
 // not a defect: it forbids the field.
-func (p *plan) defects() []error {
+func (p *plan) defects(s scratch) []error {
 	var out []error
 	add := func(err error) {
 		if err != nil {
@@ -438,7 +450,7 @@ func (p *plan) defects() []error {
 			// no plans of their own.
 			for _, sel := range []cue.Selector{cue.AnyIndex, cue.AnyString} {
 				if x := p.value.LookupPath(cue.MakePath(sel)); x.Exists() {
-					add(innerDefect(x))
+					add(innerDefect(s, x))
 				}
 			}
 		}
@@ -453,7 +465,7 @@ func (p *plan) defects() []error {
 		}
 		for _, x := range []*plan{p.pattern, p.tail} {
 			if x != nil && x.kind == planForbidden {
-				add(innerDefect(x.value))
+				add(innerDefect(s, x.value))
 			}
 			walk(x)
 		}
@@ -466,14 +478,18 @@ func (p *plan) defects() []error {
 // come from inside it. An element constraint that is an error as a whole
 // ([..._|_]) only forbids elements, but one whose field is an error
 // ([...{timeout: string & 5}]) can never be met.
-func innerDefect(v cue.Value) error {
-	err := v.Validate()
+func innerDefect(s scratch, v cue.Value) error {
+	err := s.validate(v, cue.Value{})
 	if err == nil {
 		return nil
 	}
+	// A value that is an error keeps the error CUE found when evaluating
+	// it, with a path in the policy package rather than under the scratch
+	// field.
 	base := len(v.Path().Selectors())
 	for _, e := range errors.Errors(err) {
-		if len(e.Path()) > base {
+		path := e.Path()
+		if len(path) > 0 && path[0] == slotLabel && len(path) > 1 || len(path) > base {
 			return err
 		}
 	}

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"cuelang.org/go/cue"
-	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/literal"
 	"go.yaml.in/yaml/v3"
 )
@@ -43,28 +41,10 @@ type pathElem struct {
 	isIndex bool
 }
 
-// cueProblems turns the errors of evaluating constraint value v (unified
-// with data) into problems with paths relative to v: CUE reports paths from
-// the root of the policy package (policies.MR401.constraint.spec...). It
-// drops the headers of empty disjunctions, whose alternatives follow.
-func cueProblems(v cue.Value, err error) []problem {
-	if err == nil {
-		return nil
-	}
-	base := len(v.Path().Selectors())
-	var out []problem
-	for _, e := range errors.Errors(err) {
-		format, args := e.Msg()
-		if strings.HasSuffix(format, "errors in empty disjunction:") {
-			continue
-		}
-		path := e.Path()
-		if len(path) >= base {
-			path = path[base:]
-		}
-		out = append(out, problem{path: parsePath(path), format: format, args: args})
-	}
-	return out
+// isDisjunctionHeader reports whether a CUE message only introduces the
+// errors of the alternatives of a disjunction, which follow it.
+func isDisjunctionHeader(format string) bool {
+	return strings.HasSuffix(format, "errors in empty disjunction:")
 }
 
 // kindMismatch is CUE's message for values of different kinds.

@@ -9,6 +9,7 @@ import (
 // finds, asking CUE only where the plan cannot judge by itself.
 type walker struct {
 	ctx      *cue.Context
+	s        scratch
 	b        *budget
 	path     []pathElem
 	problems []problem
@@ -153,7 +154,7 @@ func (w *walker) scalarCUE(p *plan, k scalarKind, text string) {
 		return
 	}
 	d := w.ctx.BuildExpr(scalarExpr(k, text))
-	ps := cueProblems(p.value, p.value.Unify(d).Validate(cue.Concrete(true)))
+	ps := w.s.problems(p.value, d, cue.Concrete(true))
 	p.memo.put(key, ps)
 	w.add(ps)
 }
@@ -166,5 +167,5 @@ func (w *walker) subtreeCUE(p *plan, n *yaml.Node) {
 		return
 	}
 	d := w.ctx.BuildExpr(expr)
-	w.add(cueProblems(p.value, p.value.Unify(d).Validate(cue.Concrete(true))))
+	w.add(w.s.problems(p.value, d, cue.Concrete(true)))
 }
