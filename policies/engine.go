@@ -1,6 +1,7 @@
 package policies
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -206,7 +207,16 @@ func contains(xs []string, x string) bool {
 }
 
 // evaluate checks one manifest against one policy.
-func (e *Engine) evaluate(c *compiled, body *yaml.Node, file string) []Violation {
+func (e *Engine) evaluate(c *compiled, body *yaml.Node, file string) (vs []Violation) {
+	defer func() {
+		// CUE is a large evaluator fed with arbitrary manifests; should it
+		// panic, the manifest gets a diagnostic and the run goes on.
+		if r := recover(); r != nil {
+			v := c.violation(file, body, "", fmt.Sprint("CUE failed: ", r), "")
+			v.Message = "cannot check policy " + c.ID + ": " + v.Reason
+			vs = []Violation{v}
+		}
+	}()
 	w := &walker{ctx: e.ctx, s: e.s, b: newBudget()}
 	if c.plan != nil {
 		w.walk(c.plan, body)

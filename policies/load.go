@@ -172,8 +172,14 @@ type loader struct {
 }
 
 // compilePackage parses, checks and compiles one policy package.
-func (l *loader) compilePackage(p Package, builtin bool) ([]*compiled, Errors) {
-	var errs Errors
+func (l *loader) compilePackage(p Package, builtin bool) (cs []*compiled, errs Errors) {
+	defer func() {
+		// Policy files are arbitrary CUE: should the evaluator panic on one,
+		// report it as an invalid policy package rather than crash.
+		if r := recover(); r != nil {
+			cs, errs = nil, Errors{{File: p.Dir, Msg: fmt.Sprint("CUE failed on this policy package: ", r)}}
+		}
+	}()
 	var files []*ast.File
 	for _, f := range p.Files {
 		af, err := parser.ParseFile(f.Name, f.Data, parser.ParseComments)

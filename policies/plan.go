@@ -196,6 +196,9 @@ func (b *planBuilder) buildStruct(p *plan, v cue.Value, depth int) {
 	}
 	if pat := v.LookupPath(cue.MakePath(cue.AnyString)); pat.Exists() {
 		p.pattern = b.build(pat, depth+1)
+		if p.pattern.kind == planTop {
+			p.pattern = nil // [string]: _, or the ... of an open definition
+		}
 	} else {
 		p.closed = v.IsClosed()
 	}
