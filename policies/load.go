@@ -259,8 +259,14 @@ func checkPackageClauses(files []*ast.File) Errors {
 	want := files[0].PackageName()
 	for _, f := range files[1:] {
 		if got := f.PackageName(); got != want {
+			name := func(f *ast.File, p string) string {
+				if p == "" {
+					return f.Filename + " has no package clause"
+				}
+				return fmt.Sprintf("%s is package %s", f.Filename, p)
+			}
 			errs = append(errs, errorAt(packagePos(f), f.Filename,
-				fmt.Sprintf("package %q, but %s is package %q: the .cue files of a policy directory form one package", got, files[0].Filename, want)))
+				fmt.Sprintf("%s, but %s: the .cue files of a policy directory form one package", name(f, got), name(files[0], want))))
 		}
 	}
 	return errs

@@ -94,7 +94,14 @@ func TestCompileErrors(t *testing.T) {
 			"a.cue": "package acme\n\npolicies: ACME001: {\n\t" + okPolicy + "\n}\n",
 			"b.cue": "package other\n",
 		},
-		want: []string{`pol/b.cue:1:1: package "other", but pol/a.cue is package "acme": the .cue files of a policy directory form one package`},
+		want: []string{`pol/b.cue:1:1: pol/b.cue is package other, but pol/a.cue is package acme: the .cue files of a policy directory form one package`},
+	}, {
+		name: "a file without a package clause",
+		files: map[string]string{
+			"a.cue": "package acme\n\npolicies: ACME001: {\n\t" + okPolicy + "\n}\n",
+			"b.cue": "_x: 1\n",
+		},
+		want: []string{`pol/b.cue: pol/b.cue has no package clause, but pol/a.cue is package acme: the .cue files of a policy directory form one package`},
 	}, {
 		name:  "no policies",
 		files: map[string]string{"a.cue": "package acme\n\nx: 1\n"},
