@@ -397,7 +397,6 @@ func cueErrors(err error, root cue.Value, fallback string) Errors {
 		pos  token.Position
 		path []string
 		ps   []problem
-		raw  []string
 	}
 	var order []string
 	groups := map[string]*group{}
@@ -415,11 +414,10 @@ func cueErrors(err error, root cue.Value, fallback string) Errors {
 		}
 		g.pos = laterPosition(g.pos, userPosition(e))
 		format, args := e.Msg()
-		if strings.HasSuffix(format, "errors in empty disjunction:") {
+		if isDisjunctionHeader(format) {
 			continue
 		}
 		g.ps = append(g.ps, problem{format: format, args: args})
-		g.raw = append(g.raw, fmt.Sprintf(format, args...))
 	}
 	var out Errors
 	for _, key := range order {

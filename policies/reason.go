@@ -51,8 +51,8 @@ func isDisjunctionHeader(format string) bool {
 const kindMismatch = "conflicting values %s and %s (mismatched types %s and %s)"
 
 // dataKindMismatch reports whether a problem is a kind mismatch between the
-// manifest's value (of kind dk) and the constraint, which a policy leaves
-// to MR900 (see Violation). A mismatch within the constraint itself
+// manifest's value and the constraint, which a policy leaves to MR900 (see
+// Violation). A mismatch within the constraint itself
 // (string & 5) is reported.
 func (p problem) dataKindMismatch(value *yaml.Node) bool {
 	if p.code != probCUE || p.format != kindMismatch || len(p.args) != 4 || value == nil {
