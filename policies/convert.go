@@ -1,0 +1,99 @@
+package policies
+
+import (
+	"errors"
+
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/token"
+	"go.yaml.in/yaml/v3"
+)
+
+// errTooLarge reports a document whose alias expansion exceeds maxNodes, or
+// whose aliases refer to themselves and so expand without end.
+var errTooLarge = errors.New("document too large to evaluate: its aliases expand to more than 10000 nodes")
+
+// toExpr converts a YAML node into a CUE expression with the field
+// precedence of entries, so that CUE sees exactly the data that the rest of
+// the engine walks: non-scalar mapping keys are dropped (see keyOf) and so
+// are fields whose value is null (see isNull).
+func toExpr(n *yaml.Node, b *budget) (ast.Expr, error) {
+	if n != nil && n.Kind == yaml.AliasNode {
+		// An alias inside its own anchor expands forever: stop at once
+		// rather than at the end of the budget.
+		target := deref(n)
+		if b.expanding[target] {
+			b.exceeded = true
+			return nil, errTooLarge
+		}
+		if b.expanding == nil {
+			b.expanding = map[*yaml.Node]bool{}
+		}
+		b.expanding[target] = true
+		b.inAlias++
+		defer func() {
+			delete(b.expanding, target)
+			b.inAlias--
+		}()
+	}
+	if !b.spend() {
+		return nil, errTooLarge
+	}
+	n = deref(n)
+	if n == nil {
+		return ast.NewNull(), nil
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return ast.NewNull(), nil
+		}
+		return toExpr(n.Content[0], b)
+	case yaml.MappingNode:
+		es := entries(n)
+		s := &ast.StructLit{Elts: make([]ast.Decl, 0, len(es))}
+		for _, e := range es {
+			if isNull(e.value) {
+				continue // null is absent, as for the Kubernetes API server
+			}
+			v, err := toExpr(e.value, b)
+			if err != nil {
+				return nil, err
+			}
+			s.Elts = append(s.Elts, &ast.Field{Label: ast.NewString(e.key), Value: v})
+		}
+		return s, nil
+	case yaml.SequenceNode:
+		l := &ast.ListLit{Elts: make([]ast.Expr, 0, len(n.Content))}
+		for _, c := range n.Content {
+			v, err := toExpr(c, b)
+			if err != nil {
+				return nil, err
+			}
+			l.Elts = append(l.Elts, v)
+		}
+		return l, nil
+	case yaml.ScalarNode:
+		return scalarExpr(scalar(n)), nil
+	}
+	return ast.NewNull(), nil
+}
+
+// scalarExpr is the CUE literal for a classified scalar.
+func scalarExpr(k scalarKind, text string) ast.Expr {
+	switch k {
+	case kindNull:
+		return ast.NewNull()
+	case kindBool:
+		return ast.NewBool(text == "true")
+	case kindInt, kindFloat:
+		tok := token.INT
+		if k == kindFloat {
+			tok = token.FLOAT
+		}
+		if len(text) > 0 && text[0] == '-' {
+			return &ast.UnaryExpr{Op: token.SUB, X: &ast.BasicLit{Kind: tok, Value: text[1:]}}
+		}
+		return &ast.BasicLit{Kind: tok, Value: text}
+	}
+	return ast.NewString(text)
+}
