@@ -27,14 +27,13 @@ func All() []*Rule {
 		cookieRegexSeparator(),
 		noCircuitBreaker(),
 		retriesExceedTimeout(),
-		faultInjection(),
 		mirrorMisuse(),
-		nonStrictMTLS(),
 		tlsModeConflict(),
 		meaninglessSubsetName(),
 		invalidManifest(),
 		invalidSuppression(),
 	}
+	rules = append(rules, policyRules()...)
 	slices.SortFunc(rules, func(a, b *Rule) int { return strings.Compare(a.ID, b.ID) })
 	return rules
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/meshroll/meshroll/internal/config"
 	"github.com/meshroll/meshroll/lint"
+	"github.com/meshroll/meshroll/policies"
 	"github.com/meshroll/meshroll/lint/report"
 )
 
@@ -173,15 +174,18 @@ func checkRuleIDs(o lintOptions, rules []*lint.Rule) error {
 	return errors.New(strings.Join(bad, "\n"))
 }
 
-// lintRules returns the rules of a run: the built-in ones and those of the
-// CUE policy directories. The policy engine (package policies) plugs in
-// here with one call that turns directories into []*lint.Rule.
+// lintRules returns the rules of a run: the built-in ones and the policies
+// of the CUE policy directories.
 func lintRules(policyDirs []string) ([]*lint.Rule, error) {
 	rules := lint.All()
-	if len(policyDirs) > 0 {
-		return nil, fmt.Errorf("--policy %s: CUE policies are not supported by this build yet", policyDirs[0])
+	if len(policyDirs) == 0 {
+		return rules, nil
 	}
-	return rules, nil
+	e, err := policies.Load(policyDirs...)
+	if err != nil {
+		return nil, err
+	}
+	return append(rules, lint.PolicyRules(e.Filter(func(p policies.Policy) bool { return !p.Builtin }))...), nil
 }
 
 func loadConfig(path string) (*config.Config, error) {
