@@ -94,6 +94,7 @@ It never talks to a cluster and never executes what it reads.`,
 	root.AddCommand(
 		newRenderCmd(a),
 		newPlanCmd(a),
+		newDiffCmd(a),
 		newVersionCmd(a),
 	)
 	return root
