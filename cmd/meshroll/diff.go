@@ -100,6 +100,8 @@ cannot be read or is invalid, or on misuse.`,
 func (o *diffOptions) check(a *app, cmd *cobra.Command, args []string) (diff.Writer, error) {
 	fromTo := o.from != "" || o.to != ""
 	switch {
+	case cmd.Flags().Changed("base") && o.base == "":
+		return nil, usageErrorf("--base needs a revision, such as main or HEAD~1")
 	case o.base != "" && fromTo:
 		return nil, usageErrorf("--base compares intents with a git revision, --from and --to compare two directories: give one or the other")
 	case o.base == "" && !fromTo:
@@ -110,8 +112,6 @@ func (o *diffOptions) check(a *app, cmd *cobra.Command, args []string) (diff.Wri
 		return nil, usageErrorf("unexpected arguments %s: INTENTS go with --base; --from and --to name the directories", strings.Join(args, " "))
 	case fromTo && o.allPhases:
 		return nil, usageErrorf("--all-phases goes with --base: the directories of --from and --to are already rendered")
-	case cmd.Flags().Changed("base") && o.base == "":
-		return nil, usageErrorf("--base needs a revision, such as main or HEAD~1")
 	}
 	switch o.output {
 	case "text":
