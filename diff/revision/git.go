@@ -256,6 +256,7 @@ func (r *Repo) catFiles(ctx context.Context, ref string, files []entry, root *os
 		return fmt.Errorf("git cat-file: %w", err)
 	}
 	br := bufio.NewReaderSize(stdout, 64<<10)
+	made := map[string]bool{}
 	copyErr := func() error {
 		for _, f := range files {
 			header, err := br.ReadString('\n')
@@ -273,7 +274,7 @@ func (r *Repo) catFiles(ctx context.Context, ref string, files []entry, root *os
 			if size > MaxFileSize {
 				return fmt.Errorf("%s at %s is %d bytes; intent files are at most %d", f.path, ref, size, MaxFileSize)
 			}
-			if err := writeFile(root, f.path, io.LimitReader(br, size), size); err != nil {
+			if err := writeFile(root, made, f.path, io.LimitReader(br, size), size); err != nil {
 				return fmt.Errorf("copying %s at %s: %w", f.path, ref, err)
 			}
 			if b, err := br.ReadByte(); err != nil || b != '\n' {
@@ -294,15 +295,17 @@ func (r *Repo) catFiles(ctx context.Context, ref string, files []entry, root *os
 	return nil
 }
 
-// writeFile creates p inside root, with its directories, and copies size
-// bytes into it. Root refuses any path or link that leads outside it, and
-// O_EXCL refuses to write through anything already there.
-func writeFile(root *os.Root, p string, r io.Reader, size int64) error {
+// writeFile creates p inside root, with its directories (made records
+// those made already), and copies size bytes into it. Root refuses any
+// path or link that leads outside it, and O_EXCL refuses to write through
+// anything already there.
+func writeFile(root *os.Root, made map[string]bool, p string, r io.Reader, size int64) error {
 	name := filepath.FromSlash(p)
-	if d := filepath.Dir(name); d != "." {
+	if d := filepath.Dir(name); d != "." && !made[d] {
 		if err := root.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
+		made[d] = true
 	}
 	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {

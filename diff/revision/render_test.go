@@ -376,3 +376,13 @@ func TestParseTree(t *testing.T) {
 		t.Error("garbage parsed")
 	}
 }
+
+// TestNamesMatchRender holds the names the diff reads to those render
+// writes; diff does not import render, which would bring in CUE.
+func TestNamesMatchRender(t *testing.T) {
+	if diff.AnnotationRollout != render.AnnotationRollout || diff.AnnotationPhase != render.AnnotationPhase || diff.RouteWeighted != render.RouteWeighted {
+		t.Errorf("diff reads %s, %s and route %s; render writes %s, %s and route %s",
+			diff.AnnotationRollout, diff.AnnotationPhase, diff.RouteWeighted,
+			render.AnnotationRollout, render.AnnotationPhase, render.RouteWeighted)
+	}
+}
