@@ -56,8 +56,14 @@ type Rollout struct {
 	Resources []*Resource
 }
 
-// ID returns namespace/name.
-func (r *Rollout) ID() string { return r.Namespace + "/" + r.Name }
+// ID returns namespace/name, or the name alone when the VirtualService
+// names no namespace.
+func (r *Rollout) ID() string {
+	if r.Namespace == "" {
+		return r.Name
+	}
+	return r.Namespace + "/" + r.Name
+}
 
 // Label is the ID, with the file when the ID alone is ambiguous.
 func (r *Rollout) Label() string {
@@ -123,7 +129,7 @@ func readVS(d *doc) *vsInfo {
 	}
 	v := d.v
 	info := &vsInfo{
-		rollout:   d.v.at("metadata", "annotations", AnnotationRollout).str(),
+		rollout:   v.at("metadata", "annotations", AnnotationRollout).str(),
 		namespace: d.namespace,
 		phase:     v.at("metadata", "annotations", AnnotationPhase).str(),
 		weighted:  -1,
@@ -175,6 +181,9 @@ func readVS(d *doc) *vsInfo {
 			}
 			if list != "http" {
 				continue
+			}
+			if m := r.get("mirror"); m != nil {
+				info.hosts[shortHost(m.get("host").str(), info.namespace)] = true
 			}
 			mirrors = append(mirrors, mirrorsOf(r)...)
 			if f := faultOf(r.get("fault")); f != "" {
@@ -383,7 +392,7 @@ func summarise(res *Result, pairs []pair) {
 		}
 		var found []*candidate
 		if name := d.v.at("metadata", "annotations", AnnotationRollout).str(); name != "" {
-			found = byName[d.namespace+"/"+name]
+			found = byName[(&Rollout{Namespace: d.namespace, Name: name}).ID()]
 		} else {
 			host := shortHost(d.v.at("spec", "host").str(), d.namespace)
 			for _, c := range cands {

@@ -202,3 +202,17 @@ func TestShortHost(t *testing.T) {
 		}
 	}
 }
+
+func TestRolloutWithoutNamespace(t *testing.T) {
+	vsNoNS := func(w int) string {
+		return fmt.Sprintf("kind: VirtualService\nmetadata: {name: fe}\nspec: {http: [{route: [{destination: {host: fe, subset: a}, weight: %d}, {destination: {host: fe, subset: b}, weight: %d}]}]}\n", w, 100-w)
+	}
+	dr := func(lb string) string {
+		return "---\nkind: DestinationRule\nmetadata: {name: fe, annotations: {meshroll.dev/rollout: fe}}\nspec: {host: fe, trafficPolicy: {loadBalancer: {simple: " + lb + "}}}\n"
+	}
+	r := result(t, map[string]string{"a.yaml": vsNoNS(80) + dr("ROUND_ROBIN")}, map[string]string{"a.yaml": vsNoNS(60) + dr("LEAST_REQUEST")})
+	got := headlines(r)
+	if !slices.Equal(got, []string{"fe: stable 80% → 60%, canary 20% → 40%; other fields changed"}) || len(r.Rollouts[0].Resources) != 2 {
+		t.Errorf("got %v with %d resources", got, len(r.Rollouts[0].Resources))
+	}
+}
