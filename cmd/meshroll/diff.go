@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -69,6 +70,10 @@ cannot be read or is invalid, or on misuse.`,
 			if err != nil {
 				return err
 			}
+			// Loading, rendering and parsing both sides allocates much that
+			// lives briefly, in a process that lives briefly: collecting
+			// less often saves about a fifth of the CPU time.
+			defer debug.SetGCPercent(debug.SetGCPercent(400))
 			old, new, err := o.trees(cmd, args)
 			if err != nil {
 				return err
