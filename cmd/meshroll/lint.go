@@ -13,8 +13,8 @@ import (
 
 	"github.com/meshroll/meshroll/internal/config"
 	"github.com/meshroll/meshroll/lint"
-	"github.com/meshroll/meshroll/policies"
 	"github.com/meshroll/meshroll/lint/report"
+	"github.com/meshroll/meshroll/policies"
 )
 
 // lintFlags are the lint command's flags as given.

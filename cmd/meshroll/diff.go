@@ -1,0 +1,176 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/meshroll/meshroll/diff"
+	"github.com/meshroll/meshroll/diff/revision"
+	"github.com/meshroll/meshroll/render"
+)
+
+type diffOptions struct {
+	base      string
+	from, to  string
+	output    string
+	exitCode  bool
+	allPhases bool
+}
+
+// defaultDiffIntents is where diff --base finds the intents when none are
+// named; the one place to change when a configuration file names them.
+func defaultDiffIntents() []string { return []string{"intents"} }
+
+func newDiffCmd(a *app) *cobra.Command {
+	var o diffOptions
+	cmd := &cobra.Command{
+		Use:   "diff (--base REF [INTENTS...] | --from DIR --to DIR)",
+		Short: "Show what a change does to live traffic",
+		Long: `Diff shows what a change does to live traffic: first a summary per rollout —
+phase, stable and canary shares, A/B routes, mirrors, faults, mTLS — then every
+resource added, removed or changed, field by field:
+
+  ~ spec.http[3].route[0].weight: 90 → 75
+  + spec.http[1] (route beta-users → reviews/v2)
+
+With --base REF it renders the intents as they are at the git revision REF and
+as they are in the working tree (committed or not) and compares the two.
+INTENTS default to "intents". The revision is read with git's plumbing; the
+working tree and the index are left alone, and nothing the repository
+configures (hooks, filters, monitors) runs.
+
+With --from DIR --to DIR it compares two directories of manifests, rendered by
+meshroll or written by hand.
+
+Key order, comments, quoting and the generated-file header do not count.
+Routes and subsets are matched by name, route destinations by host and subset,
+so a new A/B route reads as one route added.
+
+Exit status: 0, or 1 with --exit-code when anything changed; 2 when the input
+cannot be read or is invalid, or on misuse.`,
+		Example: `  # What does my branch do to traffic, compared with main?
+  meshroll diff --base main
+
+  # The same for a pull request comment, intents in deploy/intents:
+  meshroll diff --base origin/main deploy/intents -o markdown > comment.md
+
+  # Fail a CI step when a rendered tree changes:
+  meshroll diff --from rendered-before --to rendered --exit-code
+
+  # Every phase, not only the live one:
+  meshroll diff --base HEAD --all-phases -o json`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			w, err := o.check(a, cmd, args)
+			if err != nil {
+				return err
+			}
+			// Loading, rendering and parsing both sides allocates much that
+			// lives briefly, in a process that lives briefly: collecting
+			// less often saves about a fifth of the CPU time.
+			defer debug.SetGCPercent(debug.SetGCPercent(400))
+			old, new, err := o.trees(cmd, args)
+			if err != nil {
+				return err
+			}
+			r, err := diff.Files(old, new)
+			if err != nil {
+				return fmt.Errorf("the manifests do not parse: %w", err)
+			}
+			if err := w.Write(a.stdout, r); err != nil {
+				return err
+			}
+			if o.exitCode && !r.Empty() {
+				return errFindings
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.base, "base", "", "git revision to compare the working tree's intents with")
+	f.StringVar(&o.from, "from", "", "directory (or file) of manifests before the change")
+	f.StringVar(&o.to, "to", "", "directory (or file) of manifests after the change")
+	f.StringVarP(&o.output, "output", "o", "text", "output format: "+strings.Join(diff.Formats, ", "))
+	f.BoolVar(&o.exitCode, "exit-code", false, "exit with status 1 when anything changed")
+	f.BoolVar(&o.allPhases, "all-phases", false, "with --base, compare every phase of every rollout, not only the live one")
+	return cmd
+}
+
+// check refuses misuse and returns the writer of the chosen format.
+func (o *diffOptions) check(a *app, cmd *cobra.Command, args []string) (diff.Writer, error) {
+	fromTo := o.from != "" || o.to != ""
+	switch {
+	case cmd.Flags().Changed("base") && o.base == "":
+		return nil, usageErrorf("--base needs a revision, such as main or HEAD~1")
+	case o.base != "" && fromTo:
+		return nil, usageErrorf("--base compares intents with a git revision, --from and --to compare two directories: give one or the other")
+	case o.base == "" && !fromTo:
+		return nil, usageErrorf("nothing to compare: give --base REF [INTENTS...] or --from DIR --to DIR")
+	case fromTo && (o.from == "" || o.to == ""):
+		return nil, usageErrorf("--from and --to go together: give both directories")
+	case fromTo && len(args) > 0:
+		return nil, usageErrorf("unexpected arguments %s: INTENTS go with --base; --from and --to name the directories", strings.Join(args, " "))
+	case fromTo && o.allPhases:
+		return nil, usageErrorf("--all-phases goes with --base: the directories of --from and --to are already rendered")
+	}
+	switch o.output {
+	case "text":
+		return diff.Text{Color: isTerminal(a.stdout) && a.getenv("NO_COLOR") == ""}, nil
+	case "markdown":
+		return diff.Markdown{}, nil
+	case "json":
+		return diff.JSON{}, nil
+	}
+	return nil, usageErrorf("-o must be one of %s, not %q", strings.Join(diff.Formats, ", "), o.output)
+}
+
+// trees returns the two sides to compare.
+func (o *diffOptions) trees(cmd *cobra.Command, args []string) (old, new []diff.File, err error) {
+	if o.base == "" {
+		if old, err = diff.Read(o.from); err != nil {
+			return nil, nil, fmt.Errorf("reading --from: %w", err)
+		}
+		if new, err = diff.Read(o.to); err != nil {
+			return nil, nil, fmt.Errorf("reading --to: %w", err)
+		}
+		return old, new, nil
+	}
+	intents := slices.Clone(args)
+	if len(intents) == 0 {
+		intents = defaultDiffIntents()
+	}
+	mode := render.Live
+	if o.allPhases {
+		mode = render.AllPhases
+	}
+	t, err := revision.Render(cmd.Context(), revision.Options{Ref: o.base, Intents: intents, Mode: mode})
+	if err != nil {
+		var invalid *revision.InvalidError
+		if errors.As(err, &invalid) {
+			also := ""
+			if invalid.BothSides {
+				also = fmt.Sprintf(" (and so are those at %s)", o.base)
+			}
+			// Main prints the schema errors; say first which side they are from.
+			fmt.Fprintf(cmd.ErrOrStderr(), "meshroll: the intents in %s are invalid%s:\n", invalid.Side, also)
+			return nil, nil, invalid.Errs
+		}
+		return nil, nil, err
+	}
+	return t.Base, t.Work, nil
+}
+
+// isTerminal reports whether w is a terminal (a character device).
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

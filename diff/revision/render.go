@@ -1,0 +1,180 @@
+package revision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/meshroll/meshroll/diff"
+	"github.com/meshroll/meshroll/render"
+	"github.com/meshroll/meshroll/schema"
+)
+
+// Options says which intents to render on each side.
+type Options struct {
+	// Dir is the directory Intents are relative to; "" is the current
+	// directory. It must be in the working tree of a git repository.
+	Dir string
+	// Ref is the base revision: a branch, a tag, a commit, HEAD~1.
+	Ref string
+	// Intents are the intent files and directories, relative to Dir or
+	// absolute, inside the repository.
+	Intents []string
+	// Mode is render.Live or render.AllPhases.
+	Mode render.Mode
+}
+
+// Trees are the rendered trees of both sides.
+type Trees struct {
+	// Commit is the commit Ref named.
+	Commit string
+	// Base is the rendering of the intents at Ref, Work of those in the
+	// working tree (as they are on disk, committed or not).
+	Base, Work []diff.File
+}
+
+// InvalidError is intent that does not load on one side. It unwraps to the
+// schema.Errors, whose positions name the files as Options.Intents do on
+// both sides.
+type InvalidError struct {
+	// Side is "the working tree" or "REF".
+	Side string
+	// BothSides is set when the other side is invalid too; Errs are the
+	// working tree's then, the ones a developer can fix.
+	BothSides bool
+	Errs      schema.Errors
+}
+
+func (e *InvalidError) Error() string {
+	return fmt.Sprintf("the intents in %s are invalid: %v", e.Side, e.Errs)
+}
+
+func (e *InvalidError) Unwrap() error { return e.Errs }
+
+// Render renders the intents at o.Ref and in the working tree. It reads
+// the revision through git's plumbing into a temporary directory, never
+// touching the working tree or the index, and loads and renders both
+// sides at once.
+func Render(ctx context.Context, o Options) (*Trees, error) {
+	dir := o.Dir
+	if dir == "" {
+		var err error
+		if dir, err = os.Getwd(); err != nil {
+			return nil, err
+		}
+	}
+	repo, err := Open(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	commit, err := repo.Resolve(ctx, o.Ref)
+	if err != nil {
+		return nil, err
+	}
+	rels := make([]string, len(o.Intents))
+	for i, p := range o.Intents {
+		if rels[i], err = repo.Rel(p); err != nil {
+			return nil, err
+		}
+	}
+	tmp, err := os.MkdirTemp("", "meshroll-base-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	if err := repo.Export(ctx, o.Ref, commit, rels, tmp, isIntentFile); err != nil {
+		return nil, err
+	}
+
+	// The two sides load and render independently: on two processors, at
+	// once.
+	var base, work []diff.File
+	var baseErr, workErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		paths := make([]string, len(rels))
+		for i, rel := range rels {
+			paths[i] = filepath.Join(tmp, filepath.FromSlash(rel))
+		}
+		base, baseErr = loadAndRender(paths, o.Intents, o.Mode)
+	})
+	wg.Go(func() {
+		paths := make([]string, len(o.Intents))
+		for i, p := range o.Intents {
+			paths[i] = p
+			if !filepath.IsAbs(p) {
+				paths[i] = filepath.Join(dir, p)
+			}
+		}
+		work, workErr = loadAndRender(paths, o.Intents, o.Mode)
+	})
+	wg.Wait()
+
+	var baseInvalid, workInvalid schema.Errors
+	baseBad, workBad := errors.As(baseErr, &baseInvalid), errors.As(workErr, &workInvalid)
+	switch {
+	case workBad:
+		return nil, &InvalidError{Side: "the working tree", BothSides: baseBad, Errs: workInvalid}
+	case workErr != nil:
+		return nil, fmt.Errorf("rendering the working tree: %w", workErr)
+	case baseBad:
+		return nil, &InvalidError{Side: o.Ref, Errs: baseInvalid}
+	case baseErr != nil:
+		return nil, fmt.Errorf("rendering %s: %w", o.Ref, baseErr)
+	}
+	return &Trees{Commit: commit, Base: base, Work: work}, nil
+}
+
+// loadAndRender loads the intents at paths and renders them. Positions in
+// errors name the files under names[i] instead of paths[i], so that both
+// sides name the same files alike.
+func loadAndRender(paths, names []string, mode render.Mode) ([]diff.File, error) {
+	in, err := schema.Load(paths)
+	if err != nil {
+		var errs schema.Errors
+		if errors.As(err, &errs) {
+			return nil, rename(errs, paths, names)
+		}
+		return nil, err
+	}
+	files, err := render.Tree(in, mode)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]diff.File, len(files))
+	for i, f := range files {
+		out[i] = diff.File{Path: f.Path, Content: f.Content}
+	}
+	return out, nil
+}
+
+// rename rewrites the file of each error from under paths[i] to under
+// names[i].
+func rename(errs schema.Errors, paths, names []string) schema.Errors {
+	out := make(schema.Errors, len(errs))
+	for i, e := range errs {
+		for j, p := range paths {
+			p = filepath.Clean(p)
+			if e.Pos.File == p || strings.HasPrefix(e.Pos.File, p+string(filepath.Separator)) {
+				e.Pos.File = filepath.Clean(names[j]) + e.Pos.File[len(p):]
+				break
+			}
+		}
+		out[i] = e
+	}
+	return out
+}
+
+func isIntentFile(p string) bool {
+	ext := strings.ToLower(filepath.Ext(p))
+	for _, e := range schema.Extensions {
+		if ext == e {
+			return true
+		}
+	}
+	return false
+}

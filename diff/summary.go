@@ -1,0 +1,737 @@
+package diff
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Labels and names meshroll puts on what it renders; a test holds them to
+// the render package's.
+const (
+	AnnotationRollout = "meshroll.dev/rollout"
+	AnnotationPhase   = "meshroll.dev/phase"
+	// RouteWeighted is the name of the http route that splits the traffic
+	// between the stable and the canary track.
+	RouteWeighted = "weighted"
+)
+
+// Rollout summarises what a change does to one rollout's traffic. A
+// rollout is named by the meshroll.dev/rollout annotation of its
+// VirtualService, or else by the VirtualService's name; its resources are
+// the VirtualService and the DestinationRules annotated with the same
+// rollout, or, for hand-written ones, for a host it routes to.
+type Rollout struct {
+	Name      string
+	Namespace string
+	// Status is added or removed when the VirtualService is, and changed
+	// otherwise.
+	Status Status
+	// File holds the VirtualService (in the new tree unless removed).
+	File string
+	// Ambiguous is set when another rollout has the same namespace and
+	// name (the phase directories of an --all-phases tree), so that File
+	// tells them apart.
+	Ambiguous bool
+	// Phase is the meshroll.dev/phase annotation.
+	Phase Transition
+	// Stable and Canary are the shares of the weighted route: its first
+	// destination is stable, the others are canary. The weighted route is
+	// the http route named "weighted", or else the last route without a
+	// match. Nil when there is none.
+	Stable, Canary WeightTransition
+	// Routes are the A/B routes — every other route of the weighted
+	// route's list — added, removed, changed or moved, by name.
+	Routes []RouteChange
+	// Mirror and Fault describe the mirrors and faults of the http routes.
+	Mirror, Fault Transition
+	// MTLS is the mode of the namespace's PeerAuthentication.
+	MTLS Transition
+	// Other is set when the rollout's resources changed in ways the fields
+	// above do not tell: timeouts, retries, subsets, traffic policy.
+	Other bool
+	// Resources are the rollout's resources that changed.
+	Resources []*Resource
+}
+
+// ID returns namespace/name, or the name alone when the VirtualService
+// names no namespace.
+func (r *Rollout) ID() string {
+	if r.Namespace == "" {
+		return r.Name
+	}
+	return r.Namespace + "/" + r.Name
+}
+
+// Label is the ID, with the file when the ID alone is ambiguous.
+func (r *Rollout) Label() string {
+	if r.Ambiguous {
+		return r.ID() + " (" + r.File + ")"
+	}
+	return r.ID()
+}
+
+// Transition is a value before and after; "" is none.
+type Transition struct{ Before, After string }
+
+// Changed reports whether the value changed.
+func (t Transition) Changed() bool { return t.Before != t.After }
+
+// WeightTransition is a share of traffic in percent before and after; nil
+// when there is no weighted route on that side.
+type WeightTransition struct{ Before, After *float64 }
+
+// Changed reports whether the share changed.
+func (t WeightTransition) Changed() bool {
+	if t.Before == nil || t.After == nil {
+		return (t.Before == nil) != (t.After == nil)
+	}
+	return *t.Before != *t.After
+}
+
+// RouteChange is an A/B route added, removed, changed or moved. Unnamed
+// routes are named by their place, http[3].
+type RouteChange struct {
+	Name   string
+	Status Status
+}
+
+// MTLSChange is a namespace whose mTLS mode changed; "" is no
+// namespace-wide PeerAuthentication.
+type MTLSChange struct {
+	Namespace     string
+	Before, After string
+}
+
+// vsInfo is what the summary reads from one side's VirtualService.
+type vsInfo struct {
+	rollout, namespace, phase string
+	// list is the route list (http, tcp or tls) of the weighted route,
+	// and weighted its index, -1 when there is none.
+	list     string
+	weighted int
+	stable   *float64
+	canary   *float64
+	// routes are the A/B routes by key, with their index.
+	routes    map[string]int
+	routeKeys []string // in order
+	items     []*value
+	mirror    string
+	fault     string
+	hosts     map[string]bool
+}
+
+func readVS(d *doc) *vsInfo {
+	if d == nil {
+		return nil
+	}
+	v := d.v
+	info := &vsInfo{
+		rollout:   v.at("metadata", "annotations", AnnotationRollout).str(),
+		namespace: d.namespace,
+		phase:     v.at("metadata", "annotations", AnnotationPhase).str(),
+		weighted:  -1,
+		routes:    map[string]int{},
+		hosts:     map[string]bool{},
+	}
+	if info.rollout == "" {
+		info.rollout = d.name
+	}
+	spec := v.get("spec")
+	for _, list := range []string{"http", "tcp", "tls"} {
+		if i := weightedRoute(spec.get(list), list == "http"); i >= 0 {
+			info.list, info.weighted = list, i
+			break
+		}
+	}
+	if info.list == "" {
+		info.list = "http"
+	}
+	routes := spec.get(info.list)
+	if routes != nil && routes.kind == listKind {
+		info.items = routes.vals
+		for i, r := range routes.vals {
+			if i == info.weighted {
+				info.stable, info.canary = shares(r.get("route"))
+				continue
+			}
+			key := r.get("name").str()
+			if key == "" {
+				key = info.list + "[" + strconv.Itoa(i) + "]"
+			}
+			if _, dup := info.routes[key]; !dup {
+				info.routes[key] = i
+				info.routeKeys = append(info.routeKeys, key)
+			}
+		}
+	}
+	var mirrors, faults []string
+	for _, list := range []string{"http", "tcp", "tls"} {
+		l := spec.get(list)
+		if l == nil || l.kind != listKind {
+			continue
+		}
+		for _, r := range l.vals {
+			if dests := r.get("route"); dests != nil && dests.kind == listKind {
+				for _, d := range dests.vals {
+					info.hosts[shortHost(d.at("destination", "host").str(), info.namespace)] = true
+				}
+			}
+			if list != "http" {
+				continue
+			}
+			if m := r.get("mirror"); m != nil {
+				info.hosts[shortHost(m.get("host").str(), info.namespace)] = true
+			}
+			mirrors = append(mirrors, mirrorsOf(r)...)
+			if f := faultOf(r.get("fault")); f != "" {
+				faults = append(faults, f)
+			}
+		}
+	}
+	info.mirror = joinUnique(mirrors)
+	info.fault = joinUnique(faults)
+	return info
+}
+
+// weightedRoute returns the index of the weighted route of a route list:
+// the route named "weighted" (http only), or else the last route without
+// a match; -1 when there is none.
+func weightedRoute(l *value, named bool) int {
+	if l == nil || l.kind != listKind {
+		return -1
+	}
+	if named {
+		for i, r := range l.vals {
+			if r.get("name").str() == RouteWeighted {
+				return i
+			}
+		}
+	}
+	for i := len(l.vals) - 1; i >= 0; i-- {
+		m := l.vals[i].get("match")
+		if m == nil || m.kind == listKind && len(m.vals) == 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// shares returns the stable and canary shares of a route's destinations in
+// percent: one destination takes everything; otherwise the weights are
+// normalised, as Istio does, with a missing weight counting 0.
+func shares(dests *value) (stable, canary *float64) {
+	if dests == nil || dests.kind != listKind || len(dests.vals) == 0 {
+		return nil, nil
+	}
+	if len(dests.vals) == 1 {
+		return ptr(100), ptr(0)
+	}
+	w := make([]float64, len(dests.vals))
+	sum := 0.0
+	for i, d := range dests.vals {
+		if x, ok := parseFloat(d.get("weight").str()); ok && x > 0 && !math.IsInf(x, 0) {
+			w[i] = x
+		}
+		sum += w[i]
+	}
+	if sum == 0 {
+		return ptr(0), ptr(0)
+	}
+	s := round(w[0] * 100 / sum)
+	return ptr(s), ptr(round(100 - s))
+}
+
+func round(x float64) float64 { return math.Round(x*10) / 10 }
+
+func ptr(x float64) *float64 { return &x }
+
+// mirrorsOf describes the mirrors of an http route: "host/subset 100%".
+func mirrorsOf(r *value) []string {
+	var out []string
+	if m := r.get("mirror"); m != nil {
+		pct := "100"
+		if p := r.at("mirrorPercentage", "value").str(); p != "" {
+			pct = p
+		} else if p := r.get("mirrorPercent").str(); p != "" {
+			pct = p
+		}
+		out = append(out, destinationName(m)+" "+pct+"%")
+	}
+	if ms := r.get("mirrors"); ms != nil && ms.kind == listKind {
+		for _, m := range ms.vals {
+			pct := "100"
+			if p := m.at("percentage", "value").str(); p != "" {
+				pct = p
+			}
+			out = append(out, destinationName(m.get("destination"))+" "+pct+"%")
+		}
+	}
+	return out
+}
+
+// faultOf describes a fault: "delay 10% 5s, abort 10% 500".
+func faultOf(f *value) string {
+	if f == nil {
+		return ""
+	}
+	pct := func(x *value) string {
+		if p := x.at("percentage", "value").str(); p != "" {
+			return p + "%"
+		}
+		if p := x.get("percent").str(); p != "" {
+			return p + "%"
+		}
+		return "100%"
+	}
+	var parts []string
+	if d := f.get("delay"); d != nil {
+		s := "delay " + pct(d)
+		if t := cmp.Or(d.get("fixedDelay").str(), d.get("exponentialDelay").str()); t != "" {
+			s += " " + t
+		}
+		parts = append(parts, s)
+	}
+	if a := f.get("abort"); a != nil {
+		s := "abort " + pct(a)
+		if st := cmp.Or(a.get("httpStatus").str(), a.get("grpcStatus").str()); st != "" {
+			s += " " + st
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
+		return "fault"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func joinUnique(s []string) string {
+	slices.Sort(s)
+	return strings.Join(slices.Compact(s), ", ")
+}
+
+// shortHost reduces a host in namespace ns to its short name when it is a
+// service of that namespace, so that "reviews" and
+// "reviews.bookinfo.svc.cluster.local" match.
+func shortHost(host, ns string) string {
+	for _, suffix := range []string{".svc.cluster.local", ".svc"} {
+		if h, ok := strings.CutSuffix(host, suffix); ok {
+			host = h
+			break
+		}
+	}
+	if h, ok := strings.CutSuffix(host, "."+ns); ok && ns != "" {
+		return h
+	}
+	return host
+}
+
+// summarise builds the rollout summaries and mTLS changes of res from
+// every pair of objects, changed or not.
+func summarise(res *Result, pairs []pair) {
+	byPair := map[*doc]*Resource{}
+	for _, r := range res.Resources {
+		if r.new != nil {
+			byPair[r.new] = r
+		} else {
+			byPair[r.old] = r
+		}
+	}
+	resourceOf := func(p pair) *Resource {
+		if p.new != nil {
+			return byPair[p.new]
+		}
+		return byPair[p.old]
+	}
+	type candidate struct {
+		ro       *Rollout
+		old, new *vsInfo
+		dir      string
+	}
+	var cands []*candidate
+	byName := map[string][]*candidate{}
+	for _, p := range pairs {
+		d := p.new
+		if d == nil {
+			d = p.old
+		}
+		if d.kind != "VirtualService" {
+			continue
+		}
+		c := &candidate{old: readVS(p.old), new: readVS(p.new), dir: dir(d.file)}
+		info := c.new
+		if info == nil {
+			info = c.old
+		}
+		c.ro = &Rollout{Name: info.rollout, Namespace: info.namespace, File: d.file, Status: StatusChanged}
+		switch {
+		case p.old == nil:
+			c.ro.Status = StatusAdded
+		case p.new == nil:
+			c.ro.Status = StatusRemoved
+		}
+		if r := resourceOf(p); r != nil {
+			r.rollout = c.ro
+			c.ro.Resources = append(c.ro.Resources, r)
+		}
+		cands = append(cands, c)
+		id := c.ro.ID()
+		byName[id] = append(byName[id], c)
+	}
+	// DestinationRules join the rollout they are annotated with, or one
+	// whose VirtualService routes to their host.
+	for _, r := range res.Resources {
+		if r.Kind != "DestinationRule" {
+			continue
+		}
+		d := r.new
+		if d == nil {
+			d = r.old
+		}
+		var found []*candidate
+		if name := d.v.at("metadata", "annotations", AnnotationRollout).str(); name != "" {
+			found = byName[(&Rollout{Namespace: d.namespace, Name: name}).ID()]
+		} else {
+			host := shortHost(d.v.at("spec", "host").str(), d.namespace)
+			for _, c := range cands {
+				if c.ro.Namespace != d.namespace {
+					continue
+				}
+				if c.new != nil && c.new.hosts[host] || c.old != nil && c.old.hosts[host] {
+					found = append(found, c)
+				}
+			}
+		}
+		if len(found) == 0 {
+			continue
+		}
+		pick := found[0]
+		for _, c := range found {
+			if c.dir == dir(d.file) {
+				pick = c
+				break
+			}
+		}
+		r.rollout = pick.ro
+		pick.ro.Resources = append(pick.ro.Resources, r)
+	}
+
+	oldMTLS, newMTLS := mtlsModes(pairs, func(p pair) *doc { return p.old }), mtlsModes(pairs, func(p pair) *doc { return p.new })
+	for _, ns := range sortedKeys(union(oldMTLS, newMTLS)) {
+		if oldMTLS[ns] != newMTLS[ns] {
+			res.MTLS = append(res.MTLS, MTLSChange{Namespace: ns, Before: oldMTLS[ns], After: newMTLS[ns]})
+		}
+	}
+
+	for _, c := range cands {
+		ro := c.ro
+		if len(ro.Resources) == 0 {
+			continue
+		}
+		ro.Ambiguous = len(byName[ro.ID()]) > 1
+		ro.MTLS = Transition{oldMTLS[ro.Namespace], newMTLS[ro.Namespace]}
+		if ro.Status == StatusAdded {
+			ro.MTLS.Before = ""
+		}
+		if ro.Status == StatusRemoved {
+			ro.MTLS.After = ""
+		}
+		fill(ro, c.old, c.new)
+		res.Rollouts = append(res.Rollouts, ro)
+	}
+	slices.SortFunc(res.Rollouts, compareRollouts)
+}
+
+func compareRollouts(a, b *Rollout) int {
+	return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name), cmp.Compare(a.File, b.File))
+}
+
+func union(a, b map[string]string) map[string]string {
+	out := make(map[string]string, len(a)+len(b))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+// mtlsModes returns the mode of each namespace's namespace-wide
+// PeerAuthentication (one without a selector; "default" when there are
+// several) on one side: UNSET when it names no mode.
+func mtlsModes(pairs []pair, side func(pair) *doc) map[string]string {
+	modes := map[string]string{}
+	for _, p := range pairs {
+		d := side(p)
+		if d == nil || d.kind != "PeerAuthentication" || d.v.at("spec", "selector") != nil {
+			continue
+		}
+		if _, seen := modes[d.namespace]; seen && d.name != "default" {
+			continue
+		}
+		mode := d.v.at("spec", "mtls", "mode").str()
+		if mode == "" {
+			mode = "UNSET"
+		}
+		modes[d.namespace] = mode
+	}
+	return modes
+}
+
+// fill sets the traffic fields of ro from the two sides' VirtualServices.
+func fill(ro *Rollout, old, new *vsInfo) {
+	if old != nil {
+		ro.Phase.Before, ro.Mirror.Before, ro.Fault.Before = old.phase, old.mirror, old.fault
+		ro.Stable.Before, ro.Canary.Before = old.stable, old.canary
+	}
+	if new != nil {
+		ro.Phase.After, ro.Mirror.After, ro.Fault.After = new.phase, new.mirror, new.fault
+		ro.Stable.After, ro.Canary.After = new.stable, new.canary
+	}
+	// Mirrors and faults go on every route: when the rollout's changed,
+	// that is told once, not as a change of each A/B route.
+	ignore := map[string]bool{}
+	if ro.Mirror.Changed() {
+		for _, k := range mirrorKeys {
+			ignore[k] = true
+		}
+	}
+	if ro.Fault.Changed() {
+		ignore["fault"] = true
+	}
+	if old != nil && new != nil {
+		ro.Routes = routeChanges(old, new, ignore)
+	}
+	for _, r := range ro.Resources {
+		if r.Kind != "VirtualService" {
+			if r.Status != StatusChanged || slices.ContainsFunc(r.Changes, func(c Change) bool { return len(c.path) == 0 || c.path[0].key != "metadata" }) {
+				ro.Other = true
+			}
+			continue
+		}
+		if r.Status != StatusChanged {
+			continue
+		}
+		for _, c := range r.Changes {
+			if !explained(ro, old, new, c) {
+				ro.Other = true
+			}
+		}
+	}
+}
+
+// routeChanges lists the A/B routes added, removed, changed or moved.
+func routeChanges(old, new *vsInfo, ignore map[string]bool) []RouteChange {
+	var out []RouteChange
+	var order []int // old indexes of the kept routes, in new order
+	for _, k := range new.routeKeys {
+		j := new.routes[k]
+		i, ok := old.routes[k]
+		if !ok {
+			out = append(out, RouteChange{k, StatusAdded})
+			continue
+		}
+		order = append(order, i)
+		if !equal(without(old.items[i], ignore), without(new.items[j], ignore)) {
+			out = append(out, RouteChange{k, StatusChanged})
+		}
+	}
+	stays := inOrder(order)
+	n := 0
+	for _, k := range new.routeKeys {
+		if _, ok := old.routes[k]; !ok {
+			continue
+		}
+		if !stays[n] {
+			out = append(out, RouteChange{k, StatusMoved})
+		}
+		n++
+	}
+	for _, k := range old.routeKeys {
+		if _, ok := new.routes[k]; !ok {
+			out = append(out, RouteChange{k, StatusRemoved})
+		}
+	}
+	return out
+}
+
+// mirrorKeys are the fields of an http route that mirror its traffic.
+var mirrorKeys = []string{"mirror", "mirrorPercentage", "mirrorPercent", "mirrors"}
+
+// without returns map v without the keys in ignore.
+func without(v *value, ignore map[string]bool) *value {
+	if v == nil || v.kind != mapKind || len(ignore) == 0 {
+		return v
+	}
+	out := &value{kind: mapKind, line: v.line}
+	for i, k := range v.keys {
+		if !ignore[k] {
+			out.keys = append(out.keys, k)
+			out.vals = append(out.vals, v.vals[i])
+		}
+	}
+	return out
+}
+
+// explained reports whether a change of a rollout's VirtualService is told
+// by its summary: annotations, A/B routes, the weights of the weighted
+// route, and its mirror and fault when those changed.
+func explained(ro *Rollout, old, new *vsInfo, c Change) bool {
+	p := c.path
+	if len(p) > 0 && p[0].key == "metadata" {
+		return true
+	}
+	info := new
+	if c.Op == Removed {
+		info = old
+	}
+	if info == nil || len(p) < 3 || p[0].key != "spec" || p[1].key != info.list || p[2].index < 0 {
+		return false
+	}
+	if len(p) >= 4 {
+		switch p[3].key {
+		case "mirror", "mirrorPercentage", "mirrorPercent", "mirrors":
+			if ro.Mirror.Changed() {
+				return true
+			}
+		case "fault":
+			if ro.Fault.Changed() {
+				return true
+			}
+		}
+	}
+	if p[2].index != info.weighted {
+		// An A/B route, whole or any of its fields: the route changes tell
+		// it, unless the only change is a mirror or fault told above.
+		return true
+	}
+	if len(p) >= 4 && p[3].key != "route" {
+		return false
+	}
+	// A weight, or a whole destination: the canary comes and goes with
+	// rollback.
+	return len(p) >= 5 && p[3].key == "route" && p[4].index >= 0 &&
+		(len(p) == 5 || len(p) == 6 && p[5].key == "weight")
+}
+
+// Headline tells a rollout's change in one line, for instance
+// "canary → expand, stable 90% → 75%, canary 10% → 25%; A/B route
+// beta-users added".
+func (r *Rollout) Headline() string {
+	switch r.Status {
+	case StatusAdded:
+		parts := []string{"new rollout"}
+		if r.Phase.After != "" {
+			parts = append(parts, "phase "+r.Phase.After)
+		}
+		parts = append(parts, r.weightsNow(func(t WeightTransition) *float64 { return t.After })...)
+		s := strings.Join(parts, ", ")
+		if r.Mirror.After != "" {
+			s += "; mirror " + r.Mirror.After
+		}
+		if r.Fault.After != "" {
+			s += "; fault " + r.Fault.After
+		}
+		return s
+	case StatusRemoved:
+		parts := []string{}
+		if r.Phase.Before != "" {
+			parts = append(parts, "phase "+r.Phase.Before)
+		}
+		parts = append(parts, r.weightsNow(func(t WeightTransition) *float64 { return t.Before })...)
+		if len(parts) == 0 {
+			return "removed"
+		}
+		return "removed (was " + strings.Join(parts, ", ") + ")"
+	}
+	var head []string
+	switch {
+	case r.Phase.Changed():
+		head = append(head, orNone(r.Phase.Before)+" → "+orNone(r.Phase.After))
+	case r.Phase.After != "":
+		head = append(head, "phase "+r.Phase.After)
+	}
+	for _, w := range []struct {
+		name string
+		t    WeightTransition
+	}{{"stable", r.Stable}, {"canary", r.Canary}} {
+		switch {
+		case w.t.Changed():
+			head = append(head, w.name+" "+Percent(w.t.Before)+" → "+Percent(w.t.After))
+		case w.t.After != nil:
+			head = append(head, w.name+" "+Percent(w.t.After))
+		}
+	}
+	tail := r.routeNotes()
+	if r.Mirror.Changed() {
+		tail = append(tail, "mirror "+orNone(r.Mirror.Before)+" → "+orNone(r.Mirror.After))
+	}
+	if r.Fault.Changed() {
+		tail = append(tail, "fault "+orNone(r.Fault.Before)+" → "+orNone(r.Fault.After))
+	}
+	if r.MTLS.Changed() {
+		tail = append(tail, "mTLS "+orNone(r.MTLS.Before)+" → "+orNone(r.MTLS.After))
+	}
+	if r.Other {
+		tail = append(tail, "other fields changed")
+	}
+	s := strings.Join(head, ", ")
+	if len(tail) > 0 {
+		if s != "" {
+			s += "; "
+		}
+		s += strings.Join(tail, "; ")
+	}
+	return s
+}
+
+func (r *Rollout) weightsNow(side func(WeightTransition) *float64) []string {
+	var out []string
+	if w := side(r.Stable); w != nil {
+		out = append(out, "stable "+Percent(w))
+	}
+	if w := side(r.Canary); w != nil {
+		out = append(out, "canary "+Percent(w))
+	}
+	return out
+}
+
+// routeNotes groups the A/B route changes by status: "A/B routes a, b
+// added".
+func (r *Rollout) routeNotes() []string {
+	var out []string
+	for _, st := range []Status{StatusAdded, StatusRemoved, StatusChanged, StatusMoved} {
+		var names []string
+		for _, rc := range r.Routes {
+			if rc.Status == st {
+				names = append(names, rc.Name)
+			}
+		}
+		switch len(names) {
+		case 0:
+		case 1:
+			out = append(out, "A/B route "+names[0]+" "+string(st))
+		default:
+			out = append(out, "A/B routes "+strings.Join(names, ", ")+" "+string(st))
+		}
+	}
+	return out
+}
+
+// Percent writes a share of traffic: "90%", "33.3%", or "—" for none.
+func Percent(p *float64) string {
+	if p == nil {
+		return "—"
+	}
+	return strconv.FormatFloat(*p, 'f', -1, 64) + "%"
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
