@@ -21,11 +21,8 @@ type diffOptions struct {
 	output    string
 	exitCode  bool
 	allPhases bool
+	src       intentSource
 }
-
-// defaultDiffIntents is where diff --base finds the intents when none are
-// named; the one place to change when a configuration file names them.
-func defaultDiffIntents() []string { return []string{"intents"} }
 
 func newDiffCmd(a *app) *cobra.Command {
 	var o diffOptions
@@ -41,7 +38,7 @@ resource added, removed or changed, field by field:
 
 With --base REF it renders the intents as they are at the git revision REF and
 as they are in the working tree (committed or not) and compares the two.
-INTENTS default to "intents". The revision is read with git's plumbing; the
+INTENTS default to intents in .meshroll.yaml, else ./intents. The revision is read with git's plumbing; the
 working tree and the index are left alone, and nothing the repository
 configures (hooks, filters, monitors) runs.
 
@@ -98,6 +95,7 @@ cannot be read or is invalid, or on misuse.`,
 	f.StringVarP(&o.output, "output", "o", "text", "output format: "+strings.Join(diff.Formats, ", "))
 	f.BoolVar(&o.exitCode, "exit-code", false, "exit with status 1 when anything changed")
 	f.BoolVar(&o.allPhases, "all-phases", false, "with --base, compare every phase of every rollout, not only the live one")
+	o.src.register(cmd, false)
 	return cmd
 }
 
@@ -140,9 +138,9 @@ func (o *diffOptions) trees(cmd *cobra.Command, args []string) (old, new []diff.
 		}
 		return old, new, nil
 	}
-	intents := slices.Clone(args)
-	if len(intents) == 0 {
-		intents = defaultDiffIntents()
+	intents, err := o.src.paths(slices.Clone(args))
+	if err != nil {
+		return nil, nil, err
 	}
 	mode := render.Live
 	if o.allPhases {

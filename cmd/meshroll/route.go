@@ -14,7 +14,7 @@ import (
 )
 
 type routeOptions struct {
-	intents      []string
+	src          intentSource
 	phase        string
 	allPhases    bool
 	headers      []string
@@ -54,7 +54,11 @@ everyone else, one column per phase, and a row for the request when one is given
 			if o.allPhases && o.phase != "" {
 				return usageErrorf("--phase and --all-phases exclude each other")
 			}
-			in, err := schema.Load(o.intents)
+			paths, err := o.src.paths(nil)
+			if err != nil {
+				return err
+			}
+			in, err := schema.Load(paths)
 			if err != nil {
 				return err
 			}
@@ -83,7 +87,7 @@ everyone else, one column per phase, and a row for the request when one is given
 			return nil
 		},
 	}
-	cmd.Flags().StringSliceVar(&o.intents, "intents", []string{"intents"}, "intent files or directories")
+	o.src.register(cmd, true)
 	cmd.Flags().StringVar(&o.phase, "phase", "", "phase to simulate (default: the live phase)")
 	cmd.Flags().BoolVar(&o.allPhases, "all-phases", false, "print the matrix of A/B routes and phases")
 	cmd.Flags().StringArrayVar(&o.headers, "header", nil, "request header name=value (repeatable)")
