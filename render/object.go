@@ -24,11 +24,11 @@ import (
 
 // Labels and annotations meshroll puts on what it renders.
 const (
-	LabelManagedBy      = "app.kubernetes.io/managed-by"
-	ManagedBy           = "meshroll"
-	AnnotationRollout   = "meshroll.dev/rollout"
-	AnnotationPhase     = "meshroll.dev/phase"
-	AnnotationSince     = "meshroll.dev/phase-since"
+	LabelManagedBy    = "app.kubernetes.io/managed-by"
+	ManagedBy         = "meshroll"
+	AnnotationRollout = "meshroll.dev/rollout"
+	AnnotationPhase   = "meshroll.dev/phase"
+	AnnotationSince   = "meshroll.dev/phase-since"
 	// AnnotationIgnore, followed by a rule ID, suppresses that rule of
 	// meshroll lint on the object; its value is the reason.
 	AnnotationIgnore = "meshroll.dev/ignore."

@@ -164,4 +164,3 @@ func keys(p yamlpath.Path) []any {
 	}
 	return out
 }
-

@@ -15,8 +15,8 @@ import (
 )
 
 type planOptions struct {
-	src     intentSource
-	output  string
+	src    intentSource
+	output string
 }
 
 func newPlanCmd(a *app) *cobra.Command {

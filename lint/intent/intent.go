@@ -209,4 +209,3 @@ func Facts(in *schema.Intent) (*lint.Intent, error) {
 	}
 	return out, nil
 }
-
