@@ -94,6 +94,8 @@ It never talks to a cluster and never executes what it reads.`,
 	root.AddCommand(
 		newRenderCmd(a),
 		newPlanCmd(a),
+		newAdvanceCmd(a),
+		newRollbackCmd(a),
 		newVersionCmd(a),
 	)
 	return root

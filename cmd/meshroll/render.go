@@ -42,32 +42,38 @@ files without the header are never overwritten or removed.`,
 			if o.out == "" {
 				return usageErrorf("--out DIR is required: the directory to render into")
 			}
-			in, err := schema.Load(args)
-			if err != nil {
-				return err
-			}
 			mode := render.Live
 			if o.allPhases {
 				mode = render.AllPhases
 			}
-			files, err := render.Tree(in, mode)
-			if err != nil {
-				return err
-			}
-			changes, err := tree.Write(o.out, treeFiles(files), tree.Options{Header: render.Header})
-			if err != nil {
-				return err
-			}
-			if !o.quiet {
-				printChanges(a, o.out, len(in.Rollouts), changes)
-			}
-			return nil
+			return renderTree(a, args, o.out, mode, o.quiet)
 		},
 	}
 	cmd.Flags().StringVar(&o.out, "out", "", "directory to render into (created if missing)")
 	cmd.Flags().BoolVar(&o.allPhases, "all-phases", false, "render every phase of every rollout, for review")
 	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on success")
 	return cmd
+}
+
+// renderTree loads the intents in paths and writes their rendered tree into
+// out, as meshroll render does; advance and rollback re-render through it.
+func renderTree(a *app, paths []string, out string, mode render.Mode, quiet bool) error {
+	in, err := schema.Load(paths)
+	if err != nil {
+		return err
+	}
+	files, err := render.Tree(in, mode)
+	if err != nil {
+		return err
+	}
+	changes, err := tree.Write(out, treeFiles(files), tree.Options{Header: render.Header})
+	if err != nil {
+		return err
+	}
+	if !quiet {
+		printChanges(a, out, len(in.Rollouts), changes)
+	}
+	return nil
 }
 
 func treeFiles(files []render.File) []tree.File {
