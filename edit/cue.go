@@ -59,7 +59,7 @@ type cueWalker struct {
 	decls   [][]link // each `rollouts: NAME:` chain
 	// declFiles holds the file of each chain in decls.
 	declFiles []*cueFile
-	fields  map[string][]occurrence
+	fields    map[string][]occurrence
 }
 
 func (w *cueWalker) file(f *cueFile) { w.elts(f, f.ast.Decls, nil, nil) }
@@ -187,6 +187,8 @@ func stringLit(x ast.Expr) (*ast.BasicLit, error) {
 		case token.AND:
 			return nil, fmt.Errorf("a unification")
 		}
+	case *ast.ParenExpr:
+		return stringLit(x.X)
 	case *ast.Interpolation:
 		return nil, fmt.Errorf("an interpolation")
 	case *ast.CallExpr:
