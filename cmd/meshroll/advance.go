@@ -111,23 +111,19 @@ func changePhase(a *app, o *phaseOptions, ref string, advance bool) error {
 		return err
 	}
 	to := schema.PhaseRollback
+	var hold *edit.Refusal
 	if advance {
-		st, err := edit.Next(r, now, o.force)
+		// The step is computed as if forced, so that an intent meshroll
+		// cannot edit is reported before a hold that has not passed.
+		st, err := edit.Next(r, now, true)
 		var refusal *edit.Refusal
 		if errors.As(err, &refusal) {
-			msg := refusal.Msg
-			if refusal.Forcible {
-				msg += "; pass --force to advance anyway"
-			}
-			return &exitError{code: 1, err: errors.New(msg)}
+			return &exitError{code: 1, err: refusal}
 		}
 		if err != nil {
 			return err
 		}
-		if st.Forced {
-			fmt.Fprintf(a.stderr, "meshroll: --force: %s\n", st.Refusal.Msg)
-		}
-		to = st.To
+		to, hold = st.To, st.Refusal
 	} else if r.Phase == schema.PhaseRollback {
 		since := ""
 		if !r.Since.IsZero() {
@@ -139,6 +135,12 @@ func changePhase(a *app, o *phaseOptions, ref string, advance bool) error {
 	e, err := edit.SetPhase(r, to, now)
 	if err != nil {
 		return err
+	}
+	if hold != nil {
+		if !o.force {
+			return &exitError{code: 1, err: fmt.Errorf("%s; pass --force to advance anyway", hold.Msg)}
+		}
+		fmt.Fprintf(a.stderr, "meshroll: --force: %s\n", hold.Msg)
 	}
 	if o.dryRun {
 		a.stdout.Write(e.Diff())
