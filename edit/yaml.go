@@ -45,7 +45,7 @@ func editYAML(path string, src []byte, name string, set []setting) ([]splice, er
 			return nil, err
 		}
 		if v == nil {
-			return nil, fmt.Errorf("%s: rollout %s is not declared as a key of %s (through a merge key?); meshroll edits only a rollout written out under rollouts", y.pos(node), name, map[string]string{fieldRollouts: "the document", name: fieldRollouts}[key])
+			return nil, fmt.Errorf("%s: rollout %s is not written out as `rollouts: %s:` in the file (a merge key?); meshroll edits only a rollout written out", path, name, name)
 		}
 		node = v
 	}
@@ -183,7 +183,10 @@ func (y *yamlFile) scalar(n *yaml.Node) (int, int, error) {
 	src := y.src
 	switch {
 	case n.Style&yaml.DoubleQuotedStyle != 0:
-		for i := at + 1; at < len(src) && src[at] == '"' && i < len(src); i++ {
+		if at >= len(src) || src[at] != '"' {
+			break
+		}
+		for i := at + 1; i < len(src); i++ {
 			switch src[i] {
 			case '\\':
 				i++
@@ -192,7 +195,10 @@ func (y *yamlFile) scalar(n *yaml.Node) (int, int, error) {
 			}
 		}
 	case n.Style&yaml.SingleQuotedStyle != 0:
-		for i := at + 1; at < len(src) && src[at] == '\'' && i < len(src); i++ {
+		if at >= len(src) || src[at] != '\'' {
+			break
+		}
+		for i := at + 1; i < len(src); i++ {
 			if src[i] == '\'' {
 				if i+1 < len(src) && src[i+1] == '\'' {
 					i++

@@ -27,8 +27,8 @@ type phaseOptions struct {
 }
 
 func (o *phaseOptions) flags(cmd *cobra.Command) {
-	cmd.Flags().StringSliceVar(&o.intents, "intents", defaultIntents(), "intent files or directories")
-	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "print the diff of the intent files and write nothing")
+	cmd.Flags().StringSliceVar(&o.intents, "intents", defaultIntents(), "intent files or directories (`PATH`s, repeated or comma-separated)")
+	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "print the diff of the intent files and write nothing (not even --out)")
 	cmd.Flags().StringVar(&o.out, "out", "", "re-render the live phases into `DIR` afterwards, as meshroll render --out DIR")
 	cmd.Flags().StringVar(&o.now, "now", "", "the current time (RFC 3339), instead of the clock")
 	_ = cmd.Flags().MarkHidden("now")
@@ -52,15 +52,20 @@ func newAdvanceCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "advance ROLLOUT",
 		Short: "Move a rollout to the next phase of its ladder",
-		Long: `Advance moves a rollout to the next phase of its ladder by editing the phase
-field in the intent file in place, and sets since to now. Everything else in
-the file, its formatting and its comments, stays as it was. From rollback it
-moves to the first phase. ROLLOUT is a rollout name, or namespace/name.
+		Long: `Advance moves a rollout to the next phase of its ladder. It edits the
+rollout's phase and since fields in its intent file in place (since becomes
+now, in UTC) and leaves every other byte of the file, its formatting and its
+comments, as it was. From rollback it moves to the first phase. ROLLOUT is a
+rollout name, or namespace/name when the name is ambiguous.
 
-It refuses (exit status 1) while the live phase's hold has not passed since
-since, when the live phase holds and since is not set, and at the last phase.
---force overrides a hold. Invalid intent or an unknown rollout is exit
-status 2, and nothing is written.`,
+Advance refuses, with exit status 1, while the live phase's hold has not
+passed since since, when the live phase holds but since is not set, and at
+the last phase; --force overrides a hold. An unknown rollout, invalid intent,
+or a phase meshroll cannot edit in place (a reference, a default, a
+definition) is exit status 2. Nothing is written on a refusal or an error.
+
+--dry-run prints the diff of the intent file and writes nothing. --out DIR
+renders the live phases into DIR afterwards, as meshroll render does.`,
 		Example: `  meshroll advance reviews
   meshroll advance bookinfo/reviews --intents intents --dry-run
   meshroll advance reviews --out rendered`,
@@ -80,10 +85,14 @@ func newRollbackCmd(a *app) *cobra.Command {
 		Use:   "rollback ROLLOUT",
 		Short: "Send all of a rollout's traffic back to stable",
 		Long: `Rollback sets a rollout's phase to rollback, which sends every request to
-stable, by editing the phase field in the intent file in place, and sets
-since to now. Everything else in the file stays as it was. It does not wait
-for any hold. A rollout already rolled back is left alone (exit status 0).
-meshroll advance later restarts the ladder at its first phase.`,
+stable, without waiting for any hold. It edits the rollout's phase and since
+fields in its intent file in place (since becomes now, in UTC) and leaves
+every other byte of the file as it was. A rollout already rolled back is left
+alone, with exit status 0. meshroll advance later restarts the ladder at its
+first phase.
+
+--dry-run prints the diff of the intent file and writes nothing. --out DIR
+renders the live phases into DIR afterwards, as meshroll render does.`,
 		Example: `  meshroll rollback reviews
   meshroll rollback reviews --out rendered`,
 		Args: cobra.ExactArgs(1),
