@@ -144,7 +144,7 @@ func editCUE(files []*cueFile, name string, set []setting) (map[string][]splice,
 			}
 			at := lit.ValuePos.Offset()
 			end := at + len(lit.Value)
-			if end > len(o.rs.file.src) || string(o.rs.file.src[at:end]) != lit.Value {
+			if at < 0 || end > len(o.rs.file.src) || string(o.rs.file.src[at:end]) != lit.Value {
 				return nil, fmt.Errorf("%s: cannot find the %s literal in the file", position(o.rs.file, lit.ValuePos), s.key)
 			}
 			out[o.rs.file.path] = append(out[o.rs.file.path], splice{at: at, end: end, text: literal.String.Quote(s.value), field: s.key})
@@ -157,7 +157,10 @@ func editCUE(files []*cueFile, name string, set []setting) (map[string][]splice,
 	if err != nil {
 		return nil, err
 	}
-	sp := t.insert(missing)
+	sp, err := t.insert(missing)
+	if err != nil {
+		return nil, err
+	}
 	out[t.file.path] = append(out[t.file.path], sp...)
 	return out, nil
 }
@@ -291,7 +294,7 @@ func labelText(f *cueFile, fl *ast.Field) string {
 // insert returns the splices that add the fields after t.after: on lines of
 // their own, indented as their siblings, when t.after ends its line; else on
 // its line, separated by commas.
-func (t cueTarget) insert(set []setting) []splice {
+func (t cueTarget) insert(set []setting) ([]splice, error) {
 	src := t.file.src
 	// A field added beside quoted labels is quoted too.
 	quote := func(k string) string { return k }
@@ -306,22 +309,28 @@ func (t cueTarget) insert(set []setting) []splice {
 	}
 	if t.after == nil {
 		at := t.in.Lbrace.Offset() + 1
-		return []splice{{at: at, end: at, text: strings.Join(texts, ", ")}}
+		if at <= 0 || at > len(src) {
+			return nil, fmt.Errorf("%s: cannot find the struct's opening brace", position(t.file, t.in.Lbrace))
+		}
+		return []splice{{at: at, end: at, text: strings.Join(texts, ", ")}}, nil
 	}
 	end := t.after.End().Offset()
+	if start := t.after.Pos().Offset(); start < 0 || end < start || end > len(src) {
+		return nil, fmt.Errorf("%s: cannot find where the field ends", position(t.file, t.after.Pos()))
+	}
 	rest := skipBlanks(src, end)
 	if rest < len(src) && src[rest] == ',' {
 		rest++
 	}
 	if !restIsBlank(src, rest, "//") {
-		return []splice{{at: end, end: end, text: ", " + strings.Join(texts, ", ")}}
+		return []splice{{at: end, end: end, text: ", " + strings.Join(texts, ", ")}}, nil
 	}
 	indent := t.indent()
 	lines := make([]string, len(texts))
 	for i, s := range texts {
 		lines[i] = indent + s
 	}
-	return []splice{linesAfter(src, end, lines)}
+	return []splice{linesAfter(src, end, lines)}, nil
 }
 
 // indent returns the indentation of the target's fields: that of t.after, or
@@ -338,7 +347,7 @@ func (t cueTarget) indent() string {
 		elts = t.file.ast.Decls
 	}
 	for _, e := range elts {
-		if s, ok := leading(src, e.Pos().Offset()); ok && e.Pos().IsValid() {
+		if s, ok := leading(src, e.Pos().Offset()); e.Pos().IsValid() && ok {
 			return s
 		}
 	}

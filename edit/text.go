@@ -81,6 +81,9 @@ func firstBreak(src []byte) string {
 // leading returns the whitespace between the start of off's line and off,
 // and whether only spaces and tabs precede off on its line.
 func leading(src []byte, off int) (string, bool) {
+	if off < 0 || off > len(src) {
+		return "", false
+	}
 	ls := lineStart(src, off)
 	for i := ls; i < off; i++ {
 		if src[i] != ' ' && src[i] != '\t' {
