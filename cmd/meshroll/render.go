@@ -51,34 +51,11 @@ files without the header are never overwritten or removed.`,
 			if err != nil {
 				return err
 			}
-			in, err := schema.Load(paths)
-			if err != nil {
-				return err
-			}
-			// A routing expectation that fails means the intent does not do
-			// what the team wrote down: nothing is rendered from it.
-			if failed, err := checkExpectations(a.stderr, in); err != nil {
-				return err
-			} else if failed {
-				fmt.Fprintln(a.stderr, "meshroll: routing expectations fail (see meshroll test); nothing was written")
-				return errFindings
-			}
 			mode := render.Live
 			if o.allPhases {
 				mode = render.AllPhases
 			}
-			files, err := render.Tree(in, mode)
-			if err != nil {
-				return err
-			}
-			changes, err := tree.Write(out, treeFiles(files), tree.Options{Header: render.Header})
-			if err != nil {
-				return err
-			}
-			if !o.quiet {
-				printChanges(a, out, len(in.Rollouts), changes)
-			}
-			return nil
+			return renderTree(a, paths, out, mode, o.quiet)
 		},
 	}
 	cmd.Flags().StringVar(&o.out, "out", "", "directory to render into, created if missing (default: out in .meshroll.yaml)")
@@ -86,6 +63,36 @@ files without the header are never overwritten or removed.`,
 	cmd.Flags().BoolVar(&o.allPhases, "all-phases", false, "render every phase of every rollout, for review")
 	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on success")
 	return cmd
+}
+
+// renderTree loads the intents in paths, checks their routing expectations
+// and writes their rendered tree into out, as meshroll render does; advance
+// and rollback re-render through it.
+func renderTree(a *app, paths []string, out string, mode render.Mode, quiet bool) error {
+	in, err := schema.Load(paths)
+	if err != nil {
+		return err
+	}
+	// A routing expectation that fails means the intent does not do what
+	// the team wrote down: nothing is rendered from it.
+	if failed, err := checkExpectations(a.stderr, in); err != nil {
+		return err
+	} else if failed {
+		fmt.Fprintln(a.stderr, "meshroll: routing expectations fail (see meshroll test); nothing was written")
+		return errFindings
+	}
+	files, err := render.Tree(in, mode)
+	if err != nil {
+		return err
+	}
+	changes, err := tree.Write(out, treeFiles(files), tree.Options{Header: render.Header})
+	if err != nil {
+		return err
+	}
+	if !quiet {
+		printChanges(a, out, len(in.Rollouts), changes)
+	}
+	return nil
 }
 
 func treeFiles(files []render.File) []tree.File {
