@@ -93,6 +93,7 @@ It never talks to a cluster and never executes what it reads.`,
 	}
 	root.AddCommand(
 		newRenderCmd(a),
+		newCheckCmd(a),
 		newPlanCmd(a),
 		newRouteCmd(a),
 		newTestCmd(a),

@@ -16,6 +16,7 @@ import (
 	"github.com/meshroll/meshroll/lint/intent"
 	"github.com/meshroll/meshroll/lint/report"
 	"github.com/meshroll/meshroll/policies"
+	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/schema"
 )
 
@@ -287,7 +288,7 @@ func runLint(a *app, o lintOptions, rules []*lint.Rule) (*lint.Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		rep, err := intent.Lint(in, opts)
+		rep, err := intent.Lint(in, nil, render.AllPhases, opts)
 		if err != nil {
 			return nil, err
 		}

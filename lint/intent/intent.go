@@ -14,17 +14,20 @@ import (
 	"github.com/meshroll/meshroll/traffic"
 )
 
-// Lint lints in: every phase tree of its rendering, with positions mapped
-// to the intent, and the intent-level rules once. opts.Intent is set here.
-func Lint(in *schema.Intent, opts lint.Options) (*lint.Report, error) {
+// Lint lints in: the tree files rendered from it in mode (render.Tree's
+// output; nil renders it here), each phase tree on its own, with positions
+// mapped to the intent, and the intent-level rules once.
+func Lint(in *schema.Intent, files []render.File, mode render.Mode, opts lint.Options) (*lint.Report, error) {
 	facts, err := Facts(in)
 	if err != nil {
 		return nil, err
 	}
-	trees, err := PhaseTrees(in)
-	if err != nil {
-		return nil, err
+	if files == nil {
+		if files, err = render.Tree(in, mode); err != nil {
+			return nil, err
+		}
 	}
+	trees := Trees(in, files, mode)
 	var all []lint.Diagnostic
 	var rules []*lint.Rule
 	resources := 0
@@ -48,11 +51,11 @@ func Lint(in *schema.Intent, opts lint.Options) (*lint.Report, error) {
 	if rules == nil {
 		rules = rep.Rules
 	}
-	files := map[string]bool{}
+	intentFiles := map[string]bool{}
 	for _, r := range in.Rollouts {
-		files[r.File] = true
+		intentFiles[r.File] = true
 	}
-	return &lint.Report{Diagnostics: dedupe(all), Rules: rules, Files: len(files), Resources: len(in.Rollouts)}, nil
+	return &lint.Report{Diagnostics: dedupe(all), Rules: rules, Files: len(intentFiles), Resources: len(in.Rollouts)}, nil
 }
 
 // dedupe sorts diagnostics and drops those that repeat one of an earlier
@@ -64,14 +67,10 @@ func dedupe(ds []lint.Diagnostic) []lint.Diagnostic {
 	})
 }
 
-// PhaseTrees renders in in every phase and parses each phase's tree into
-// manifests whose positions map to the intent. The trees are in phase-name
-// order.
-func PhaseTrees(in *schema.Intent) ([]*lint.Manifests, error) {
-	files, err := render.Tree(in, render.AllPhases)
-	if err != nil {
-		return nil, err
-	}
+// Trees parses a rendered tree (render.Tree's files in mode) into
+// manifests, one per phase tree — one in all for Live — whose positions map
+// to the intent. The trees are in phase-name order.
+func Trees(in *schema.Intent, files []render.File, mode render.Mode) []*lint.Manifests {
 	byID := map[string]*schema.Rollout{}
 	for _, r := range in.Rollouts {
 		byID[r.Namespace+"/"+r.Name] = r
@@ -79,7 +78,10 @@ func PhaseTrees(in *schema.Intent) ([]*lint.Manifests, error) {
 	trees := map[string]*lint.Manifests{}
 	var phases []string
 	for _, f := range files {
-		phase, rest, _ := strings.Cut(f.Path, "/")
+		phase, rest := "", f.Path
+		if mode == render.AllPhases {
+			phase, rest, _ = strings.Cut(f.Path, "/")
+		}
 		ns, file := path.Split(rest)
 		ns = strings.TrimSuffix(ns, "/")
 		if file == render.KustomizationFile || ns == "" {
@@ -91,9 +93,14 @@ func PhaseTrees(in *schema.Intent) ([]*lint.Manifests, error) {
 			trees[phase] = m
 			phases = append(phases, phase)
 		}
+		r := byID[ns+"/"+strings.TrimSuffix(file, ".yaml")]
+		rphase := phase
+		if r != nil && mode == render.Live {
+			rphase = r.Phase
+		}
 		parsed := lint.Parse(f.Path, bytes.Clone(f.Content), lint.LoadOptions{})
 		for _, res := range parsed.Resources {
-			res.Remap = remapper(in, byID[ns+"/"+strings.TrimSuffix(file, ".yaml")], ns, phase, res)
+			res.Remap = remapper(in, r, ns, rphase, res)
 		}
 		m.Resources = append(m.Resources, parsed.Resources...)
 		m.Diagnostics = append(m.Diagnostics, parsed.Diagnostics...)
@@ -104,7 +111,7 @@ func PhaseTrees(in *schema.Intent) ([]*lint.Manifests, error) {
 	for i, p := range phases {
 		out[i] = trees[p]
 	}
-	return out, nil
+	return out
 }
 
 var subsetIndex = regexp.MustCompile(`^spec\.subsets\[(\d+)\]`)

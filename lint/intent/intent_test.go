@@ -7,6 +7,7 @@ import (
 
 	"github.com/meshroll/meshroll/lint"
 	"github.com/meshroll/meshroll/lint/linttest"
+	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/schema"
 )
 
@@ -16,7 +17,7 @@ func lintFile(t *testing.T, file string, rules []*lint.Rule) *lint.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Lint(in, lint.Options{Rules: rules})
+	rep, err := Lint(in, nil, render.AllPhases, lint.Options{Rules: rules})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func TestExamplesLintClean(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Lint(in, lint.Options{})
+	rep, err := Lint(in, nil, render.AllPhases, lint.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
