@@ -38,9 +38,9 @@ resource added, removed or changed, field by field:
 
 With --base REF it renders the intents as they are at the git revision REF and
 as they are in the working tree (committed or not) and compares the two.
-INTENTS default to intents in .meshroll.yaml, else ./intents. The revision is read with git's plumbing; the
-working tree and the index are left alone, and nothing the repository
-configures (hooks, filters, monitors) runs.
+INTENTS default to intents in .meshroll.yaml, else ./intents. The revision
+is read with git's plumbing; the working tree and the index are left alone,
+and nothing the repository configures (hooks, filters, monitors) runs.
 
 With --from DIR --to DIR it compares two directories of manifests, rendered by
 meshroll or written by hand.
