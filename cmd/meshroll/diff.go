@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -118,7 +117,7 @@ func (o *diffOptions) check(a *app, cmd *cobra.Command, args []string) (diff.Wri
 	}
 	switch o.output {
 	case "text":
-		return diff.Text{Color: isTerminal(a.stdout) && a.getenv("NO_COLOR") == ""}, nil
+		return diff.Text{Color: useColor(a)}, nil
 	case "markdown":
 		return diff.Markdown{}, nil
 	case "json":
@@ -161,14 +160,4 @@ func (o *diffOptions) trees(cmd *cobra.Command, args []string) (old, new []diff.
 		return nil, nil, err
 	}
 	return t.Base, t.Work, nil
-}
-
-// isTerminal reports whether w is a terminal (a character device).
-func isTerminal(w any) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
