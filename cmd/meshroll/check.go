@@ -49,7 +49,6 @@ settings (failOn, disable, enable, severity, policies) come from
   meshroll check --all-phases --out review
   meshroll check -o github             # findings as GitHub annotations`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tuneGC(a.getenv)
 			configured, err := o.src.fromFlagOrConfig()
 			if err != nil {
 				return err

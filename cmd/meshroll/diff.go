@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -69,7 +68,6 @@ cannot be read or is invalid, or on misuse.`,
 			// Loading, rendering and parsing both sides allocates much that
 			// lives briefly, in a process that lives briefly: collecting
 			// less often saves about a fifth of the CPU time.
-			defer debug.SetGCPercent(debug.SetGCPercent(400))
 			old, new, err := o.trees(cmd, args)
 			if err != nil {
 				return err

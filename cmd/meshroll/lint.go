@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -240,7 +239,6 @@ meshroll.dev/ignore.MR301: "<reason>" (the reason is mandatory).`,
   meshroll lint --disable MR104,MR207 --namespace bookinfo manifests/
   meshroll lint --intents intents/    # findings at the intent's lines, MR206/MR210/MR601 too`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tuneGC(a.getenv)
 			f.args = args
 			f.changed = cmd.Flags().Changed
 			cfg, err := loadConfig(f.config)
@@ -320,17 +318,4 @@ func useColor(a *app) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// tuneGC trades memory for speed in a short-lived process: lint keeps every
-// document's nodes to the end, so collecting often frees little. With the
-// collector at 400% and a 450 MiB soft limit, 10,000 documents take about
-// half the CPU time and about 300 MiB. GOGC and GOMEMLIMIT, when set, win.
-func tuneGC(getenv func(string) string) {
-	if getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(450 << 20)
-	}
 }
