@@ -206,7 +206,9 @@ func (l *loader) run() (*Manifests, error) {
 	errs := make([]error, len(l.sources))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
-	workers := min(runtime.GOMAXPROCS(0), len(l.sources))
+	// More workers than processors: opening a file waits on the disk,
+	// and the other workers parse meanwhile.
+	workers := min(4*runtime.GOMAXPROCS(0), len(l.sources))
 	for range workers {
 		wg.Add(1)
 		go func() {
