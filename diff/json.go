@@ -49,7 +49,16 @@ type jsonRollout struct {
 	Fault        jsonTransition `json:"fault"`
 	MTLS         jsonTransition `json:"mtls"`
 	OtherChanges bool           `json:"otherChanges"`
+	Reach        []jsonReach    `json:"reach"`
 	Resources    []string       `json:"resources"`
+}
+
+// jsonReach is a row of who reaches what: a route's requests before and
+// after.
+type jsonReach struct {
+	Route  string `json:"route"`
+	Before string `json:"before"`
+	After  string `json:"after"`
 }
 
 type jsonTransition struct {
@@ -125,6 +134,7 @@ func (JSON) Write(w io.Writer, r *Result) error {
 			Stable:       jsonWeights(ro.Stable),
 			Canary:       jsonWeights(ro.Canary),
 			Routes:       []jsonRoute{},
+			Reach:        []jsonReach{},
 			Mirror:       jsonTransition(ro.Mirror),
 			Fault:        jsonTransition(ro.Fault),
 			MTLS:         jsonTransition(ro.MTLS),
@@ -133,6 +143,9 @@ func (JSON) Write(w io.Writer, r *Result) error {
 		}
 		for _, rc := range ro.Routes {
 			jr.Routes = append(jr.Routes, jsonRoute(rc))
+		}
+		for _, rr := range ro.Reach {
+			jr.Reach = append(jr.Reach, jsonReach(rr))
 		}
 		for _, res := range ro.Resources {
 			jr.Resources = append(jr.Resources, res.Label())

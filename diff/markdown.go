@@ -78,7 +78,7 @@ func (m Markdown) Write(w io.Writer, r *Result) error {
 		}
 	}
 	for i, ro := range r.Rollouts {
-		sec := section("<b>"+escapeText(ro.Label())+"</b>: "+escapeText(ro.Headline()), ro.Resources)
+		sec := section("<b>"+escapeText(ro.Label())+"</b>: "+escapeText(ro.Headline()), reachTable(ro), ro.Resources)
 		if b.Len()+len(sec) > budget {
 			sectionsLeft = len(r.Rollouts) - i
 			break
@@ -86,7 +86,7 @@ func (m Markdown) Write(w io.Writer, r *Result) error {
 		b.WriteString(sec)
 	}
 	if others := r.Others(); len(others) > 0 {
-		sec := section(fmt.Sprintf("<b>Other resources</b>: %s", plural(len(others), "resource", "resources")), others)
+		sec := section(fmt.Sprintf("<b>Other resources</b>: %s", plural(len(others), "resource", "resources")), "", others)
 		if sectionsLeft > 0 || b.Len()+len(sec) > budget {
 			resourcesLeft = len(others)
 		} else {
@@ -163,7 +163,7 @@ func orDash(s string) string {
 // a fenced diff block: resources changed as @@ hunk headers, additions
 // and removals marked + and - in the first column, so that GitHub colours
 // them.
-func section(summary string, rs []*Resource) string {
+func section(summary, table string, rs []*Resource) string {
 	var lines []string
 	for _, res := range rs {
 		if res.Status == StatusChanged {
@@ -188,7 +188,7 @@ func section(summary string, rs []*Resource) string {
 	}
 	body := strings.Join(lines, "\n")
 	fence := fenceFor(body)
-	return "\n<details>\n<summary>" + summary + "</summary>\n\n" + fence + "diff\n" + body + "\n" + fence + "\n\n</details>\n"
+	return "\n<details>\n<summary>" + summary + "</summary>\n\n" + table + fence + "diff\n" + body + "\n" + fence + "\n\n</details>\n"
 }
 
 // cutLine shortens a line to maxLineBytes at a rune boundary.
@@ -238,4 +238,33 @@ func escapeCell(s string) string {
 		}
 	}
 	return escapeText(s)
+}
+
+// reachTable is the matrix of who reaches what in the phases the change
+// touches, when anyone's requests go elsewhere: changed cells in bold.
+func reachTable(ro *Rollout) string {
+	if !reachChanged(ro.Reach) {
+		return ""
+	}
+	var b strings.Builder
+	before, after := "before", "after"
+	if ro.Phase.Before != "" {
+		before = ro.Phase.Before
+	}
+	if ro.Phase.After != "" {
+		after = ro.Phase.After
+	}
+	fmt.Fprintf(&b, "| requests | %s | %s |\n| --- | --- | --- |\n", escapeText(before), escapeText(after))
+	for _, rr := range ro.Reach {
+		a := escapeText(orNone(rr.After))
+		if rr.Changed() {
+			a = "**" + a + "**"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", escapeText(rr.Route), escapeText(orNone(rr.Before)), a)
+	}
+	if strings.Contains(b.String(), " \\*") {
+		b.WriteString("\n\\* the route does not exist on that side: its requests take the weighted split.\n")
+	}
+	b.WriteString("\n")
+	return b.String()
 }

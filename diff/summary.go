@@ -54,6 +54,10 @@ type Rollout struct {
 	Other bool
 	// Resources are the rollout's resources that changed.
 	Resources []*Resource
+	// Reach is who reaches what before and after: one row per A/B route
+	// and one for everyone else. A route that one side lacks shows that
+	// side's weighted split, marked with " *".
+	Reach []Reach
 }
 
 // ID returns namespace/name, or the name alone when the VirtualService
@@ -483,6 +487,9 @@ func mtlsModes(pairs []pair, side func(pair) *doc) map[string]string {
 
 // fill sets the traffic fields of ro from the two sides' VirtualServices.
 func fill(ro *Rollout, old, new *vsInfo) {
+	if old != nil && new != nil {
+		ro.Reach = reachRows(old, new)
+	}
 	if old != nil {
 		ro.Phase.Before, ro.Mirror.Before, ro.Fault.Before = old.phase, old.mirror, old.fault
 		ro.Stable.Before, ro.Canary.Before = old.stable, old.canary

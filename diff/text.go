@@ -81,6 +81,14 @@ func (t Text) Write(w io.Writer, r *Result) error {
 	}
 	for _, ro := range r.Rollouts {
 		bw.WriteString("\n" + bold(ro.Label()) + "\n")
+		if reachChanged(ro.Reach) {
+			bw.WriteString("  who reaches what (" + phases(ro.Phase) + "):\n")
+			for _, rr := range ro.Reach {
+				if rr.Changed() {
+					bw.WriteString("    " + rr.Route + ": " + orNone(rr.Before) + " → " + orNone(rr.After) + "\n")
+				}
+			}
+		}
 		writeResources(ro.Resources)
 	}
 	if others := r.Others(); len(others) > 0 {
@@ -95,4 +103,16 @@ func pad(s string, width int) string {
 		return s + strings.Repeat(" ", width-n)
 	}
 	return s
+}
+
+// phases names the two sides of a change by phase: "canary → expand".
+func phases(t Transition) string {
+	b, a := t.Before, t.After
+	if b == "" {
+		b = "before"
+	}
+	if a == "" {
+		a = "after"
+	}
+	return b + " → " + a
 }

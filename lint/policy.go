@@ -38,7 +38,7 @@ func PolicyRules(e *policies.Engine) []*Rule {
 			ID:       p.ID,
 			Name:     p.Name,
 			Severity: severityOf(p.Severity),
-			Summary:  summaryOf(p.Message),
+			Summary:  summaryOf(p),
 			Doc:      doc,
 			Bad:      bad,
 			Good:     good,
@@ -69,10 +69,14 @@ func severityOf(s policies.Severity) Severity {
 	return Info
 }
 
-// summaryOf makes a one-line summary of a policy message, whose {path} and
-// {value} placeholders name a finding rather than the rule.
-func summaryOf(msg string) string {
-	msg = strings.NewReplacer("{path} ", "a field ", "{path}", "a field", "{value}", "its value").Replace(msg)
+// summaryOf is a policy's summary, or else a one-line summary made of its
+// message, whose {path} and {value} placeholders name a finding rather than
+// the rule.
+func summaryOf(p policies.Policy) string {
+	if p.Summary != "" {
+		return p.Summary
+	}
+	msg := strings.NewReplacer("{path} ", "a field ", "{path}", "a field", "{value}", "its value").Replace(p.Message)
 	if i := strings.Index(msg, "; "); i > 0 {
 		msg = msg[:i]
 	}

@@ -19,6 +19,10 @@ type Rule struct {
 	// Anchor names what the rule rests on: the seed documents, Istio's
 	// analyzer codes (IST0101), Kiali's checks (KIA0201), Istio validation.
 	Anchor string
+	// Intent marks a rule that checks rollout intent (meshroll lint
+	// --intents) rather than manifests: its Bad and Good examples are CUE
+	// intent, and package lint/intent tests them and its fixtures.
+	Intent bool
 	// Run checks the resources of pass and reports through it.
 	Run func(pass *Pass)
 }
@@ -37,6 +41,8 @@ type Pass struct {
 	Rule      *Rule
 	Resources []*Resource
 	Index     *Index
+	// Intent is the intent behind the manifests; nil unless linting intents.
+	Intent *Intent
 
 	known    map[string]bool
 	findings []finding

@@ -23,6 +23,9 @@ type Options struct {
 	// DefaultClusterDomain.
 	RootNamespace string
 	ClusterDomain string
+	// Intent is the intent behind the manifests, for the intent-level rules
+	// (MR206, MR210, MR601); nil when linting manifests alone.
+	Intent *Intent
 }
 
 // Report is the outcome of a Run.
@@ -109,7 +112,7 @@ func Run(m *Manifests, opts Options) (*Report, error) {
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, r := range enabled {
-		passes[i] = &Pass{Rule: r, Resources: m.Resources, Index: ix, known: known}
+		passes[i] = &Pass{Rule: r, Resources: m.Resources, Index: ix, Intent: opts.Intent, known: known}
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
@@ -167,4 +170,20 @@ func Lookup(rules []*Rule, id string) *Rule {
 		}
 	}
 	return nil
+}
+
+// Merge combines the reports of several runs into one: their diagnostics
+// sorted together, their counts added.
+func Merge(reports ...*Report) *Report {
+	out := &Report{}
+	for _, r := range reports {
+		out.Diagnostics = append(out.Diagnostics, r.Diagnostics...)
+		out.Files += r.Files
+		out.Resources += r.Resources
+		if out.Rules == nil {
+			out.Rules = r.Rules
+		}
+	}
+	SortDiagnostics(out.Diagnostics)
+	return out
 }

@@ -25,6 +25,8 @@ type Policy struct {
 	ID       string
 	Name     string
 	Severity Severity
+	// Summary is the policy's one-line summary; "" when it has none.
+	Summary string
 	// Message is the policy's message as written, with its {path} and
 	// {value} placeholders.
 	Message string

@@ -65,6 +65,7 @@ const (
 	fieldName       = "name"
 	fieldSeverity   = "severity"
 	fieldMessage    = "message"
+	fieldSummary    = "summary"
 	fieldKinds      = "kinds"
 	fieldAPIGroups  = "apiGroups"
 	fieldNamespaces = "namespaces"
@@ -350,6 +351,9 @@ func (l *loader) compilePolicy(id string, v cue.Value, builtin bool, dir string)
 	c.Name = str(fieldName, `add a short kebab-case name, such as name: "require-route-timeout"`)
 	c.Severity = Severity(str(fieldSeverity, `add severity: "error", "warning" or "info"`))
 	c.Message = str(fieldMessage, "add a message that says what to do")
+	if f := v.LookupPath(cue.MakePath(cue.Str(fieldSummary))); f.Exists() {
+		c.Summary, _ = f.String()
+	}
 	c.Kinds = list(fieldKinds, true)
 	c.APIGroups = list(fieldAPIGroups, false)
 	c.Namespaces = list(fieldNamespaces, false)

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -23,12 +24,14 @@ import (
 
 // Labels and annotations meshroll puts on what it renders.
 const (
-	LabelManagedBy      = "app.kubernetes.io/managed-by"
-	ManagedBy           = "meshroll"
-	AnnotationRollout   = "meshroll.dev/rollout"
-	AnnotationPhase     = "meshroll.dev/phase"
-	AnnotationSince     = "meshroll.dev/phase-since"
-	AnnotationCanaryPct = "meshroll.dev/canary-weight"
+	LabelManagedBy    = "app.kubernetes.io/managed-by"
+	ManagedBy         = "meshroll"
+	AnnotationRollout = "meshroll.dev/rollout"
+	AnnotationPhase   = "meshroll.dev/phase"
+	AnnotationSince   = "meshroll.dev/phase-since"
+	// AnnotationIgnore, followed by a rule ID, suppresses that rule of
+	// meshroll lint on the object; its value is the reason.
+	AnnotationIgnore = "meshroll.dev/ignore."
 )
 
 // RouteWeighted is the name of the http route that splits the traffic
@@ -131,7 +134,16 @@ func Rollout(r *schema.Rollout, phase string) ([]Object, error) {
 	vs.Spec.Gateways = append([]string(nil), r.Gateways...)
 	vs.Spec.Http = httpRoutes(r, phase, stableW, canaryW)
 	objs := []Object{{Resource: vs, Rollout: r, Phase: phase}}
-	for _, dr := range destinationRules(r, phase, ann) {
+	drAnn := ann
+	if phase == schema.PhaseRollback && (r.Canary != nil && r.Canary.Subset != "" || len(r.Subsets) > 0) {
+		// Rollback routes nothing to the canary's or the extra subsets but
+		// keeps them, so that returning to the ladder never sends traffic
+		// to a subset the DestinationRule has not defined yet. The
+		// suppression tells meshroll lint (MR104) so, with the reason.
+		drAnn = maps.Clone(ann)
+		drAnn[AnnotationIgnore+"MR104"] = "rollback keeps the subsets it does not route to, so that returning to the ladder never routes to a subset that is not defined yet"
+	}
+	for _, dr := range destinationRules(r, phase, drAnn) {
 		objs = append(objs, Object{Resource: dr, Rollout: r, Phase: phase})
 	}
 	return objs, nil

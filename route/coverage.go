@@ -314,49 +314,39 @@ func httpList(in []*networkingv1.HTTPRoute, vsGW []string) *routeList {
 }
 
 func tcpList(in []*networkingv1.TCPRoute, vsGW []string) *routeList {
-	l := &routeList{kind: KindTCP}
-	var src [][]*networkingv1.L4MatchAttributes
-	for i, t := range in {
-		if t == nil {
-			continue
-		}
-		l.routes = append(l.routes, i)
-		l.count = append(l.count, len(t.GetMatch()))
-		l.names = append(l.names, "")
-		ms := make([]*networkingv1.L4MatchAttributes, len(t.GetMatch()))
-		ks := make([]string, len(t.GetMatch()))
-		for j, m := range t.GetMatch() {
-			if m == nil {
-				m = &networkingv1.L4MatchAttributes{}
-			}
-			ms[j] = m
-			ks[j] = key(m)
-		}
-		src = append(src, ms)
-		l.keys = append(l.keys, ks)
-	}
-	l.index()
-	empty := &networkingv1.L4MatchAttributes{}
-	l.covers = func(r1, m1, r2, m2 int) bool { return coversL4(src[r1][m1], src[r2][m2], vsGW) }
-	l.catchAll = func(r, m int) bool { return coversL4(src[r][m], empty, vsGW) }
-	return l
+	return l4List(KindTCP, in, coversL4, vsGW)
 }
 
 func tlsList(in []*networkingv1.TLSRoute, vsGW []string) *routeList {
-	l := &routeList{kind: KindTLS}
-	var src [][]*networkingv1.TLSMatchAttributes
+	return l4List(KindTLS, in, coversTLS, vsGW)
+}
+
+// l4List builds the route list of TCP or TLS routes, whose match blocks
+// have no names and the same shape of analysis.
+func l4List[R interface {
+	comparable
+	GetMatch() []M
+}, M interface {
+	comparable
+	proto.Message
+}](kind string, in []R, covers func(a, b M, vsGW []string) bool, vsGW []string) *routeList {
+	l := &routeList{kind: kind}
+	var zeroRoute R
+	var zeroMatch M
+	empty := zeroMatch.ProtoReflect().New().Interface().(M)
+	var src [][]M
 	for i, t := range in {
-		if t == nil {
+		if t == zeroRoute {
 			continue
 		}
 		l.routes = append(l.routes, i)
 		l.count = append(l.count, len(t.GetMatch()))
 		l.names = append(l.names, "")
-		ms := make([]*networkingv1.TLSMatchAttributes, len(t.GetMatch()))
+		ms := make([]M, len(t.GetMatch()))
 		ks := make([]string, len(t.GetMatch()))
 		for j, m := range t.GetMatch() {
-			if m == nil {
-				m = &networkingv1.TLSMatchAttributes{}
+			if m == zeroMatch {
+				m = empty
 			}
 			ms[j] = m
 			ks[j] = key(m)
@@ -365,9 +355,8 @@ func tlsList(in []*networkingv1.TLSRoute, vsGW []string) *routeList {
 		l.keys = append(l.keys, ks)
 	}
 	l.index()
-	empty := &networkingv1.TLSMatchAttributes{}
-	l.covers = func(r1, m1, r2, m2 int) bool { return coversTLS(src[r1][m1], src[r2][m2], vsGW) }
-	l.catchAll = func(r, m int) bool { return coversTLS(src[r][m], empty, vsGW) }
+	l.covers = func(r1, m1, r2, m2 int) bool { return covers(src[r1][m1], src[r2][m2], vsGW) }
+	l.catchAll = func(r, m int) bool { return covers(src[r][m], empty, vsGW) }
 	return l
 }
 

@@ -328,3 +328,7 @@ func (in *Intent) Find(ref string) (*Rollout, error) {
 	}
 	return nil, fmt.Errorf("rollout %q is ambiguous; name one of %s", ref, strings.Join(ids, ", "))
 }
+
+// Declares reports whether the rollout's intent writes field itself rather
+// than leaving it to a default.
+func (r *Rollout) Declares(field string) bool { return r.node.Get(field) != nil }

@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
-	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -21,11 +19,8 @@ type diffOptions struct {
 	output    string
 	exitCode  bool
 	allPhases bool
+	src       intentSource
 }
-
-// defaultDiffIntents is where diff --base finds the intents when none are
-// named; the one place to change when a configuration file names them.
-func defaultDiffIntents() []string { return []string{"intents"} }
 
 func newDiffCmd(a *app) *cobra.Command {
 	var o diffOptions
@@ -41,9 +36,9 @@ resource added, removed or changed, field by field:
 
 With --base REF it renders the intents as they are at the git revision REF and
 as they are in the working tree (committed or not) and compares the two.
-INTENTS default to "intents". The revision is read with git's plumbing; the
-working tree and the index are left alone, and nothing the repository
-configures (hooks, filters, monitors) runs.
+INTENTS default to intents in .meshroll.yaml, else ./intents. The revision
+is read with git's plumbing; the working tree and the index are left alone,
+and nothing the repository configures (hooks, filters, monitors) runs.
 
 With --from DIR --to DIR it compares two directories of manifests, rendered by
 meshroll or written by hand.
@@ -73,7 +68,6 @@ cannot be read or is invalid, or on misuse.`,
 			// Loading, rendering and parsing both sides allocates much that
 			// lives briefly, in a process that lives briefly: collecting
 			// less often saves about a fifth of the CPU time.
-			defer debug.SetGCPercent(debug.SetGCPercent(400))
 			old, new, err := o.trees(cmd, args)
 			if err != nil {
 				return err
@@ -98,6 +92,7 @@ cannot be read or is invalid, or on misuse.`,
 	f.StringVarP(&o.output, "output", "o", "text", "output format: "+strings.Join(diff.Formats, ", "))
 	f.BoolVar(&o.exitCode, "exit-code", false, "exit with status 1 when anything changed")
 	f.BoolVar(&o.allPhases, "all-phases", false, "with --base, compare every phase of every rollout, not only the live one")
+	o.src.register(cmd, false)
 	return cmd
 }
 
@@ -120,7 +115,7 @@ func (o *diffOptions) check(a *app, cmd *cobra.Command, args []string) (diff.Wri
 	}
 	switch o.output {
 	case "text":
-		return diff.Text{Color: isTerminal(a.stdout) && a.getenv("NO_COLOR") == ""}, nil
+		return diff.Text{Color: useColor(a)}, nil
 	case "markdown":
 		return diff.Markdown{}, nil
 	case "json":
@@ -140,9 +135,9 @@ func (o *diffOptions) trees(cmd *cobra.Command, args []string) (old, new []diff.
 		}
 		return old, new, nil
 	}
-	intents := slices.Clone(args)
-	if len(intents) == 0 {
-		intents = defaultDiffIntents()
+	intents, err := o.src.paths(slices.Clone(args))
+	if err != nil {
+		return nil, nil, err
 	}
 	mode := render.Live
 	if o.allPhases {
@@ -163,14 +158,4 @@ func (o *diffOptions) trees(cmd *cobra.Command, args []string) (old, new []diff.
 		return nil, nil, err
 	}
 	return t.Base, t.Work, nil
-}
-
-// isTerminal reports whether w is a terminal (a character device).
-func isTerminal(w any) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

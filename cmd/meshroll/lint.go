@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -13,8 +12,11 @@ import (
 
 	"github.com/meshroll/meshroll/internal/config"
 	"github.com/meshroll/meshroll/lint"
+	"github.com/meshroll/meshroll/lint/intent"
 	"github.com/meshroll/meshroll/lint/report"
 	"github.com/meshroll/meshroll/policies"
+	"github.com/meshroll/meshroll/render"
+	"github.com/meshroll/meshroll/schema"
 )
 
 // lintFlags are the lint command's flags as given.
@@ -26,6 +28,7 @@ type lintFlags struct {
 	severity  []string
 	namespace string
 	policies  []string
+	intents   []string
 	config    string
 	args      []string
 	// changed reports whether a flag was given, so that defaults do not
@@ -43,6 +46,7 @@ func lintFlagSet(f *lintFlags) *pflag.FlagSet {
 	fs.StringArrayVar(&f.severity, "severity", nil, "override a rule's severity, as ID=error|warning|info (repeatable)")
 	fs.StringVar(&f.namespace, "namespace", "", `namespace of objects that name none (default "default")`)
 	fs.StringArrayVar(&f.policies, "policy", nil, "directory of CUE policies to check too (repeatable)")
+	fs.StringSliceVar(&f.intents, "intents", nil, "rollout intent to lint: rendered in memory, findings reported at the intent's lines, with the intent-level rules")
 	fs.StringVar(&f.config, "config", "", "configuration file (default: .meshroll.yaml at the repository root)")
 	return fs
 }
@@ -62,6 +66,7 @@ func parseLintFlags(args []string) (lintFlags, error) {
 // lintOptions is a lint run, resolved from flags and configuration.
 type lintOptions struct {
 	paths     []string
+	intents   []string
 	format    string
 	failOn    lint.Severity
 	namespace string
@@ -83,13 +88,14 @@ func resolveLint(f lintFlags, cfg *config.Config) (lintOptions, error) {
 	}
 	o := lintOptions{
 		paths:     f.args,
+		intents:   f.intents,
 		format:    f.output,
 		namespace: cfg.Lint.Namespace,
 		disabled:  map[string]bool{},
 		severity:  map[string]lint.Severity{},
 		origin:    map[string]string{},
 	}
-	if len(o.paths) == 0 {
+	if len(o.paths) == 0 && len(o.intents) == 0 {
 		if cfg.Out == "" {
 			return o, errors.New("name the manifests to lint (files, directories, - for standard input), or set out in .meshroll.yaml")
 		}
@@ -212,6 +218,10 @@ recursively), - for standard input, and kustomize directories, which are
 built in-process with remote bases and plugins refused. Without PATHs, lint
 the rendered tree named by out in .meshroll.yaml.
 
+With --intents, lint rollout intent: every phase of every rollout is rendered
+in memory and linted, each finding reported at the line of the intent that
+produced it, and the intent-level rules (MR206, MR210, MR601) run too.
+
 Every finding names its rule, severity, resource (Kind/namespace/name) and
 the file, line and column of the offending field. Exit status: 0 when no
 finding is at or above --fail-on, 1 when one is, 2 when the input could
@@ -226,9 +236,9 @@ meshroll.dev/ignore.MR301: "<reason>" (the reason is mandatory).`,
   kustomize build overlays/prod | meshroll lint -
   meshroll lint -o sarif rendered/ > meshroll.sarif
   meshroll lint -o github --fail-on warning rendered/
-  meshroll lint --disable MR104,MR207 --namespace bookinfo manifests/`,
+  meshroll lint --disable MR104,MR207 --namespace bookinfo manifests/
+  meshroll lint --intents intents/    # findings at the intent's lines, MR206/MR210/MR601 too`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tuneGC(a.getenv)
 			f.args = args
 			f.changed = cmd.Flags().Changed
 			cfg, err := loadConfig(f.config)
@@ -267,14 +277,33 @@ meshroll.dev/ignore.MR301: "<reason>" (the reason is mandatory).`,
 	return cmd
 }
 
-// runLint loads the manifests and runs the rules: the one library call of
-// the lint command.
+// runLint loads the manifests and the intents and runs the rules.
 func runLint(a *app, o lintOptions, rules []*lint.Rule) (*lint.Report, error) {
-	m, err := lint.Load(o.paths, lint.LoadOptions{Namespace: o.namespace, Stdin: a.stdin})
-	if err != nil {
-		return nil, err
+	opts := lint.Options{Rules: rules, Disabled: o.disabled, Severity: o.severity}
+	var reports []*lint.Report
+	if len(o.intents) > 0 {
+		in, err := schema.Load(o.intents)
+		if err != nil {
+			return nil, err
+		}
+		rep, err := intent.Lint(in, nil, render.AllPhases, opts)
+		if err != nil {
+			return nil, err
+		}
+		reports = append(reports, rep)
 	}
-	return lint.Run(m, lint.Options{Rules: rules, Disabled: o.disabled, Severity: o.severity})
+	if len(o.paths) > 0 {
+		m, err := lint.Load(o.paths, lint.LoadOptions{Namespace: o.namespace, Stdin: a.stdin})
+		if err != nil {
+			return nil, err
+		}
+		rep, err := lint.Run(m, opts)
+		if err != nil {
+			return nil, err
+		}
+		reports = append(reports, rep)
+	}
+	return lint.Merge(reports...), nil
 }
 
 // useColor reports whether text output may use colour: stdout is a terminal
@@ -289,17 +318,4 @@ func useColor(a *app) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// tuneGC trades memory for speed in a short-lived process: lint keeps every
-// document's nodes to the end, so collecting often frees little. With the
-// collector at 400% and a 450 MiB soft limit, 10,000 documents take about
-// half the CPU time and about 300 MiB. GOGC and GOMEMLIMIT, when set, win.
-func tuneGC(getenv func(string) string) {
-	if getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(450 << 20)
-	}
 }

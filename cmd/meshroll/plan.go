@@ -15,8 +15,8 @@ import (
 )
 
 type planOptions struct {
-	intents []string
-	output  string
+	src    intentSource
+	output string
 }
 
 func newPlanCmd(a *app) *cobra.Command {
@@ -37,7 +37,11 @@ ROLLOUT is a rollout name, or namespace/name when the name is ambiguous.`,
 			if o.output != "text" && o.output != "json" && o.output != "markdown" {
 				return usageErrorf("-o must be text, json or markdown, not %q", o.output)
 			}
-			in, err := schema.Load(o.intents)
+			paths, err := o.src.paths(nil)
+			if err != nil {
+				return err
+			}
+			in, err := schema.Load(paths)
 			if err != nil {
 				return err
 			}
@@ -66,7 +70,7 @@ ROLLOUT is a rollout name, or namespace/name when the name is ambiguous.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringSliceVar(&o.intents, "intents", []string{"intents"}, "intent files or directories")
+	o.src.register(cmd, true)
 	cmd.Flags().StringVarP(&o.output, "output", "o", "text", "output format: text, json or markdown")
 	return cmd
 }

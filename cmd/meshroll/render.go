@@ -14,15 +14,17 @@ type renderOptions struct {
 	out       string
 	allPhases bool
 	quiet     bool
+	src       intentSource
 }
 
 func newRenderCmd(a *app) *cobra.Command {
 	var o renderOptions
 	cmd := &cobra.Command{
-		Use:   "render INTENTS... --out DIR",
+		Use:   "render [INTENTS...] [--out DIR]",
 		Short: "Render rollout intent into Istio manifests",
-		Long: `Render validates the intent files and directories given and writes the Istio
-manifests of every rollout's live phase into DIR:
+		Long: `Render validates the intent files and directories given (default: intents in
+.meshroll.yaml, else ./intents) and writes the Istio manifests of every rollout's
+live phase into DIR (default: out in .meshroll.yaml):
 
   DIR/<namespace>/<rollout>.yaml           VirtualService and DestinationRules
   DIR/<namespace>/peerauthentication.yaml  the namespace's mTLS policy
@@ -40,45 +42,57 @@ the previous tree. Generated files that are no longer produced are removed;
 files without the header are never overwritten or removed.`,
 		Example: `  meshroll render fixtures/intents --out rendered
   meshroll render intents/ --out review --all-phases`,
-		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if o.out == "" {
-				return usageErrorf("--out DIR is required: the directory to render into")
-			}
-			in, err := schema.Load(args)
+			paths, err := o.src.paths(args)
 			if err != nil {
 				return err
 			}
-			// A routing expectation that fails means the intent does not do
-			// what the team wrote down: nothing is rendered from it.
-			if failed, err := checkExpectations(a.stderr, in); err != nil {
+			out, err := o.src.out(o.out)
+			if err != nil {
 				return err
-			} else if failed {
-				fmt.Fprintln(a.stderr, "meshroll: routing expectations fail (see meshroll test); nothing was written")
-				return errFindings
 			}
 			mode := render.Live
 			if o.allPhases {
 				mode = render.AllPhases
 			}
-			files, err := render.Tree(in, mode)
-			if err != nil {
-				return err
-			}
-			changes, err := tree.Write(o.out, treeFiles(files), tree.Options{Header: render.Header})
-			if err != nil {
-				return err
-			}
-			if !o.quiet {
-				printChanges(a, o.out, len(in.Rollouts), changes)
-			}
-			return nil
+			return renderTree(a, paths, out, mode, o.quiet)
 		},
 	}
-	cmd.Flags().StringVar(&o.out, "out", "", "directory to render into (created if missing)")
+	cmd.Flags().StringVar(&o.out, "out", "", "directory to render into, created if missing (default: out in .meshroll.yaml)")
+	o.src.register(cmd, false)
 	cmd.Flags().BoolVar(&o.allPhases, "all-phases", false, "render every phase of every rollout, for review")
 	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on success")
 	return cmd
+}
+
+// renderTree loads the intents in paths, checks their routing expectations
+// and writes their rendered tree into out, as meshroll render does; advance
+// and rollback re-render through it.
+func renderTree(a *app, paths []string, out string, mode render.Mode, quiet bool) error {
+	in, err := schema.Load(paths)
+	if err != nil {
+		return err
+	}
+	// A routing expectation that fails means the intent does not do what
+	// the team wrote down: nothing is rendered from it.
+	if failed, err := checkExpectations(a.stderr, in); err != nil {
+		return err
+	} else if failed {
+		fmt.Fprintln(a.stderr, "meshroll: routing expectations fail (see meshroll test); nothing was written")
+		return errFindings
+	}
+	files, err := render.Tree(in, mode)
+	if err != nil {
+		return err
+	}
+	changes, err := tree.Write(out, treeFiles(files), tree.Options{Header: render.Header})
+	if err != nil {
+		return err
+	}
+	if !quiet {
+		printChanges(a, out, len(in.Rollouts), changes)
+	}
+	return nil
 }
 
 func treeFiles(files []render.File) []tree.File {

@@ -8,13 +8,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/meshroll/meshroll/lint"
 	"github.com/meshroll/meshroll/route"
 	"github.com/meshroll/meshroll/schema"
 	"github.com/meshroll/meshroll/traffic"
 )
 
 type routeOptions struct {
-	intents      []string
+	src          intentSource
 	phase        string
 	allPhases    bool
 	headers      []string
@@ -23,12 +24,15 @@ type routeOptions struct {
 	uri          string
 	method       string
 	output       string
+	manifests    []string
+	host         string
+	namespace    string
 }
 
 func newRouteCmd(a *app) *cobra.Command {
 	var o routeOptions
 	cmd := &cobra.Command{
-		Use:   "route ROLLOUT",
+		Use:   "route (ROLLOUT | --manifests PATH --host HOST)",
 		Short: "Show which destinations a request reaches",
 		Long: `Route runs a request through a rollout's VirtualService as Istio would — routes
 in order, the first match wins, conditions of a match block all hold, match blocks
@@ -37,12 +41,17 @@ not, where the request goes with what probability, and the mirror and fault that
 apply. The phase is the live one unless --phase says otherwise.
 
 With --all-phases it prints a matrix instead: one row per A/B route and one for
-everyone else, one column per phase, and a row for the request when one is given.`,
+everyone else, one column per phase, and a row for the request when one is given.
+
+With --manifests it reads any VirtualServices — rendered or hand-written, files,
+directories, kustomize directories or - for standard input — and simulates the
+one that routes --host (a short name resolves in --namespace).`,
 		Example: `  meshroll route reviews --intents fixtures/intents --header end-user=jason
   meshroll route reviews --intents fixtures/intents --phase expand --cookie theme=dark --cookie user=beta
   meshroll route reviews --intents fixtures/intents --source-label app=productpage -o json
-  meshroll route reviews --intents fixtures/intents --all-phases`,
-		Args: cobra.ExactArgs(1),
+  meshroll route reviews --intents fixtures/intents --all-phases
+  meshroll route --manifests rendered/ --host reviews --namespace bookinfo --header end-user=jason`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req, err := o.request()
 			if err != nil {
@@ -51,10 +60,23 @@ everyone else, one column per phase, and a row for the request when one is given
 			if o.output != "text" && o.output != "json" {
 				return usageErrorf("-o must be text or json, not %q", o.output)
 			}
+			if len(o.manifests) > 0 {
+				if len(args) > 0 || o.phase != "" || o.allPhases {
+					return usageErrorf("--manifests simulates a VirtualService as it is: give --host, not a ROLLOUT, --phase or --all-phases")
+				}
+				return o.routeManifests(a, req)
+			}
+			if len(args) == 0 {
+				return usageErrorf("name a ROLLOUT, or give --manifests PATH --host HOST")
+			}
 			if o.allPhases && o.phase != "" {
 				return usageErrorf("--phase and --all-phases exclude each other")
 			}
-			in, err := schema.Load(o.intents)
+			paths, err := o.src.paths(nil)
+			if err != nil {
+				return err
+			}
+			in, err := schema.Load(paths)
 			if err != nil {
 				return err
 			}
@@ -83,7 +105,7 @@ everyone else, one column per phase, and a row for the request when one is given
 			return nil
 		},
 	}
-	cmd.Flags().StringSliceVar(&o.intents, "intents", []string{"intents"}, "intent files or directories")
+	o.src.register(cmd, true)
 	cmd.Flags().StringVar(&o.phase, "phase", "", "phase to simulate (default: the live phase)")
 	cmd.Flags().BoolVar(&o.allPhases, "all-phases", false, "print the matrix of A/B routes and phases")
 	cmd.Flags().StringArrayVar(&o.headers, "header", nil, "request header name=value (repeatable)")
@@ -92,7 +114,42 @@ everyone else, one column per phase, and a row for the request when one is given
 	cmd.Flags().StringVar(&o.uri, "uri", "", "request path (default /)")
 	cmd.Flags().StringVar(&o.method, "method", "", "request method (default GET)")
 	cmd.Flags().StringVarP(&o.output, "output", "o", "text", "output format: text or json")
+	cmd.Flags().StringSliceVar(&o.manifests, "manifests", nil, "simulate the VirtualService of --host in these manifests instead of a rollout")
+	cmd.Flags().StringVar(&o.host, "host", "", "with --manifests, the host the request is for")
+	cmd.Flags().StringVar(&o.namespace, "namespace", "default", "with --manifests, the namespace of the client: short host names resolve in it")
 	return cmd
+}
+
+// routeManifests simulates the request on the VirtualService that routes
+// o.host among the manifests.
+func (o *routeOptions) routeManifests(a *app, req route.Request) error {
+	if o.host == "" {
+		return usageErrorf("--manifests needs --host: the host the request is for")
+	}
+	m, err := lint.Load(o.manifests, lint.LoadOptions{Stdin: a.stdin})
+	if err != nil {
+		return err
+	}
+	vss := traffic.VirtualServicesFor(m, o.host, o.namespace)
+	switch len(vss) {
+	case 0:
+		return usageError(traffic.NoVirtualServiceError(m, o.host))
+	case 1:
+	default:
+		var ids []string
+		for _, vs := range vss {
+			ids = append(ids, vs.ID()+" ("+vs.Position("").String()+")")
+		}
+		return usageErrorf("%d VirtualServices route host %s, and Istio would use only one: %s; give --namespace or lint them (MR105 and IST0109)", len(vss), o.host, strings.Join(ids, ", "))
+	}
+	vs := vss[0]
+	out := traffic.SimulateManifest(vs, req)
+	if o.output == "json" {
+		return writeOutcomeJSON(a.stdout, out)
+	}
+	fmt.Fprintf(a.stdout, "%s (%s), host %s\n", vs.ID(), vs.Position("").String(), o.host)
+	writeOutcome(a.stdout, out, req)
+	return nil
 }
 
 func phaseNames(r *schema.Rollout) []string {
@@ -159,6 +216,14 @@ func parsePairs(flag string, values []string) ([][2]string, error) {
 	return out, nil
 }
 
+// routeName names an http route in the trace; Istio routes need no name.
+func routeName(name string) string {
+	if name == "" {
+		return "(unnamed)"
+	}
+	return name
+}
+
 func describeShares(shares []traffic.Share) string {
 	var parts []string
 	for _, s := range shares {
@@ -182,11 +247,13 @@ func describeShares(shares []traffic.Share) string {
 }
 
 func writeOutcome(w io.Writer, o traffic.Outcome, req route.Request) {
-	r := o.Rollout
-	fmt.Fprintf(w, "rollout %s/%s, phase %s\nrequest: %s\n\n", r.Namespace, r.Name, o.Phase, traffic.DescribeRequest(req))
+	if r := o.Rollout; r != nil {
+		fmt.Fprintf(w, "rollout %s/%s, phase %s\n", r.Namespace, r.Name, o.Phase)
+	}
+	fmt.Fprintf(w, "request: %s\n\n", traffic.DescribeRequest(req))
 	res := o.Result
 	for _, m := range res.Trace {
-		fmt.Fprintf(w, "  no   [%d] %s: %s\n", m.Index, m.Name, m.Why)
+		fmt.Fprintf(w, "  no   [%d] %s: %s\n", m.Index, routeName(m.Name), m.Why)
 	}
 	if !res.Matched {
 		fmt.Fprintf(w, "\nno route matches: %s\n", res.Reason)
@@ -196,7 +263,7 @@ func writeOutcome(w io.Writer, o traffic.Outcome, req route.Request) {
 	if res.Match >= 0 {
 		how = "matches (" + res.Path + ")"
 	}
-	fmt.Fprintf(w, "  yes  [%d] %s: %s\n\n", res.Index, res.Name, how)
+	fmt.Fprintf(w, "  yes  [%d] %s: %s\n\n", res.Index, routeName(res.Name), how)
 	switch res.Action {
 	case route.ActionForward:
 		fmt.Fprintf(w, "goes to %s\n", describeShares(o.Shares))
@@ -221,9 +288,9 @@ func writeOutcome(w io.Writer, o traffic.Outcome, req route.Request) {
 
 // outcomeJSON is the -o json form of meshroll route.
 type outcomeJSON struct {
-	Rollout      string            `json:"rollout"`
-	Namespace    string            `json:"namespace"`
-	Phase        string            `json:"phase"`
+	Rollout      string            `json:"rollout,omitempty"`
+	Namespace    string            `json:"namespace,omitempty"`
+	Phase        string            `json:"phase,omitempty"`
 	Route        *routeRef         `json:"route"`
 	Destinations []destinationJSON `json:"destinations"`
 	Mirror       *mirrorJSON       `json:"mirror"`
@@ -261,7 +328,10 @@ type destinationJSON struct {
 }
 
 func writeOutcomeJSON(w io.Writer, o traffic.Outcome) error {
-	out := outcomeJSON{Rollout: o.Rollout.Name, Namespace: o.Rollout.Namespace, Phase: o.Phase, Destinations: []destinationJSON{}}
+	out := outcomeJSON{Phase: o.Phase, Destinations: []destinationJSON{}}
+	if r := o.Rollout; r != nil {
+		out.Rollout, out.Namespace = r.Name, r.Namespace
+	}
 	if f := o.Result.Fault; f != nil {
 		out.Fault = &faultJSON{}
 		if d := f.Delay; d != nil {

@@ -12,7 +12,7 @@ import (
 )
 
 func newTestCmd(a *app) *cobra.Command {
-	var intents []string
+	var src intentSource
 	cmd := &cobra.Command{
 		Use:   "test [INTENTS...]",
 		Short: "Run the routing expectations written in the intent",
@@ -23,10 +23,11 @@ line per expectation. A failed expectation exits 1; render, check and lint
 		Example: `  meshroll test fixtures/intents
   meshroll test --intents intents`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				intents = args
+			paths, err := src.paths(args)
+			if err != nil {
+				return err
 			}
-			in, err := schema.Load(intents)
+			in, err := schema.Load(paths)
 			if err != nil {
 				return err
 			}
@@ -40,7 +41,7 @@ line per expectation. A failed expectation exits 1; render, check and lint
 			return nil
 		},
 	}
-	cmd.Flags().StringSliceVar(&intents, "intents", []string{"intents"}, "intent files or directories (or give them as arguments)")
+	src.register(cmd, true)
 	return cmd
 }
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/meshroll/meshroll/diff"
-	"github.com/meshroll/meshroll/diff/internal/intentgen"
+	"github.com/meshroll/meshroll/internal/gen"
 )
 
 // benchRepo commits n rollouts at canary and, in the working tree,
@@ -15,9 +15,7 @@ func benchRepo(b *testing.B, n int) string {
 	b.Helper()
 	dir := b.TempDir()
 	git(b, dir, "init", "-q", "-b", "main")
-	canary := func(int) string { return "canary" }
-	never := func(int) bool { return false }
-	if err := intentgen.Write(dir+"/intents", n, canary, never); err != nil {
+	if err := gen.Write(dir+"/intents", n, gen.Options{Phase: func(int) string { return "canary" }}); err != nil {
 		b.Fatal(err)
 	}
 	git(b, dir, "add", ".")
@@ -28,7 +26,7 @@ func benchRepo(b *testing.B, n int) string {
 		}
 		return "canary"
 	}
-	if err := intentgen.Write(dir+"/intents", n, phase, func(i int) bool { return i%7 == 0 }); err != nil {
+	if err := gen.Write(dir+"/intents", n, gen.Options{Phase: phase, ExtraRoute: func(i int) bool { return i%7 == 0 }}); err != nil {
 		b.Fatal(err)
 	}
 	return dir

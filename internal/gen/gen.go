@@ -11,32 +11,57 @@ import (
 // directory).
 const PerNamespace = 50
 
-// Intents writes n rollouts under dir: one directory per namespace, one CUE
-// file per rollout, every file of a directory in one package. The output
-// depends only on n.
-func Intents(dir string, n int) error {
+// Options vary the generated intent, for benchmarks that compare two
+// versions of it.
+type Options struct {
+	// Phase gives rollout i's live phase; nil cycles through the ladder and
+	// rollback.
+	Phase func(i int) string
+	// ExtraRoute gives rollout i a further A/B route (beta-users).
+	ExtraRoute func(i int) bool
+}
+
+// Intents writes n rollouts under dir with the default options.
+func Intents(dir string, n int) error { return Write(dir, n, Options{}) }
+
+// Write writes n rollouts under dir: one directory per namespace, one CUE
+// file per rollout (Path), every file of a directory in one package. The
+// output depends only on n and o.
+func Write(dir string, n int, o Options) error {
 	for i := range n {
-		ns := fmt.Sprintf("team-%03d", i/PerNamespace)
-		d := filepath.Join(dir, ns)
+		p := filepath.Join(dir, Path(i))
 		if i%PerNamespace == 0 {
-			if err := os.MkdirAll(d, 0o755); err != nil {
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 				return err
 			}
 		}
-		if err := os.WriteFile(filepath.Join(d, fmt.Sprintf("svc-%05d.cue", i)), []byte(Rollout(i, ns)), 0o644); err != nil {
+		if err := os.WriteFile(p, []byte(Rollout(i, o)), 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// Namespace returns the namespace of rollout i.
+func Namespace(i int) string { return fmt.Sprintf("team-%03d", i/PerNamespace) }
+
+// Path returns the file of rollout i, relative to the intents directory.
+func Path(i int) string {
+	return filepath.Join(Namespace(i), fmt.Sprintf("svc-%05d.cue", i))
+}
+
 var phases = []string{"start", "canary", "expand", "half", "promote", "rollback"}
 
 // Rollout returns the CUE intent of the i-th generated rollout.
-func Rollout(i int, ns string) string {
+func Rollout(i int, o Options) string {
 	var b strings.Builder
+	ns := Namespace(i)
 	name := fmt.Sprintf("svc-%05d", i)
 	pkg := strings.ReplaceAll(ns, "-", "_")
+	phase := phases[i%len(phases)]
+	if o.Phase != nil {
+		phase = o.Phase(i)
+	}
 	fmt.Fprintf(&b, "package %s\n\nrollouts: %q: {\n\tnamespace: %q\n", pkg, name, ns)
 	if i%10 == 9 {
 		// Every tenth rollout splits between two services.
@@ -44,7 +69,7 @@ func Rollout(i int, ns string) string {
 	} else {
 		b.WriteString("\tstable: {subset: \"v1\", labels: version: \"v1\"}\n\tcanary: {subset: \"v2\", labels: version: \"v2\"}\n")
 	}
-	fmt.Fprintf(&b, "\tphase: %q\n", phases[i%len(phases)])
+	fmt.Fprintf(&b, "\tphase: %q\n", phase)
 	if i%7 == 3 {
 		b.WriteString("\tphases: [{name: \"start\", canaryWeight: 0}, {name: \"canary\", canaryWeight: 5, hold: \"30m\"}, {name: \"expand\", canaryWeight: 20, hold: \"1h\"}, {name: \"half\", canaryWeight: 50, hold: \"2h\"}, {name: \"promote\", canaryWeight: 100}]\n")
 	}
@@ -55,6 +80,9 @@ func Rollout(i int, ns string) string {
 		}
 		if i%3 == 0 {
 			b.WriteString(", {\n\t\tname: \"frontend-v2\"\n\t\tmatch: sourceLabels: {app: \"frontend\", version: \"v2\"}\n\t\tto: \"canary\"\n\t}")
+		}
+		if o.ExtraRoute != nil && o.ExtraRoute(i) {
+			b.WriteString(", {\n\t\tname: \"beta-users\"\n\t\tmatch: headers: \"x-beta\": exact: \"yes\"\n\t\tto: \"canary\"\n\t}")
 		}
 		b.WriteString("]\n")
 	}

@@ -1,9 +1,9 @@
-// Command genrepo makes a git repository of n rollouts for timing meshroll
+// Command meshroll-genrepo makes a git repository of n rollouts for timing meshroll
 // diff --base as a whole process: the rollouts committed at canary, and in
 // the working tree every tenth advanced to expand and every seventh given
 // an A/B route.
 //
-//	go run ./diff/internal/intentgen/genrepo -n 1000 /tmp/repo
+//	go run ./internal/gen/cmd/meshroll-genrepo -n 1000 /tmp/repo
 //	cd /tmp/repo && time meshroll diff --base HEAD -o markdown > /dev/null
 package main
 
@@ -14,18 +14,18 @@ import (
 	"os/exec"
 	"path/filepath"
 
-	"github.com/meshroll/meshroll/diff/internal/intentgen"
+	"github.com/meshroll/meshroll/internal/gen"
 )
 
 func main() {
 	n := flag.Int("n", 1000, "number of rollouts")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: genrepo [-n N] DIR")
+		fmt.Fprintln(os.Stderr, "usage: meshroll-genrepo [-n N] DIR")
 		os.Exit(2)
 	}
 	if err := run(flag.Arg(0), *n); err != nil {
-		fmt.Fprintln(os.Stderr, "genrepo:", err)
+		fmt.Fprintln(os.Stderr, "meshroll-genrepo:", err)
 		os.Exit(1)
 	}
 }
@@ -45,7 +45,7 @@ func run(dir string, n int) error {
 	if err := git("init", "-q", "-b", "main"); err != nil {
 		return err
 	}
-	if err := intentgen.Write(intents, n, func(int) string { return "canary" }, func(int) bool { return false }); err != nil {
+	if err := gen.Write(intents, n, gen.Options{Phase: func(int) string { return "canary" }}); err != nil {
 		return err
 	}
 	if err := git("add", "."); err != nil {
@@ -60,5 +60,5 @@ func run(dir string, n int) error {
 		}
 		return "canary"
 	}
-	return intentgen.Write(intents, n, phase, func(i int) bool { return i%7 == 0 })
+	return gen.Write(intents, n, gen.Options{Phase: phase, ExtraRoute: func(i int) bool { return i%7 == 0 }})
 }

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/meshroll/meshroll/internal/tree"
+	"github.com/meshroll/meshroll/lint"
+	"github.com/meshroll/meshroll/lint/intent"
+	"github.com/meshroll/meshroll/lint/report"
+	"github.com/meshroll/meshroll/render"
+	"github.com/meshroll/meshroll/schema"
+)
+
+type checkOptions struct {
+	src       intentSource
+	out       string
+	allPhases bool
+	output    string
+	failOn    string
+}
+
+func newCheckCmd(a *app) *cobra.Command {
+	var o checkOptions
+	cmd := &cobra.Command{
+		Use:   "check [INTENTS...] [--out DIR]",
+		Short: "Fail when the rendered tree is stale, then lint it",
+		Long: `Check renders the intents in memory and compares the result with the rendered
+tree in DIR, byte for byte, as a pre-commit hook or a CI job does. It fails
+(exit status 1) when a generated file is stale (it differs from what the
+intent renders to), missing, or orphaned (generated, but no longer produced),
+lists them, and prints the one command that fixes them. Then it lints the
+rendered tree — every finding reported at the intent line that produced it —
+and runs the routing expectations of the intent (MR601), failing on findings
+at or above --fail-on.
+
+The intents are --intents, else the intents entry of .meshroll.yaml, else the
+arguments, else ./intents. When the intents come from --intents or the
+configuration, arguments are ignored: pre-commit passes the names of the
+files a commit changes. DIR is --out, else out in .meshroll.yaml. Lint
+settings (failOn, disable, enable, severity, policies) come from
+.meshroll.yaml.`,
+		Example: `  meshroll check fixtures/intents --out rendered
+  meshroll check                       # intents and out from .meshroll.yaml
+  meshroll check --all-phases --out review
+  meshroll check -o github             # findings as GitHub annotations`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			configured, err := o.src.fromFlagOrConfig()
+			if err != nil {
+				return err
+			}
+			if configured {
+				args = nil
+			}
+			paths, err := o.src.paths(args)
+			if err != nil {
+				return err
+			}
+			out, err := o.src.out(o.out)
+			if err != nil {
+				return err
+			}
+			cfg, err := o.src.configuration()
+			if err != nil {
+				return err
+			}
+			f := lintFlags{intents: paths, output: o.output, failOn: o.failOn, changed: cmd.Flags().Changed}
+			lo, err := resolveLint(f, cfg)
+			if err != nil {
+				return err
+			}
+			rules, err := lintRules(lo.policies)
+			if err != nil {
+				return err
+			}
+			if err := checkRuleIDs(lo, rules); err != nil {
+				return err
+			}
+			mode := render.Live
+			if o.allPhases {
+				mode = render.AllPhases
+			}
+			res, err := check(paths, out, mode, lint.Options{Rules: rules, Disabled: lo.disabled, Severity: lo.severity})
+			if err != nil {
+				return err
+			}
+			// The staleness report is text; with a machine format on
+			// standard output it goes to standard error.
+			w := a.stdout
+			if lo.format != "text" {
+				w = a.stderr
+			}
+			stale := writeStale(w, res, out, fixCommand(cmd, args, paths, out, o.allPhases))
+			r, err := report.New(lo.format, report.Options{Color: useColor(a), Version: buildVersion()})
+			if err != nil {
+				return err
+			}
+			if err := r.Report(a.stdout, res.report); err != nil {
+				return fmt.Errorf("writing the report: %w", err)
+			}
+			if stale || res.report.Fails(lo.failOn) {
+				return errFindings
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&o.out, "out", "", "the rendered tree to check (default: out in .meshroll.yaml)")
+	cmd.Flags().BoolVar(&o.allPhases, "all-phases", false, "the tree was rendered with --all-phases")
+	cmd.Flags().StringVarP(&o.output, "output", "o", "text", "format of the lint findings: "+strings.Join(report.Formats(), ", "))
+	cmd.Flags().StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning or info")
+	o.src.register(cmd, true)
+	return cmd
+}
+
+// checkResult is what check found: the differences between the tree on
+// disk and the intent's rendering, and the lint report.
+type checkResult struct {
+	changes     []tree.Change
+	interrupted bool
+	report      *lint.Report
+}
+
+// check renders the intents in memory, compares the result with the tree in
+// out, and lints the rendering with positions in the intent.
+func check(paths []string, out string, mode render.Mode, opts lint.Options) (*checkResult, error) {
+	in, err := schema.Load(paths)
+	if err != nil {
+		return nil, err
+	}
+	files, err := render.Tree(in, mode)
+	if err != nil {
+		return nil, err
+	}
+	res := &checkResult{}
+	res.changes, err = tree.Diff(out, treeFiles(files), tree.Options{Header: render.Header})
+	switch {
+	case errors.Is(err, tree.ErrInterrupted):
+		res.interrupted = true
+	case err != nil:
+		return nil, err
+	}
+	res.report, err = intent.Lint(in, files, mode, opts)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// writeStale lists what is stale in the tree, with the command that fixes
+// it, and reports whether anything is.
+func writeStale(w io.Writer, res *checkResult, out, fix string) bool {
+	if len(res.changes) == 0 && !res.interrupted {
+		fmt.Fprintf(w, "%s is up to date with the intent\n", out)
+		return false
+	}
+	if res.interrupted {
+		fmt.Fprintf(w, "%s: an interrupted render left it half-written\n", out)
+	}
+	for _, c := range res.changes {
+		why := map[tree.Op]string{
+			tree.Create: "missing: the intent renders it, the tree lacks it",
+			tree.Update: "stale: it differs from what the intent renders",
+			tree.Delete: "orphaned: generated, but the intent no longer renders it",
+		}[c.Op]
+		fmt.Fprintf(w, "%s/%s: %s\n", out, c.Path, why)
+	}
+	fmt.Fprintf(w, "%s is out of date with the intent (%s); run: %s\n", out, plural(len(res.changes), "file"), fix)
+	return true
+}
+
+// fixCommand is the render command line that brings the tree up to date,
+// naming what the check was given on its command line.
+func fixCommand(cmd *cobra.Command, args, paths []string, out string, allPhases bool) string {
+	fix := "meshroll render"
+	switch {
+	case cmd.Flags().Changed("intents"):
+		fix += " --intents " + strings.Join(paths, ",")
+	case len(args) > 0:
+		fix += " " + strings.Join(args, " ")
+	}
+	if cmd.Flags().Changed("out") {
+		fix += " --out " + out
+	}
+	if cmd.Flags().Changed("config") {
+		fix += " --config " + cmd.Flag("config").Value.String()
+	}
+	if allPhases {
+		fix += " --all-phases"
+	}
+	return fix
+}

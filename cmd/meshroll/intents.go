@@ -1,0 +1,108 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/meshroll/meshroll/internal/config"
+)
+
+// intentSource is how a command finds the intents and the rendered tree:
+// arguments or --intents, --out, then the intents and out entries of
+// .meshroll.yaml at the repository root, then ./intents. It is the one
+// place these defaults live.
+type intentSource struct {
+	intents []string
+	config  string
+	cmd     *cobra.Command
+	cfg     *config.Config
+}
+
+// register adds --intents (unless the command takes intents as arguments
+// only) and --config to cmd.
+func (s *intentSource) register(cmd *cobra.Command, intentsFlag bool) {
+	s.cmd = cmd
+	if intentsFlag {
+		cmd.Flags().StringSliceVar(&s.intents, "intents", nil, "intent files or directories (default: intents in .meshroll.yaml, else ./intents)")
+	}
+	cmd.Flags().StringVar(&s.config, "config", "", "configuration file (default: .meshroll.yaml at the repository root)")
+}
+
+// configuration loads .meshroll.yaml once.
+func (s *intentSource) configuration() (*config.Config, error) {
+	if s.cfg != nil {
+		return s.cfg, nil
+	}
+	cfg, err := loadConfig(s.config)
+	if err != nil {
+		return nil, err
+	}
+	s.cfg = cfg
+	return cfg, nil
+}
+
+// fromFlagOrConfig reports whether the intents are named by --intents or by
+// the configuration file rather than by arguments.
+func (s *intentSource) fromFlagOrConfig() (bool, error) {
+	if s.cmd.Flags().Changed("intents") {
+		return true, nil
+	}
+	cfg, err := s.configuration()
+	if err != nil {
+		return false, err
+	}
+	return cfg.Intents != "", nil
+}
+
+// paths returns the intents: args when given, else --intents, else the
+// configuration's, else ./intents.
+func (s *intentSource) paths(args []string) ([]string, error) {
+	if len(args) > 0 {
+		return args, nil
+	}
+	if s.cmd.Flags().Changed("intents") {
+		return s.intents, nil
+	}
+	cfg, err := s.configuration()
+	if err != nil {
+		return nil, err
+	}
+	return []string{relative(cfg.IntentsPath())}, nil
+}
+
+// relative writes a path from the configuration relative to the working
+// directory, so that messages and output name files as the user sees them.
+func relative(p string) string {
+	if !filepath.IsAbs(p) {
+		return p
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(wd, p); err == nil {
+		return rel
+	}
+	return p
+}
+
+// out returns the rendered tree: flag when given, else the configuration's.
+func (s *intentSource) out(flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	cfg, err := s.configuration()
+	if err != nil {
+		return "", err
+	}
+	if cfg.Out == "" {
+		return "", usageError(errors.New("--out DIR is required: the directory of the rendered tree (or set out in .meshroll.yaml)"))
+	}
+	return relative(cfg.Path(cfg.Out)), nil
+}
+
+// usageError marks err as a misused command: exit status 2.
+func usageError(err error) error { return &exitError{code: 2, err: err} }

@@ -1,0 +1,382 @@
+package edit
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"cuelang.org/go/cue/parser"
+	"github.com/rogpeppe/go-internal/diff"
+
+	"github.com/meshroll/meshroll/schema"
+)
+
+// maxFileSize bounds an intent file meshroll edits, as schema.Load bounds
+// the files it reads.
+const maxFileSize = 32 << 20
+
+// Edit is a change of one rollout's phase and since, computed and proved but
+// not yet written.
+type Edit struct {
+	Rollout  string // namespace/name
+	From, To string // the live phase before and after
+	// Since is the new since: UTC, whole seconds.
+	Since time.Time
+	// Files are the intent files that change, sorted by path. A rollout
+	// declared over several files of a CUE package may change in more than
+	// one.
+	Files []File
+}
+
+// File is one intent file an Edit changes.
+type File struct {
+	Path     string
+	Old, New []byte
+}
+
+// setting is a field to set in the rollout, with its new value.
+type setting struct{ key, value string }
+
+// SetPhase computes the edit that sets r's phase and since in the intent file
+// that declares r (r comes from schema.Load). It changes only the bytes of
+// the two values, or adds them beside the rollout's fields, and proves the
+// result: the edited files must load, hold the new phase and since, and be
+// the same intent otherwise. It writes nothing; see Edit.Apply.
+//
+// It refuses, with the position, a phase or since that is not a literal
+// (a reference, a default, a disjunction), and anything else it cannot edit
+// in place.
+func SetPhase(r *schema.Rollout, phase string, since time.Time) (Edit, error) {
+	if r == nil || r.File == "" {
+		return Edit{}, errors.New("the rollout does not name the file that declares it")
+	}
+	if _, ok := r.PhaseNamed(phase); !ok && phase != schema.PhaseRollback {
+		return Edit{}, fmt.Errorf("rollout %s has no phase %q", r.Name, phase)
+	}
+	since = since.UTC().Truncate(time.Second)
+	set := []setting{{fieldPhase, phase}, {fieldSince, since.Format(time.RFC3339)}}
+	paths, err := instance(r.File)
+	if err != nil {
+		return Edit{}, err
+	}
+	old := map[string][]byte{}
+	for _, p := range paths {
+		b, err := readFile(p)
+		if err != nil {
+			return Edit{}, err
+		}
+		old[p] = b
+	}
+	edits := map[string][]splice{}
+	switch strings.ToLower(filepath.Ext(r.File)) {
+	case ".cue":
+		var files []*cueFile
+		for _, p := range paths {
+			f, err := parseCUE(p, old[p])
+			if err != nil {
+				return Edit{}, fmt.Errorf("%s: %w", p, err)
+			}
+			files = append(files, f)
+		}
+		edits, err = editCUE(files, r.Name, set)
+	case ".json":
+		edits[r.File], err = editJSON(r.File, old[r.File], r.Name, set)
+	default:
+		edits[r.File], err = editYAML(r.File, old[r.File], r.Name, set)
+	}
+	if err != nil {
+		return Edit{}, err
+	}
+	e := Edit{Rollout: r.ID(), From: r.Phase, To: phase, Since: since}
+	news := map[string][]byte{}
+	for _, p := range paths {
+		news[p] = old[p]
+		ss := edits[p]
+		if len(ss) == 0 {
+			continue
+		}
+		b, spans, err := applySplices(old[p], ss)
+		if err != nil {
+			return Edit{}, fmt.Errorf("%s: %w", p, err)
+		}
+		if strings.EqualFold(filepath.Ext(p), ".cue") {
+			b = cueFormatted(old[p], b, spans)
+		}
+		news[p] = b
+		if !bytes.Equal(b, old[p]) {
+			e.Files = append(e.Files, File{Path: p, Old: old[p], New: b})
+		}
+	}
+	sort.Slice(e.Files, func(i, j int) bool { return e.Files[i].Path < e.Files[j].Path })
+	added := true
+	for _, ss := range edits {
+		for _, s := range ss {
+			if s.field == fieldPhase {
+				added = false
+			}
+		}
+	}
+	if err := prove(r, paths, old, news, phase, since, added); err != nil {
+		return Edit{}, err
+	}
+	return e, nil
+}
+
+// instance returns the files CUE evaluates together with file, as
+// schema.Load groups them: the CUE files of its package in its directory,
+// file first; a file without a package, or of another format, stands alone.
+func instance(file string) ([]string, error) {
+	if !strings.EqualFold(filepath.Ext(file), ".cue") {
+		return []string{file}, nil
+	}
+	pkg, err := packageOf(file)
+	if err != nil {
+		return nil, err
+	}
+	if pkg == "" || pkg == "_" {
+		return []string{file}, nil
+	}
+	dir := filepath.Dir(file)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("reading the package of %s: %w", file, err)
+	}
+	paths := []string{file}
+	for _, en := range entries {
+		p := filepath.Join(dir, en.Name())
+		if !en.Type().IsRegular() || !strings.EqualFold(filepath.Ext(p), ".cue") || filepath.Clean(p) == filepath.Clean(file) {
+			continue
+		}
+		if q, err := packageOf(p); err != nil {
+			return nil, err
+		} else if q == pkg {
+			paths = append(paths, p)
+		}
+	}
+	return paths, nil
+}
+
+func packageOf(file string) (string, error) {
+	b, err := readFile(file)
+	if err != nil {
+		return "", err
+	}
+	f, err := parser.ParseFile(file, b, parser.PackageClauseOnly)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", file, err)
+	}
+	return f.PackageName(), nil
+}
+
+func readFile(p string) ([]byte, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > maxFileSize {
+		return nil, fmt.Errorf("%s is %d bytes; intent files are at most %d", p, fi.Size(), maxFileSize)
+	}
+	return os.ReadFile(p)
+}
+
+// prove loads the instance before and after the edit (copies, in temporary
+// directories) and checks that the edit set r's phase and since and changed
+// nothing else in any rollout.
+//
+// added tells that the edit adds the phase field rather than rewriting one:
+// when the result then does not load, the phase comes from somewhere meshroll
+// does not see, such as a definition.
+func prove(r *schema.Rollout, paths []string, old, news map[string][]byte, phase string, since time.Time, added bool) error {
+	before, err := loadCopy(paths, old)
+	if err != nil {
+		return fmt.Errorf("the intent does not load as it is: %w", err)
+	}
+	after, err := loadCopy(paths, news)
+	if err != nil && added {
+		return fmt.Errorf("rollout %s has no phase field of its own that meshroll can edit, and adding one conflicts with where its phase comes from (a definition, a reference, a pattern or a comprehension); change it by hand. The edited intent fails with:\n%v", r.Name, err)
+	}
+	if err != nil {
+		return fmt.Errorf("meshroll's edit of rollout %s would not load (%v); nothing was written: please report this, and edit the phase by hand", r.Name, err)
+	}
+	nr, err := after.Find(r.ID())
+	if err != nil {
+		return fmt.Errorf("after the edit, rollout %s is missing: %w", r.ID(), err)
+	}
+	if nr.Phase != phase || !nr.Since.Equal(since) {
+		return fmt.Errorf("after the edit, rollout %s is at %s since %s, not at %s: its phase or since is also set by something meshroll does not edit (a reference, a default, a definition, a pattern or a comprehension); change it by hand", r.Name, nr.Phase, nr.Since.UTC().Format(time.RFC3339), phase)
+	}
+	a, err := snapshot(before, r.ID(), phase, since)
+	if err != nil {
+		return err
+	}
+	b, err := snapshot(after, "", "", time.Time{})
+	if err != nil {
+		return err
+	}
+	for id, s := range a {
+		if b[id] != s {
+			return fmt.Errorf("meshroll's edit of rollout %s would change rollout %s in other ways too; nothing was written: please report this, and edit the phase by hand", r.Name, id)
+		}
+	}
+	if len(a) != len(b) {
+		return fmt.Errorf("meshroll's edit of rollout %s would change which rollouts there are; nothing was written: please report this", r.Name)
+	}
+	return nil
+}
+
+// loadCopy loads the files (contents by path) from copies with the same
+// names in a temporary directory. Errors name the original files.
+func loadCopy(paths []string, content map[string][]byte) (*schema.Intent, error) {
+	dir, err := os.MkdirTemp("", "meshroll-edit-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	names := map[string]string{}
+	for _, p := range paths {
+		c := filepath.Join(dir, filepath.Base(p))
+		names[c] = p
+		if err := os.WriteFile(c, content[p], 0o600); err != nil {
+			return nil, err
+		}
+	}
+	in, err := schema.Load([]string{dir})
+	var se schema.Errors
+	if errors.As(err, &se) {
+		out := make(schema.Errors, len(se))
+		for i, e := range se {
+			if p, ok := names[e.Pos.File]; ok {
+				e.Pos.File = p
+			}
+			for c, p := range names {
+				e.Msg = strings.ReplaceAll(e.Msg, c, p)
+			}
+			out[i] = e
+		}
+		return nil, out
+	}
+	return in, err
+}
+
+// snapshot returns each rollout of in as JSON, without positions and file
+// names, with rollout id set to phase and since.
+func snapshot(in *schema.Intent, id, phase string, since time.Time) (map[string]string, error) {
+	out := map[string]string{}
+	for _, r := range in.Rollouts {
+		c := *r
+		c.File = ""
+		c.Expect = append([]schema.Expectation(nil), r.Expect...)
+		for i := range c.Expect {
+			c.Expect[i].Pos = schema.Pos{}
+		}
+		if r.ID() == id {
+			c.Phase, c.Since = phase, since
+		}
+		b, err := json.Marshal(&c)
+		if err != nil {
+			return nil, fmt.Errorf("comparing rollout %s: %w", r.ID(), err)
+		}
+		out[r.ID()] = string(b)
+	}
+	if m := in.Mesh; m != nil {
+		out["\x00mesh"] = m.RootNamespace + "/" + m.MTLS
+	}
+	return out, nil
+}
+
+// Diff returns the unified diff of the edit, file by file.
+func (e Edit) Diff() []byte {
+	var out bytes.Buffer
+	for _, f := range e.Files {
+		from, to := f.Path, f.Path
+		if !filepath.IsAbs(f.Path) {
+			from, to = "a/"+filepath.ToSlash(f.Path), "b/"+filepath.ToSlash(f.Path)
+		}
+		out.Write(diff.Diff(from, f.Old, to, f.New))
+	}
+	return out.Bytes()
+}
+
+// Apply writes the edit: each file is written beside itself and renamed over
+// it, keeping its permissions, and a symbolic link is followed rather than
+// replaced. A file that changed since SetPhase read it is not touched, and
+// nothing is written. Were a rename to fail after others succeeded (a
+// rollout over several files), the renamed files are put back.
+func (e Edit) Apply() error {
+	type pending struct {
+		target, tmp string
+		old         []byte
+		mode        fs.FileMode
+	}
+	var ps []pending
+	defer func() {
+		for _, p := range ps {
+			os.Remove(p.tmp)
+		}
+	}()
+	for _, f := range e.Files {
+		target, err := filepath.EvalSymlinks(f.Path)
+		if err != nil {
+			return err
+		}
+		cur, err := readFile(target)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(cur, f.Old) {
+			return fmt.Errorf("%s changed since meshroll read it; nothing was written: run the command again", f.Path)
+		}
+		fi, err := os.Stat(target)
+		if err != nil {
+			return err
+		}
+		tmp, err := writeTemp(target, f.New, fi.Mode().Perm())
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", f.Path, err)
+		}
+		ps = append(ps, pending{target: target, tmp: tmp, old: f.Old, mode: fi.Mode().Perm()})
+	}
+	for i, p := range ps {
+		if err := os.Rename(p.tmp, p.target); err != nil {
+			for _, q := range ps[:i] {
+				if tmp, werr := writeTemp(q.target, q.old, q.mode); werr == nil {
+					os.Rename(tmp, q.target)
+				}
+			}
+			return fmt.Errorf("writing %s: %w", p.target, err)
+		}
+	}
+	return nil
+}
+
+// writeTemp writes data to a new hidden file beside target, synced, and
+// returns its name; its extension is not one of an intent file, so that a
+// load running meanwhile does not read it.
+func writeTemp(target string, data []byte, mode fs.FileMode) (string, error) {
+	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".meshroll-*")
+	if err != nil {
+		return "", err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), mode)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
+}

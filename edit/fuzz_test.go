@@ -1,0 +1,109 @@
+package edit
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/meshroll/meshroll/schema"
+)
+
+// FuzzEditCUE, FuzzEditYAML and FuzzEditJSON edit arbitrary intent files
+// that load: each edit either fails with an error or yields files that load,
+// hold the new phase and since, leave every other rollout's phase alone, and
+// change no line but those holding the edited fields. None panics.
+func FuzzEditCUE(f *testing.F)  { fuzzEdit(f, ".cue") }
+func FuzzEditYAML(f *testing.F) { fuzzEdit(f, ".yaml") }
+func FuzzEditJSON(f *testing.F) { fuzzEdit(f, ".json") }
+
+func fuzzEdit(f *testing.F, ext string) {
+	seeds, _ := filepath.Glob("../fixtures/intents/*/*" + ext)
+	for _, p := range seeds {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	cases, _ := filepath.Glob("../fixtures/edit/*.txtar")
+	for _, p := range cases {
+		ar, err := txtar.ParseFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, file := range ar.Files {
+			if strings.HasSuffix(file.Name, ext) {
+				f.Add(file.Data)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<14 {
+			return
+		}
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "intent"+ext), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		in, err := schema.Load([]string{dir})
+		if err != nil {
+			return
+		}
+		for i, r := range in.Rollouts {
+			if i == 2 {
+				break
+			}
+			phases := []string{schema.PhaseRollback}
+			if st, err := Next(r, when, true); err == nil {
+				phases = append(phases, st.To)
+			}
+			for _, phase := range phases {
+				checkEdit(t, in, r, phase)
+			}
+		}
+	})
+}
+
+func checkEdit(t *testing.T, in *schema.Intent, r *schema.Rollout, phase string) {
+	e, err := SetPhase(r, phase, when)
+	if err != nil {
+		return
+	}
+	out := t.TempDir()
+	if b, err := os.ReadFile(r.File); err != nil {
+		t.Fatal(err)
+	} else if err := os.WriteFile(filepath.Join(out, filepath.Base(r.File)), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range e.Files {
+		if filepath.Dir(f.Path) != filepath.Dir(r.File) {
+			t.Fatalf("the edit of %s changes %s, outside its directory", r.File, f.Path)
+		}
+		_, added := lineDiff(f.Old, f.New)
+		unchangedOutside(t, f.Path, f.Old, f.New, len(added))
+		if err := os.WriteFile(filepath.Join(out, filepath.Base(f.Path)), f.New, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after, err := schema.Load([]string{out})
+	if err != nil {
+		t.Fatalf("the edited intent does not load: %v\n%s", err, e.Files[0].New)
+	}
+	for _, o := range in.Rollouts {
+		n, err := after.Find(o.ID())
+		if err != nil {
+			t.Fatalf("rollout %s is gone after the edit: %v", o.ID(), err)
+		}
+		want, since := o.Phase, o.Since
+		if o.ID() == r.ID() {
+			want, since = phase, when
+		}
+		if n.Phase != want || !n.Since.Equal(since) {
+			t.Fatalf("after setting %s to %s, %s is at %s since %v, want %s since %v", r.ID(), phase, o.ID(), n.Phase, n.Since, want, since)
+		}
+	}
+	if len(after.Rollouts) != len(in.Rollouts) {
+		t.Fatalf("the edit changed the number of rollouts from %d to %d", len(in.Rollouts), len(after.Rollouts))
+	}
+}

@@ -1,0 +1,218 @@
+package intent
+
+import (
+	"bytes"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/meshroll/meshroll/lint"
+	"github.com/meshroll/meshroll/render"
+	"github.com/meshroll/meshroll/schema"
+	"github.com/meshroll/meshroll/traffic"
+)
+
+// Lint lints in: the tree files rendered from it in mode (render.Tree's
+// output; nil renders it here), each phase tree on its own, with positions
+// mapped to the intent, and the intent-level rules once.
+func Lint(in *schema.Intent, files []render.File, mode render.Mode, opts lint.Options) (*lint.Report, error) {
+	facts, err := Facts(in)
+	if err != nil {
+		return nil, err
+	}
+	if files == nil {
+		if files, err = render.Tree(in, mode); err != nil {
+			return nil, err
+		}
+	}
+	trees := Trees(in, files, mode)
+	var all []lint.Diagnostic
+	var rules []*lint.Rule
+	resources := 0
+	for _, m := range trees {
+		rep, err := lint.Run(m, opts)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, rep.Diagnostics...)
+		rules = rep.Rules
+		resources = max(resources, rep.Resources)
+	}
+	// The intent-level rules run once, on no manifests.
+	intentOpts := opts
+	intentOpts.Intent = facts
+	rep, err := lint.Run(&lint.Manifests{}, intentOpts)
+	if err != nil {
+		return nil, err
+	}
+	all = append(all, rep.Diagnostics...)
+	if rules == nil {
+		rules = rep.Rules
+	}
+	intentFiles := map[string]bool{}
+	for _, r := range in.Rollouts {
+		intentFiles[r.File] = true
+	}
+	return &lint.Report{Diagnostics: dedupe(all), Rules: rules, Files: len(intentFiles), Resources: len(in.Rollouts)}, nil
+}
+
+// dedupe sorts diagnostics and drops those that repeat one of an earlier
+// phase: a finding in the intent shows once, however many phases have it.
+func dedupe(ds []lint.Diagnostic) []lint.Diagnostic {
+	lint.SortDiagnostics(ds)
+	return slices.CompactFunc(ds, func(a, b lint.Diagnostic) bool {
+		return a.Rule == b.Rule && a.Position == b.Position && a.Message == b.Message && a.Severity == b.Severity
+	})
+}
+
+// Trees parses a rendered tree (render.Tree's files in mode) into
+// manifests, one per phase tree — one in all for Live — whose positions map
+// to the intent. The trees are in phase-name order.
+func Trees(in *schema.Intent, files []render.File, mode render.Mode) []*lint.Manifests {
+	byID := map[string]*schema.Rollout{}
+	for _, r := range in.Rollouts {
+		byID[r.Namespace+"/"+r.Name] = r
+	}
+	trees := map[string]*lint.Manifests{}
+	var phases []string
+	for _, f := range files {
+		phase, rest := "", f.Path
+		if mode == render.AllPhases {
+			phase, rest, _ = strings.Cut(f.Path, "/")
+		}
+		ns, file := path.Split(rest)
+		ns = strings.TrimSuffix(ns, "/")
+		if file == render.KustomizationFile || ns == "" {
+			continue
+		}
+		m, ok := trees[phase]
+		if !ok {
+			m = &lint.Manifests{}
+			trees[phase] = m
+			phases = append(phases, phase)
+		}
+		r := byID[ns+"/"+strings.TrimSuffix(file, ".yaml")]
+		rphase := phase
+		if r != nil && mode == render.Live {
+			rphase = r.Phase
+		}
+		parsed := lint.Parse(f.Path, bytes.Clone(f.Content), lint.LoadOptions{})
+		for _, res := range parsed.Resources {
+			res.Remap = remapper(in, r, ns, rphase, res)
+		}
+		m.Resources = append(m.Resources, parsed.Resources...)
+		m.Diagnostics = append(m.Diagnostics, parsed.Diagnostics...)
+		m.Files = append(m.Files, parsed.Files...)
+	}
+	sort.Strings(phases)
+	out := make([]*lint.Manifests, len(phases))
+	for i, p := range phases {
+		out[i] = trees[p]
+	}
+	return out
+}
+
+var subsetIndex = regexp.MustCompile(`^spec\.subsets\[(\d+)\]`)
+
+// remapper maps the positions of a rendered resource to the intent: of its
+// rollout r, or for a PeerAuthentication (r nil) of the rollout or mesh
+// block that sets the namespace's mode.
+func remapper(in *schema.Intent, r *schema.Rollout, ns, phase string, res *lint.Resource) lint.Remapper {
+	if r == nil {
+		pos, ok := mtlsSource(in, ns)
+		if !ok {
+			return nil
+		}
+		return func(string, lint.Position) lint.Position { return pos }
+	}
+	return func(p string, at lint.Position) lint.Position {
+		rel := render.IntentPath(r, phase, res.Kind, res.Name, p)
+		if res.Kind == "DestinationRule" && len(rel) == 1 && rel[0] == "subsets" {
+			if m := subsetIndex.FindStringSubmatch(p); m != nil {
+				if n := res.Lookup("spec.subsets[" + m[1] + "].name"); n != nil {
+					rel = render.SubsetOrigin(r, n.Value)
+				}
+			}
+		}
+		return position(r.Pos(rel...))
+	}
+}
+
+// mtlsSource is the intent field that sets the mode of namespace ns: the
+// first rollout there that writes mtls, else the first rollout, else the
+// mesh block.
+func mtlsSource(in *schema.Intent, ns string) (lint.Position, bool) {
+	var first *schema.Rollout
+	for _, r := range in.Rollouts {
+		if r.Namespace != ns {
+			continue
+		}
+		if r.Declares("mtls") {
+			return position(r.Pos("mtls")), true
+		}
+		if first == nil {
+			first = r
+		}
+	}
+	if first != nil {
+		return position(first.Pos()), true
+	}
+	if m := in.Mesh; m != nil && m.RootNamespace == ns {
+		return position(m.Pos), true
+	}
+	return lint.Position{}, false
+}
+
+func position(p schema.Pos) lint.Position {
+	return lint.Position{File: p.File, Line: p.Line, Column: p.Col}
+}
+
+// Facts computes what the intent-level rules check: each rollout's ladder
+// and the verdict on each of its routing expectations.
+func Facts(in *schema.Intent) (*lint.Intent, error) {
+	checks, err := traffic.CheckAll(in)
+	if err != nil {
+		return nil, err
+	}
+	// One verdict per expectation, naming every phase where it fails.
+	type key struct {
+		r *schema.Rollout
+		i int
+	}
+	verdicts := map[key]*lint.ExpectationCheck{}
+	byRollout := map[*schema.Rollout][]*lint.ExpectationCheck{}
+	for _, c := range checks {
+		k := key{c.Rollout, c.Expectation.Index}
+		v, ok := verdicts[k]
+		if !ok {
+			v = &lint.ExpectationCheck{Name: c.Name(), Pos: position(c.Expectation.Pos)}
+			verdicts[k] = v
+			byRollout[c.Rollout] = append(byRollout[c.Rollout], v)
+		}
+		v.Phases = append(v.Phases, c.Phase)
+		if !c.OK() {
+			if v.Failure != "" {
+				v.Failure += "; "
+			}
+			v.Failure += c.Explain()
+		}
+	}
+	out := &lint.Intent{}
+	for _, r := range in.Rollouts {
+		ir := lint.IntentRollout{Namespace: r.Namespace, Name: r.Name, Pos: position(r.Pos()), Canary: r.Canary != nil}
+		for _, v := range byRollout[r] {
+			ir.Checks = append(ir.Checks, *v)
+		}
+		for i, p := range r.Phases {
+			pos := position(r.Pos("phase"))
+			if r.Declares("phases") {
+				pos = position(r.Pos("phases", i, "canaryWeight"))
+			}
+			ir.Phases = append(ir.Phases, lint.IntentPhase{Name: p.Name, CanaryWeight: p.CanaryWeight, Hold: p.Hold, Pos: pos})
+		}
+		out.Rollouts = append(out.Rollouts, ir)
+	}
+	return out, nil
+}

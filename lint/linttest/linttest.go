@@ -1,0 +1,117 @@
+// Package linttest is the `# want` harness shared by the tests of the lint
+// rules and of intent linting: fixtures carry `# want "regexp"` (or
+// `// want` in CUE) comments on the lines that must get a finding, and one
+// comparison checks both ways.
+package linttest
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// ModuleRoot returns the directory holding go.mod, so tests find the
+// fixtures shared with the CLI tests.
+func ModuleRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+// Want is one expectation: a finding on Line whose "ID message" matches Re.
+type Want struct {
+	Line int
+	Re   *regexp.Regexp
+	Raw  string
+}
+
+var wantComment = regexp.MustCompile(`(?:#|//)\s*want\s+(.*)$`)
+
+// ReadWants reads the want comments of a fixture: each holds one or more
+// quoted regular expressions.
+func ReadWants(t testing.TB, file string) []Want {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []Want
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		m := wantComment.FindStringSubmatch(sc.Text())
+		if m == nil {
+			continue
+		}
+		rest := strings.TrimSpace(m[1])
+		for rest != "" {
+			q, err := strconv.QuotedPrefix(rest)
+			if err != nil {
+				t.Fatalf("%s:%d: bad want comment: %v", file, line, err)
+			}
+			s, _ := strconv.Unquote(q)
+			re, err := regexp.Compile(s)
+			if err != nil {
+				t.Fatalf("%s:%d: bad want regexp: %v", file, line, err)
+			}
+			out = append(out, Want{Line: line, Re: re, Raw: s})
+			rest = strings.TrimSpace(rest[len(q):])
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Finding is a diagnostic as the harness compares it.
+type Finding struct {
+	Rule, Message, File string
+	Line, Column        int
+}
+
+// Compare checks the findings in file against its wants, both ways: every
+// want must match a finding on its line, and every finding must be wanted.
+// Only findings of rule only count, unless only is "".
+func Compare(t testing.TB, file, only string, findings []Finding) {
+	t.Helper()
+	wants := ReadWants(t, file)
+	used := make([]bool, len(wants))
+	for _, d := range findings {
+		if only != "" && d.Rule != only {
+			continue
+		}
+		text := d.Rule + " " + d.Message
+		matched := false
+		for i, w := range wants {
+			if !used[i] && w.Line == d.Line && d.File == file && w.Re.MatchString(text) {
+				used[i], matched = true, true
+				break
+			}
+		}
+		if !matched {
+			t.Errorf("%s:%d:%d: unexpected %s", filepath.Base(d.File), d.Line, d.Column, text)
+		}
+	}
+	for i, w := range wants {
+		if !used[i] {
+			t.Errorf("%s:%d: no diagnostic matching %q", filepath.Base(file), w.Line, w.Raw)
+		}
+	}
+}
