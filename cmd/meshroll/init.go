@@ -76,7 +76,7 @@ func printNextSteps(a *app, dir string) {
 		steps = append(steps, [2]string{"git init", "meshroll reads " + config.FileName + " at the repository root"})
 	}
 	steps = append(steps,
-		[2]string{"meshroll render intents --out rendered", "render the example rollout"},
+		[2]string{"meshroll render", "render the example rollout into rendered/"},
 		[2]string{"meshroll check", "what the hook and CI run: is rendered up to date?"},
 		[2]string{"pre-commit install", "run meshroll check before every commit"},
 		[2]string{`git add -A && git commit -m "meshroll init"`, ""},

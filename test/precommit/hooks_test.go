@@ -72,7 +72,7 @@ func TestHooks(t *testing.T) {
 	}
 	s.write(work, ".pre-commit-config.yaml", cfg)
 	s.write(work, "manifests/strict.yaml", strictMTLS)
-	s.run(work, meshroll, "render", "intents", "--out", "rendered")
+	s.run(work, meshroll, "render")
 	s.run(work, "pre-commit", "install")
 
 	start := time.Now()
@@ -88,8 +88,9 @@ func TestHooks(t *testing.T) {
 	reviews := s.read(work, "rendered/bookinfo/reviews.yaml")
 	s.write(work, "rendered/bookinfo/reviews.yaml", strings.Replace(reviews, "weight: 90", "weight: 80", 1))
 	out = s.commit(work, false, "send less to stable by hand")
-	mustContain(t, out, "- hook id: meshroll-check", "rendered/bookinfo/reviews.yaml", "meshroll render")
-	s.run(work, meshroll, "render", "intents", "--out", "rendered")
+	t.Logf("a commit with a hand-edited rendered file:\n%s", out)
+	mustContain(t, out, "- hook id: meshroll-check", "- exit code: 1", "rendered/bookinfo/reviews.yaml", "run: meshroll render")
+	s.run(work, meshroll, "render")
 	s.commit(work, false, "nothing") // the render undid the edit: nothing to commit, so no hook runs
 	if got := s.read(work, "rendered/bookinfo/reviews.yaml"); got != reviews {
 		t.Fatalf("render did not restore the hand-edited file")
@@ -100,8 +101,8 @@ func TestHooks(t *testing.T) {
 	intent := s.read(work, "intents/reviews.cue")
 	s.write(work, "intents/reviews.cue", strings.Replace(intent, `phase: "canary"`, `phase: "expand"`, 1))
 	out = s.commit(work, false, "expand")
-	mustContain(t, out, "- hook id: meshroll-check", "rendered/bookinfo/reviews.yaml", "meshroll render")
-	s.run(work, meshroll, "render", "intents", "--out", "rendered")
+	mustContain(t, out, "- hook id: meshroll-check", "- exit code: 1", "rendered/bookinfo/reviews.yaml", "run: meshroll render")
+	s.run(work, meshroll, "render")
 	out = s.commit(work, true, "expand")
 	if !passed(out, "meshroll check") {
 		t.Errorf("the commit after rendering did not pass meshroll check:\n%s", out)
@@ -113,7 +114,8 @@ func TestHooks(t *testing.T) {
 	// meshroll-lint fails a commit of a hand-written manifest with an error.
 	s.write(work, "manifests/permissive.yaml", permissiveMTLS)
 	out = s.commit(work, false, "permissive mTLS")
-	mustContain(t, out, "- hook id: meshroll-lint", "manifests/permissive.yaml", "MR401")
+	t.Logf("a commit with PERMISSIVE mTLS:\n%s", out)
+	mustContain(t, out, "- hook id: meshroll-lint", "- exit code: 1", "manifests/permissive.yaml", "MR401")
 }
 
 // session runs commands for one test in a fixed environment.
