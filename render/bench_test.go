@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/meshroll/meshroll/internal/gen"
@@ -25,6 +26,7 @@ func BenchmarkPipeline(b *testing.B) {
 			if err := gen.Intents(intents, n); err != nil {
 				b.Fatal(err)
 			}
+			syscall.Sync()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				out := filepath.Join(dir, fmt.Sprint("out", i))
@@ -43,10 +45,16 @@ func BenchmarkPipeline(b *testing.B) {
 				if _, err := tree.Write(out, tf, tree.Options{Header: Header}); err != nil {
 					b.Fatal(err)
 				}
+				// The previous iteration's files reach the disk before the
+				// next one starts, so that one render's write-back does not
+				// land on the next one's clock. The trees are removed at the
+				// end: removing them here would do the same.
 				b.StopTimer()
-				os.RemoveAll(out)
+				syscall.Sync()
 				b.StartTimer()
 			}
+			b.StopTimer()
+			os.RemoveAll(dir)
 		})
 	}
 }

@@ -97,9 +97,10 @@ func Diff(dir string, files []File, opt Options) ([]Change, error) {
 }
 
 // plan reads dir and works out the changes, refusing to replace files that
-// were not generated.
+// were not generated. One walk of dir tells what exists; only the files
+// that exist are read.
 func plan(dir string, files []File, opt Options) ([]Change, map[string]bool, error) {
-	present, err := scan(dir)
+	disk, err := scan(dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -114,23 +115,15 @@ func plan(dir string, files []File, opt Options) ([]Change, map[string]bool, err
 	state := make([]int, len(files))
 	err = parallel(len(files), func(i int) error {
 		f := files[i]
-		if !inside(dir, f.Path) {
-			state[i] = conflict
-			return nil
-		}
-		full := filepath.Join(dir, filepath.FromSlash(f.Path))
-		fi, err := os.Lstat(full)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
+		switch disk.kind(f.Path) {
+		case missing:
 			state[i] = create
 			return nil
-		case err != nil:
-			return err
-		case !fi.Mode().IsRegular():
+		case blocked, directory, other:
 			state[i] = conflict
 			return nil
 		}
-		cur, err := os.ReadFile(full)
+		cur, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
 		switch {
 		case err != nil:
 			return err
@@ -163,7 +156,7 @@ func plan(dir string, files []File, opt Options) ([]Change, map[string]bool, err
 	}
 	// Files on disk that are not wanted are orphans when generated.
 	var others []string
-	for _, p := range present {
+	for _, p := range disk.files {
 		if !want[p] {
 			others = append(others, p)
 		}
@@ -185,33 +178,50 @@ func plan(dir string, files []File, opt Options) ([]Change, map[string]bool, err
 	return changes, want, nil
 }
 
-// inside reports whether the parent directories of rel under dir are real
-// directories or do not exist yet: a symbolic link among them could lead a
-// write out of dir.
-func inside(dir, rel string) bool {
-	if rel == "" || strings.HasPrefix(rel, "/") || strings.Contains(rel, "..") {
-		return false
-	}
-	parts := strings.Split(rel, "/")
-	p := dir
-	for _, part := range parts[:len(parts)-1] {
-		p = filepath.Join(p, part)
-		fi, err := os.Lstat(p)
-		if errors.Is(err, fs.ErrNotExist) {
-			return true
-		}
-		if err != nil || !fi.IsDir() {
-			return false
-		}
-	}
-	return true
+// entry is what a path is on disk.
+type entry int
+
+const (
+	missing   entry = iota // nothing there, nor at any parent
+	regular                // a regular file
+	directory              // a directory
+	other                  // a symbolic link, device, socket or the like
+	blocked                // a parent is not a directory (a file, a symbolic link)
+)
+
+// listing is what one walk of the output directory found.
+type listing struct {
+	files []string         // regular files, sorted, slash-separated
+	kinds map[string]entry // every entry by slash-separated path
 }
 
-// scan returns the regular files under dir, slash-separated and relative.
-// Hidden files and directories (such as .git) and temporary files are left
-// out.
-func scan(dir string) ([]string, error) {
-	var present []string
+// kind tells what rel is: missing, or what stands there; blocked when one
+// of its parents is not a real directory — a symbolic link among them
+// could lead a write out of the tree.
+func (l *listing) kind(rel string) entry {
+	if rel == "" || strings.HasPrefix(rel, "/") || strings.Contains(rel, "..") {
+		return blocked
+	}
+	for i := 0; i < len(rel); i++ {
+		if rel[i] != '/' {
+			continue
+		}
+		switch l.kinds[rel[:i]] {
+		case missing:
+			return missing
+		case directory:
+		default:
+			return blocked
+		}
+	}
+	return l.kinds[rel]
+}
+
+// scan walks dir: the regular files, and the kind of every entry. Hidden
+// files and directories (such as .git) and temporary files are left out;
+// symbolic links are not followed.
+func scan(dir string) (*listing, error) {
+	l := &listing{kinds: map[string]entry{}}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == dir && errors.Is(err, fs.ErrNotExist) {
@@ -219,20 +229,30 @@ func scan(dir string) ([]string, error) {
 			}
 			return err
 		}
-		if d.IsDir() {
-			if p != dir && strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !d.Type().IsRegular() || strings.HasPrefix(d.Name(), ".") || strings.HasSuffix(d.Name(), tmpSuffix) {
+		if p == dir {
 			return nil
 		}
 		rel, _ := filepath.Rel(dir, p)
-		present = append(present, filepath.ToSlash(rel))
+		rel = filepath.ToSlash(rel)
+		hidden := strings.HasPrefix(d.Name(), ".")
+		switch {
+		case d.IsDir():
+			if hidden {
+				return filepath.SkipDir
+			}
+			l.kinds[rel] = directory
+		case d.Type().IsRegular():
+			if hidden || strings.HasSuffix(d.Name(), tmpSuffix) {
+				return nil
+			}
+			l.kinds[rel] = regular
+			l.files = append(l.files, rel)
+		default:
+			l.kinds[rel] = other
+		}
 		return nil
 	})
-	return present, err
+	return l, err
 }
 
 func hasHeader(p, header string) (bool, error) {
@@ -288,16 +308,21 @@ func Write(dir string, files []File, opt Options) ([]Change, error) {
 		}
 	}
 	var writes []Change
+	ready := map[string]bool{}
 	for _, c := range changes {
 		if c.Op == Delete {
 			j.Deletes = append(j.Deletes, c.Path)
 			continue
 		}
-		made, err := mkdirAll(filepath.Join(dir, filepath.Dir(filepath.FromSlash(c.Path))))
-		madeDirs = append(madeDirs, made...)
-		if err != nil {
-			undo()
-			return nil, err
+		parent := filepath.Join(dir, filepath.Dir(filepath.FromSlash(c.Path)))
+		if !ready[parent] {
+			made, err := mkdirAll(parent)
+			madeDirs = append(madeDirs, made...)
+			if err != nil {
+				undo()
+				return nil, err
+			}
+			ready[parent] = true
 		}
 		writes = append(writes, c)
 		j.Renames = append(j.Renames, [2]string{c.Path + tmpSuffix, c.Path})
