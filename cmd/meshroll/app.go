@@ -106,6 +106,7 @@ It never talks to a cluster and never executes what it reads.`,
 		newLintCmd(a),
 		newRulesCmd(a),
 		newExplainCmd(a),
+		newInitCmd(a),
 	)
 	return root
 }
