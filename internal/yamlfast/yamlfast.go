@@ -1,0 +1,404 @@
+// Package yamlfast parses the plain shape of YAML that Kubernetes manifests
+// mostly have — block mappings and sequences of one-line scalars — into the
+// same go.yaml.in/yaml/v3 node tree yaml.v3 builds, several times faster.
+// Anything beyond that shape (flow collections, multi-line or block
+// scalars, anchors, aliases, tags, complex keys, tabs, non-ASCII text)
+// makes Parse decline, and the caller parses with yaml.v3. A differential
+// test and a fuzz target hold Parse to yaml.v3's trees, comments aside:
+// Parse leaves them out.
+package yamlfast
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// line is one non-blank, non-comment line of the document.
+type line struct {
+	no     int    // 1-based line number
+	indent int    // leading spaces
+	text   string // the content after the indentation, comment removed
+}
+
+// Parse parses one YAML document. ok is false when the document is not of
+// the shape Parse handles (or is invalid): then nothing is returned and the
+// caller should parse with yaml.v3, which also reports the errors.
+func Parse(data []byte) (doc *yaml.Node, ok bool) {
+	lines, ok := split(data)
+	if !ok || len(lines) == 0 {
+		return nil, false
+	}
+	p := &parser{lines: lines}
+	if lines[0].indent != 0 {
+		return nil, false
+	}
+	root, ok := p.block(0)
+	if !ok || p.i != len(p.lines) || root.Kind == yaml.ScalarNode {
+		return nil, false
+	}
+	return &yaml.Node{Kind: yaml.DocumentNode, Line: root.Line, Column: root.Column, Content: []*yaml.Node{root}}, true
+}
+
+// split breaks data into lines, dropping blank lines and comments. It
+// declines input it cannot read line by line.
+func split(data []byte) ([]line, bool) {
+	if !utf8.Valid(data) {
+		return nil, false
+	}
+	s := string(data)
+	var out []line
+	for no := 1; s != ""; no++ {
+		var l string
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			l, s = s[:i], s[i+1:]
+		} else {
+			l, s = s, ""
+		}
+		indent := 0
+		for indent < len(l) && l[indent] == ' ' {
+			indent++
+		}
+		rest := l[indent:]
+		if rest == "" || rest[0] == '#' {
+			continue
+		}
+		for i := 0; i < len(l); i++ {
+			if c := l[i]; c == '\t' || c == '\r' || c >= 0x7f || c < 0x20 {
+				return nil, false
+			}
+		}
+		if indent == 0 && (strings.HasPrefix(rest, "---") || strings.HasPrefix(rest, "...") || rest[0] == '%') {
+			return nil, false // document markers and directives
+		}
+		text, ok := stripComment(rest)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, line{no: no, indent: indent, text: text})
+	}
+	return out, true
+}
+
+// stripComment removes a trailing comment (a # after a space, outside
+// quotes) and trailing spaces.
+func stripComment(s string) (string, bool) {
+	quote := byte(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote == '\'':
+			if c == '\'' {
+				if i+1 < len(s) && s[i+1] == '\'' {
+					i++
+				} else {
+					quote = 0
+				}
+			}
+		case quote == '"':
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				quote = 0
+			}
+		case c == '#' && i > 0 && s[i-1] == ' ':
+			return strings.TrimRight(s[:i], " "), true
+		case (c == '\'' || c == '"') && (i == 0 || s[i-1] == ' ' || s[i-1] == '-' || s[i-1] == ':'):
+			// A quote opens a quoted scalar only where a scalar starts; the
+			// parser checks that, this only keeps # inside quotes.
+			if i == 0 || s[i-1] == ' ' {
+				quote = c
+			}
+		}
+	}
+	if quote != 0 {
+		return "", false // a quoted scalar over several lines
+	}
+	return strings.TrimRight(s, " "), true
+}
+
+type parser struct {
+	lines []line
+	i     int
+	slab  []yaml.Node
+}
+
+// node returns a zeroed node from the parser's slab: one allocation for
+// many nodes. A full slab is replaced, never grown, so that pointers into
+// it stay valid.
+func (p *parser) node() *yaml.Node {
+	if len(p.slab) == cap(p.slab) {
+		p.slab = make([]yaml.Node, 0, max(16, 2*len(p.lines)))
+	}
+	p.slab = p.slab[:len(p.slab)+1]
+	return &p.slab[len(p.slab)-1]
+}
+
+// block parses the node whose first line is the current one, at indent.
+func (p *parser) block(indent int) (*yaml.Node, bool) {
+	l := p.lines[p.i]
+	if l.indent != indent {
+		return nil, false
+	}
+	if isSeqItem(l.text) {
+		return p.sequence(indent, 0)
+	}
+	if _, _, ok := splitKey(l.text); ok {
+		return p.mapping(indent, l.text, l.indent)
+	}
+	return nil, false // a document or value that is a bare scalar on its own line
+}
+
+func isSeqItem(t string) bool { return t == "-" || strings.HasPrefix(t, "- ") }
+
+// sequence parses the block sequence whose items start at indent.
+func (p *parser) sequence(indent, _ int) (*yaml.Node, bool) {
+	first := p.lines[p.i]
+	seq := p.node()
+	*seq = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: first.no, Column: indent + 1}
+	for p.i < len(p.lines) {
+		l := p.lines[p.i]
+		if l.indent != indent || !isSeqItem(l.text) {
+			break
+		}
+		rest := strings.TrimLeft(l.text[1:], " ")
+		if rest == "" {
+			// The item's value is on the following lines, more indented.
+			p.i++
+			if p.i >= len(p.lines) || p.lines[p.i].indent <= indent {
+				n := p.node()
+				*n = yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: l.no, Column: indent + 2}
+				seq.Content = append(seq.Content, n)
+				continue
+			}
+			v, ok := p.block(p.lines[p.i].indent)
+			if !ok {
+				return nil, false
+			}
+			seq.Content = append(seq.Content, v)
+			continue
+		}
+		col := indent + (len(l.text) - len(rest)) // 0-based column of the item's content
+		if isSeqItem(rest) {
+			return nil, false // - - nested sequences
+		}
+		if _, _, ok := splitKey(rest); ok {
+			// A compact mapping: its keys stand at the item's content column.
+			p.lines[p.i] = line{no: l.no, indent: col, text: rest}
+			m, ok := p.mapping(col, rest, col)
+			if !ok {
+				return nil, false
+			}
+			seq.Content = append(seq.Content, m)
+			continue
+		}
+		v, ok := p.scalar(rest, l.no, col)
+		if !ok {
+			return nil, false
+		}
+		p.i++
+		if p.i < len(p.lines) && p.lines[p.i].indent > indent {
+			return nil, false // a scalar continued on the next line
+		}
+		seq.Content = append(seq.Content, v)
+	}
+	return seq, true
+}
+
+// mapping parses the block mapping whose keys start at indent.
+func (p *parser) mapping(indent int, _ string, _ int) (*yaml.Node, bool) {
+	first := p.lines[p.i]
+	m := p.node()
+	*m = yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: first.no, Column: indent + 1}
+	for p.i < len(p.lines) {
+		l := p.lines[p.i]
+		if l.indent != indent {
+			if l.indent > indent {
+				return nil, false
+			}
+			break
+		}
+		if isSeqItem(l.text) {
+			break
+		}
+		keyText, rest, ok := splitKey(l.text)
+		if !ok {
+			return nil, false
+		}
+		k, ok := p.scalar(keyText, l.no, indent)
+		if !ok || k.Value == "<<" && k.Style == 0 {
+			return nil, false
+		}
+		m.Content = append(m.Content, k)
+		p.i++
+		if rest != "" {
+			col := indent + len(l.text) - len(rest)
+			v, ok := p.scalar(rest, l.no, col)
+			if !ok {
+				return nil, false
+			}
+			if p.i < len(p.lines) && p.lines[p.i].indent > indent {
+				return nil, false // a scalar continued on the next line
+			}
+			m.Content = append(m.Content, v)
+			continue
+		}
+		// The value is on the following lines: more indented, or a
+		// sequence at the key's own indentation.
+		if p.i < len(p.lines) {
+			next := p.lines[p.i]
+			if next.indent > indent || next.indent == indent && isSeqItem(next.text) {
+				v, ok := p.block(next.indent)
+				if !ok {
+					return nil, false
+				}
+				m.Content = append(m.Content, v)
+				continue
+			}
+		}
+		return nil, false // an empty value: yaml.v3 places its null oddly; leave it to yaml.v3
+	}
+	return m, true
+}
+
+// splitKey splits "key: value" or "key:" at the colon that ends a plain or
+// quoted key. ok is false when the text is not a mapping entry.
+func splitKey(t string) (key, rest string, ok bool) {
+	if t == "" {
+		return "", "", false
+	}
+	end := -1
+	switch t[0] {
+	case '"', '\'':
+		q, n, ok := quotedLen(t)
+		if !ok {
+			return "", "", false
+		}
+		_ = q
+		end = n
+		if end >= len(t) || t[end] != ':' {
+			return "", "", false
+		}
+	default:
+		for i := 0; i < len(t); i++ {
+			if t[i] == ':' && (i+1 == len(t) || t[i+1] == ' ') {
+				end = i
+				break
+			}
+		}
+		if end <= 0 {
+			return "", "", false
+		}
+	}
+	if end+1 < len(t) && t[end+1] != ' ' {
+		return "", "", false
+	}
+	return strings.TrimRight(t[:end], " "), strings.TrimLeft(t[end+1:], " "), true
+}
+
+// quotedLen returns the unquoted value of the quoted scalar that t starts
+// with and its length in t.
+func quotedLen(t string) (string, int, bool) {
+	q := t[0]
+	var b strings.Builder
+	for i := 1; i < len(t); i++ {
+		c := t[i]
+		if q == '\'' {
+			if c == '\'' {
+				if i+1 < len(t) && t[i+1] == '\'' {
+					b.WriteByte('\'')
+					i++
+					continue
+				}
+				return b.String(), i + 1, true
+			}
+			b.WriteByte(c)
+			continue
+		}
+		switch c {
+		case '"':
+			return b.String(), i + 1, true
+		case '\\':
+			if i+1 >= len(t) {
+				return "", 0, false
+			}
+			i++
+			switch t[i] {
+			case '"', '\\', '/':
+				b.WriteByte(t[i])
+			case 'n':
+				b.WriteByte('\n')
+			case 't':
+				b.WriteByte('\t')
+			case 'r':
+				b.WriteByte('\r')
+			case '0':
+				b.WriteByte(0)
+			case ' ':
+				b.WriteByte(' ')
+			default:
+				return "", 0, false // other escapes: leave them to yaml.v3
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", 0, false
+}
+
+// scalar makes the node of a one-line scalar starting at 0-based column col.
+func (p *parser) scalar(t string, lineNo, col int) (*yaml.Node, bool) {
+	if t == "" {
+		return nil, false
+	}
+	n := p.node()
+	*n = yaml.Node{Kind: yaml.ScalarNode, Line: lineNo, Column: col + 1}
+	switch t[0] {
+	case '"', '\'':
+		v, end, ok := quotedLen(t)
+		if !ok || end != len(t) {
+			return nil, false
+		}
+		n.Value, n.Tag = v, "!!str"
+		if t[0] == '"' {
+			n.Style = yaml.DoubleQuotedStyle
+		} else {
+			n.Style = yaml.SingleQuotedStyle
+		}
+		return n, true
+	case '[', ']', '{', '}', '&', '*', '!', '|', '>', '%', '@', '`', ',', '?', '#':
+		return nil, false
+	case '-', ':':
+		if len(t) == 1 || t[1] == ' ' {
+			return nil, false
+		}
+	}
+	// A plain scalar may not hold ": " or " #" (the comment is gone) nor
+	// flow indicators that some readers take for structure.
+	if strings.Contains(t, ": ") || strings.HasSuffix(t, ":") {
+		return nil, false
+	}
+	n.Value = t
+	n.Tag = plainTag(n)
+	return n, true
+}
+
+// plainTag resolves a plain scalar's tag as yaml.v3 does: most start with
+// a letter that cannot begin anything but a string; the rest go through
+// yaml.v3's own resolution.
+func plainTag(n *yaml.Node) string {
+	switch c := n.Value[0]; {
+	case c >= '0' && c <= '9', c == '+', c == '-', c == '.', c == '<':
+		return n.ShortTag()
+	case strings.IndexByte("yYnNtTfFoO~", c) >= 0:
+		switch n.Value {
+		case "true", "True", "TRUE", "false", "False", "FALSE":
+			return "!!bool"
+		case "~", "null", "Null", "NULL":
+			return "!!null"
+		}
+	}
+	return "!!str"
+}
+
