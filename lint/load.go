@@ -242,31 +242,31 @@ func (l *loader) read(s source) (*Manifests, error) {
 	}
 	lim := l.opts.Limits.withDefaults()
 	var r io.Reader
+	size := int64(-1)
 	if s.stdin {
 		r = l.opts.Stdin
 	} else {
-		f, err := os.Open(s.path)
+		f, n, err := openFile(s.path)
 		if err != nil {
 			return nil, fmt.Errorf("reading input: %w", err)
 		}
 		defer f.Close()
-		r = f
+		r, size = f, n
 	}
-	data, err := readLimited(r, lim.FileBytes+1)
+	data, err := readLimited(r, size, lim.FileBytes+1)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", s.display, err)
 	}
 	return Parse(s.display, data, l.opts), nil
 }
 
-// readLimited reads at most limit bytes, in one allocation when r is a
-// regular file whose size it can learn.
-func readLimited(r io.Reader, limit int64) ([]byte, error) {
-	size := int64(512)
-	if f, ok := r.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-			size = fi.Size() + 1 // one more to see the end
-		}
+// readLimited reads at most limit bytes, in one allocation when the size
+// is known (-1 when not).
+func readLimited(r io.Reader, size, limit int64) ([]byte, error) {
+	if size < 0 {
+		size = 512
+	} else {
+		size++ // one more to see the end
 	}
 	buf := make([]byte, 0, min(size, limit))
 	for int64(len(buf)) < limit {

@@ -26,7 +26,7 @@ type line struct {
 // the shape Parse handles (or is invalid): then nothing is returned and the
 // caller should parse with yaml.v3, which also reports the errors.
 func Parse(data []byte) (doc *yaml.Node, ok bool) {
-	lines, ok := split(data)
+	lines, marker, ok := split(data)
 	if !ok || len(lines) == 0 {
 		return nil, false
 	}
@@ -38,17 +38,22 @@ func Parse(data []byte) (doc *yaml.Node, ok bool) {
 	if !ok || p.i != len(p.lines) || root.Kind == yaml.ScalarNode {
 		return nil, false
 	}
-	return &yaml.Node{Kind: yaml.DocumentNode, Line: root.Line, Column: root.Column, Content: []*yaml.Node{root}}, true
+	d := &yaml.Node{Kind: yaml.DocumentNode, Line: root.Line, Column: root.Column, Content: []*yaml.Node{root}}
+	if marker > 0 {
+		// An explicit start of document is where yaml.v3 places it.
+		d.Line, d.Column = marker, 1
+	}
+	return d, true
 }
 
-// split breaks data into lines, dropping blank lines and comments. It
+// split breaks data into lines, dropping blank lines and comments, and
+// returns the line of a "---" that starts the document (0 when none). It
 // declines input it cannot read line by line.
-func split(data []byte) ([]line, bool) {
+func split(data []byte) (lines []line, marker int, ok bool) {
 	if !utf8.Valid(data) {
-		return nil, false
+		return nil, 0, false
 	}
 	s := string(data)
-	var out []line
 	for no := 1; s != ""; no++ {
 		var l string
 		if i := strings.IndexByte(s, '\n'); i >= 0 {
@@ -66,19 +71,23 @@ func split(data []byte) ([]line, bool) {
 		}
 		for i := 0; i < len(l); i++ {
 			if c := l[i]; c == '\t' || c == '\r' || c >= 0x7f || c < 0x20 {
-				return nil, false
+				return nil, 0, false
 			}
-		}
-		if indent == 0 && (strings.HasPrefix(rest, "---") || strings.HasPrefix(rest, "...") || rest[0] == '%') {
-			return nil, false // document markers and directives
 		}
 		text, ok := stripComment(rest)
 		if !ok {
-			return nil, false
+			return nil, 0, false
 		}
-		out = append(out, line{no: no, indent: indent, text: text})
+		if indent == 0 && (strings.HasPrefix(rest, "---") || strings.HasPrefix(rest, "...") || rest[0] == '%') {
+			if text == "---" && len(lines) == 0 && marker == 0 {
+				marker = no
+				continue
+			}
+			return nil, 0, false // other markers, and directives
+		}
+		lines = append(lines, line{no: no, indent: indent, text: text})
 	}
-	return out, true
+	return lines, marker, true
 }
 
 // stripComment removes a trailing comment (a # after a space, outside

@@ -47,8 +47,10 @@ func check(t *testing.T, doc []byte) bool {
 // documents splits a file at --- lines, as the linter does.
 func documents(data []byte) [][]byte {
 	var out [][]byte
-	for _, d := range bytes.Split(data, []byte("\n---\n")) {
-		d = bytes.TrimPrefix(d, []byte("---\n"))
+	for i, d := range bytes.Split(data, []byte("\n---\n")) {
+		if i > 0 {
+			d = append([]byte("---\n"), d...)
+		}
 		out = append(out, d)
 	}
 	return out
@@ -114,6 +116,10 @@ func TestCases(t *testing.T) {
 		{"list:\n  - name: a # comment\n    value: \"#not a comment\"\n", true},
 		{"a: yes\nb: 010\nc: 0x1F\nd: 1e3\ne: .inf\nf: ~\ng: null\nh: \"\"\ni: 2026-01-02\n", true},
 		{"# head\nkind: X\n\n# mid\nspec: {}\n", false},
+		{"---\na: 1\n", true},
+		{"# c\n--- # start\na: 1\n", true},
+		{"---\n---\na: 1\n", false},
+		{"a: 1\n...\n", false},
 		{"a: [1, 2]\n", false},
 		{"a: |\n  text\n", false},
 		{"a: &x 1\nb: *x\n", false},
@@ -141,6 +147,7 @@ func FuzzAgreesWithYAMLv3(f *testing.F) {
 	f.Add([]byte("a: 1\nb:\n  - c: d\n    e: 'f'\n"))
 	f.Add([]byte("spec:\n  http:\n  - name: x # c\n    route:\n    - destination: {host: a}\n"))
 	f.Add([]byte("a: \"\\\"q\\\" # x\"\nb: '#'\n"))
+	f.Add([]byte("# c\n--- # x\nkind: A\nspec:\n  - a\n"))
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		if len(doc) > 4096 {
 			return
