@@ -2,6 +2,7 @@ package lint
 
 import (
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 	"google.golang.org/protobuf/proto"
@@ -147,9 +148,10 @@ var (
 )
 
 // istioKinds returns the Istio kinds whose spec the loader decodes, with the
-// API versions Istio serves for them. It is a function rather than a package
-// variable so that no state is shared between loads.
-func istioKinds() map[string]kindInfo {
+// API versions Istio serves for them. The table is built once and only read.
+var istioKinds = sync.OnceValue(buildIstioKinds)
+
+func buildIstioKinds() map[string]kindInfo {
 	return map[string]kindInfo{
 		"VirtualService":        {"networking.istio.io", networkingVersions, func() proto.Message { return &networking.VirtualService{} }},
 		"DestinationRule":       {"networking.istio.io", networkingVersions, func() proto.Message { return &networking.DestinationRule{} }},

@@ -54,6 +54,7 @@ func split(data []byte) (lines []line, marker int, ok bool) {
 		return nil, 0, false
 	}
 	s := string(data)
+	lines = make([]line, 0, strings.Count(s, "\n")+1)
 	for no := 1; s != ""; no++ {
 		var l string
 		if i := strings.IndexByte(s, '\n'); i >= 0 {
@@ -133,12 +134,15 @@ type parser struct {
 	slab  []yaml.Node
 }
 
-// node returns a zeroed node from the parser's slab: one allocation for
-// many nodes. A full slab is replaced, never grown, so that pointers into
-// it stay valid.
+// slabNodes is how many nodes the parser allocates at once: few
+// allocations, and little memory left unused at the end of a document.
+const slabNodes = 32
+
+// node returns a zeroed node from the parser's slab. A full slab is
+// replaced, never grown, so that pointers into it stay valid.
 func (p *parser) node() *yaml.Node {
 	if len(p.slab) == cap(p.slab) {
-		p.slab = make([]yaml.Node, 0, max(16, 2*len(p.lines)))
+		p.slab = make([]yaml.Node, 0, slabNodes)
 	}
 	p.slab = p.slab[:len(p.slab)+1]
 	return &p.slab[len(p.slab)-1]
