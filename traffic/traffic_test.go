@@ -11,6 +11,7 @@ import (
 	apinet "istio.io/api/networking/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/meshroll/meshroll/internal/gen"
 	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/route"
 	"github.com/meshroll/meshroll/schema"
@@ -343,4 +344,29 @@ func requestPool(in *schema.Intent) []route.Request {
 		pool = append(pool, q)
 	}
 	return pool
+}
+
+// BenchmarkCheckAll runs a routing test suite over 1,000 generated
+// rollouts, one expectation each over every phase of its ladder.
+func BenchmarkCheckAll(b *testing.B) {
+	dir := b.TempDir()
+	if err := gen.Write(dir, 1000, gen.Options{Expect: true}); err != nil {
+		b.Fatal(err)
+	}
+	in, err := schema.Load([]string{dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		checks, err := CheckAll(in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, c := range checks {
+			if !c.OK() {
+				b.Fatalf("%s fails: %s", c.Name(), c.Explain())
+			}
+		}
+	}
 }

@@ -19,6 +19,9 @@ type Options struct {
 	Phase func(i int) string
 	// ExtraRoute gives rollout i a further A/B route (beta-users).
 	ExtraRoute func(i int) bool
+	// Expect gives every rollout a routing test: testers reach the canary
+	// in every phase.
+	Expect bool
 }
 
 // Intents writes n rollouts under dir with the default options.
@@ -91,6 +94,9 @@ func Rollout(i int, o Options) string {
 	}
 	if i%11 == 0 {
 		b.WriteString("\tfault: delay: {percent: 1, fixedDelay: \"2s\"}\n")
+	}
+	if o.Expect && i%10 != 9 {
+		b.WriteString("\texpect: [{name: \"testers see the canary\", request: headers: \"x-user-type\": \"tester\", reaches: canary: 100}]\n")
 	}
 	b.WriteString("\ttimeout: \"10s\"\n\tretries: {attempts: 3, perTryTimeout: \"3s\", retryOn: \"5xx,reset\"}\n")
 	b.WriteString("\ttrafficPolicy: {\n\t\tconnectionPool: http: http1MaxPendingRequests: 100\n\t\toutlierDetection: {consecutive5xxErrors: 5, interval: \"30s\", baseEjectionTime: \"30s\"}\n\t}\n")

@@ -13,6 +13,7 @@ import (
 func main() {
 	n := flag.Int("n", 1000, "number of rollouts")
 	out := flag.String("out", "", "directory to write into (must not exist)")
+	expect := flag.Bool("expect", false, "give every rollout a routing test")
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "meshroll-gen: -out DIR is required")
@@ -22,7 +23,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "meshroll-gen: %s exists; give a new directory\n", *out)
 		os.Exit(2)
 	}
-	if err := gen.Intents(*out, *n); err != nil {
+	if err := gen.Write(*out, *n, gen.Options{Expect: *expect}); err != nil {
 		fmt.Fprintln(os.Stderr, "meshroll-gen:", err)
 		os.Exit(1)
 	}
