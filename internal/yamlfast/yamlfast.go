@@ -414,4 +414,3 @@ func plainTag(n *yaml.Node) string {
 	}
 	return "!!str"
 }
-
