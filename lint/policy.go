@@ -7,6 +7,9 @@ import (
 	"github.com/meshroll/meshroll/policies"
 )
 
+// builtinSince is the release that introduced the built-in policies.
+const builtinSince = since
+
 // builtinPolicies is the engine of the CUE policies shipped with meshroll
 // (policies/builtin): rules written as CUE constraints rather than Go.
 var builtinPolicies = sync.OnceValues(func() (*policies.Engine, error) { return policies.Load() })
@@ -30,9 +33,9 @@ func PolicyRules(e *policies.Engine) []*Rule {
 	for _, p := range e.Policies() {
 		only := e.Filter(func(q policies.Policy) bool { return q.ID == p.ID })
 		doc, bad, good := splitExamples(p.Doc)
-		anchor := "CUE policy " + p.File
+		anchor, since := "CUE policy "+p.File, ""
 		if p.Builtin {
-			anchor = "seeds; CUE policy policies/builtin"
+			anchor, since = "seeds; CUE policy policies/builtin", builtinSince
 		}
 		rules = append(rules, &Rule{
 			ID:       p.ID,
@@ -44,6 +47,7 @@ func PolicyRules(e *policies.Engine) []*Rule {
 			Good:     good,
 			Since:    since,
 			Anchor:   anchor,
+			External: !p.Builtin,
 			Run: func(pass *Pass) {
 				for _, r := range pass.Resources {
 					if r.Node == nil || !only.Applies(r.Kind) {

@@ -19,6 +19,9 @@ type Rule struct {
 	// Anchor names what the rule rests on: the seed documents, Istio's
 	// analyzer codes (IST0101), Kiali's checks (KIA0201), Istio validation.
 	Anchor string
+	// External marks a rule from a user's policy directory: documented in
+	// its own files, not in meshroll's catalogue.
+	External bool
 	// Intent marks a rule that checks rollout intent (meshroll lint
 	// --intents) rather than manifests: its Bad and Good examples are CUE
 	// intent, and package lint/intent tests them and its fixtures.
@@ -30,8 +33,12 @@ type Rule struct {
 // DocsURL is where docs/rules.md is published; Rule.URL links into it.
 const DocsURL = "https://github.com/meshroll/meshroll/blob/main/docs/rules.md"
 
-// URL is the rule's section in the published rule catalogue.
+// URL is the rule's section in the published rule catalogue; "" for an
+// external rule.
 func (r *Rule) URL() string {
+	if r.External {
+		return ""
+	}
 	return DocsURL + "#" + strings.ToLower(r.ID) + "-" + r.Name
 }
 

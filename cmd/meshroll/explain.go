@@ -11,23 +11,32 @@ import (
 )
 
 func newExplainCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var policyDirs []string
+	cmd := &cobra.Command{
 		Use:   "explain RULE",
 		Short: "Explain a lint rule, with examples",
 		Long: `Print a lint rule's documentation: what it checks and why, how to fix a
 finding, and a manifest it flags next to the same manifest fixed. RULE is
-an ID (MR101) or a name (subset-not-found).`,
+an ID (MR101) or a name (subset-not-found). With --policy, the policies of a
+CUE policy directory can be explained too.`,
 		Example: `  meshroll explain MR101
-  meshroll explain subset-not-found`,
+  meshroll explain subset-not-found
+  meshroll explain ACME001 --policy policies/acme`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			r := findRule(lint.All(), args[0])
+			rules, err := lintRules(policyDirs)
+			if err != nil {
+				return err
+			}
+			r := findRule(rules, args[0])
 			if r == nil {
 				return fmt.Errorf("no rule %q: meshroll rules lists them", args[0])
 			}
 			return explain(a.stdout, r)
 		},
 	}
+	cmd.Flags().StringArrayVar(&policyDirs, "policy", nil, "directory of CUE policies whose rules can be explained too (repeatable)")
+	return cmd
 }
 
 // findRule finds a rule by ID or name, ignoring case.
@@ -41,21 +50,26 @@ func findRule(rules []*lint.Rule, s string) *lint.Rule {
 }
 
 func explain(w io.Writer, r *lint.Rule) error {
-	_, err := fmt.Fprintf(w, `%s %s (%s, since %s)
-
-%s.
-
-%s
-
-Based on: %s
-More: %s
-
-Flagged:
-
-%s
-Fixed:
-
-%s`, r.ID, r.Name, r.Severity, r.Since, upperFirst(r.Summary), r.Doc, r.Anchor, r.URL(), indent(r.Bad), indent(r.Good))
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s (%s", r.ID, r.Name, r.Severity)
+	if r.Since != "" {
+		fmt.Fprintf(&b, ", since %s", r.Since)
+	}
+	fmt.Fprintf(&b, ")\n\n%s.\n", upperFirst(strings.TrimSuffix(r.Summary, ".")))
+	if r.Doc != "" {
+		fmt.Fprintf(&b, "\n%s\n", r.Doc)
+	}
+	fmt.Fprintf(&b, "\nBased on: %s\n", r.Anchor)
+	if u := r.URL(); u != "" {
+		fmt.Fprintf(&b, "More: %s\n", u)
+	}
+	if r.Bad != "" {
+		fmt.Fprintf(&b, "\nFlagged:\n\n%s", indent(r.Bad))
+	}
+	if r.Good != "" {
+		fmt.Fprintf(&b, "\nFixed:\n\n%s", indent(r.Good))
+	}
+	_, err := io.WriteString(w, b.String())
 	return err
 }
 

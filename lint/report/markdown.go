@@ -32,7 +32,7 @@ func (markdown) Report(w io.Writer, r *lint.Report) error {
 			break
 		}
 		rule := cell(d.Rule + " " + d.Name)
-		if ru := r.Rule(d.Rule); ru != nil {
+		if ru := r.Rule(d.Rule); ru != nil && ru.URL() != "" {
 			rule = fmt.Sprintf("[%s](%s) %s", d.Rule, ru.URL(), cell(d.Name))
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | `%s` | %s |\n", d.Severity, rule, cell(d.Resource), codeCell(d.Position.String()), cell(d.Message))

@@ -31,9 +31,11 @@ func (s sarifReporter) Report(w io.Writer, r *lint.Report) error {
 		rd := run.AddRule(ru.ID).
 			WithName(ru.Name).
 			WithShortDescription(sarif.NewMultiformatMessageString().WithText(ru.Summary)).
-			WithFullDescription(sarif.NewMultiformatMessageString().WithText(ru.Doc)).
-			WithHelpURI(ru.URL()).
-			WithHelp(sarif.NewMultiformatMessageString().WithText(ru.Doc).WithMarkdown(ruleMarkdown(ru))).
+			WithFullDescription(sarif.NewMultiformatMessageString().WithText(ru.Doc))
+		if u := ru.URL(); u != "" {
+			rd.WithHelpURI(u)
+		}
+		rd.WithHelp(sarif.NewMultiformatMessageString().WithText(ru.Doc).WithMarkdown(ruleMarkdown(ru))).
 			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(level(ru.Severity)))
 		pb := sarif.NewPropertyBag()
 		pb.Add("tags", []string{"istio", ru.Anchor})
