@@ -62,6 +62,13 @@ func split(data []byte) (lines []line, marker int, ok bool) {
 		} else {
 			l, s = s, ""
 		}
+		// Tabs, carriage returns, controls and non-ASCII text anywhere,
+		// comments included, are left to yaml.v3.
+		for i := 0; i < len(l); i++ {
+			if c := l[i]; c == '\t' || c == '\r' || c >= 0x7f || c < 0x20 {
+				return nil, 0, false
+			}
+		}
 		indent := 0
 		for indent < len(l) && l[indent] == ' ' {
 			indent++
@@ -69,11 +76,6 @@ func split(data []byte) (lines []line, marker int, ok bool) {
 		rest := l[indent:]
 		if rest == "" || rest[0] == '#' {
 			continue
-		}
-		for i := 0; i < len(l); i++ {
-			if c := l[i]; c == '\t' || c == '\r' || c >= 0x7f || c < 0x20 {
-				return nil, 0, false
-			}
 		}
 		text, ok := stripComment(rest)
 		if !ok {
@@ -114,18 +116,30 @@ func stripComment(s string) (string, bool) {
 			}
 		case c == '#' && i > 0 && s[i-1] == ' ':
 			return strings.TrimRight(s[:i], " "), true
-		case (c == '\'' || c == '"') && (i == 0 || s[i-1] == ' ' || s[i-1] == '-' || s[i-1] == ':'):
-			// A quote opens a quoted scalar only where a scalar starts; the
-			// parser checks that, this only keeps # inside quotes.
-			if i == 0 || s[i-1] == ' ' {
-				quote = c
-			}
+		case (c == '\'' || c == '"') && quoteStarts(s, i):
+			quote = c
 		}
 	}
 	if quote != 0 {
 		return "", false // a quoted scalar over several lines
 	}
 	return strings.TrimRight(s, " "), true
+}
+
+// quoteStarts reports whether the quote at s[i] opens a quoted scalar: it
+// stands where a scalar starts — first on the line, after a sequence's
+// "- ", or after a mapping's ": " — and not inside a plain scalar.
+func quoteStarts(s string, i int) bool {
+	before := strings.TrimRight(s[:i], " ")
+	switch {
+	case before == "":
+		return true
+	case len(before) == i:
+		return false // no space before the quote
+	case before == "-" || strings.HasSuffix(before, ":"):
+		return true
+	}
+	return false
 }
 
 type parser struct {
@@ -240,7 +254,7 @@ func (p *parser) mapping(indent int, _ string, _ int) (*yaml.Node, bool) {
 			return nil, false
 		}
 		k, ok := p.scalar(keyText, l.no, indent)
-		if !ok || k.Value == "<<" && k.Style == 0 {
+		if !ok {
 			return nil, false
 		}
 		m.Content = append(m.Content, k)
@@ -275,6 +289,10 @@ func (p *parser) mapping(indent int, _ string, _ int) (*yaml.Node, bool) {
 	return m, true
 }
 
+// maxKey is the longest key Parse takes; YAML allows an implicit key 1024
+// characters, counting from its start to the colon.
+const maxKey = 1000
+
 // splitKey splits "key: value" or "key:" at the colon that ends a plain or
 // quoted key. ok is false when the text is not a mapping entry.
 func splitKey(t string) (key, rest string, ok bool) {
@@ -307,6 +325,9 @@ func splitKey(t string) (key, rest string, ok bool) {
 	if end+1 < len(t) && t[end+1] != ' ' {
 		return "", "", false
 	}
+	if end > maxKey {
+		return "", "", false // YAML caps implicit keys at 1024 characters
+	}
 	return strings.TrimRight(t[:end], " "), strings.TrimLeft(t[end+1:], " "), true
 }
 
@@ -338,7 +359,7 @@ func quotedLen(t string) (string, int, bool) {
 			}
 			i++
 			switch t[i] {
-			case '"', '\\', '/':
+			case '"', '\\':
 				b.WriteByte(t[i])
 			case 'n':
 				b.WriteByte('\n')
@@ -389,8 +410,8 @@ func (p *parser) scalar(t string, lineNo, col int) (*yaml.Node, bool) {
 	}
 	// A plain scalar may not hold ": " or " #" (the comment is gone) nor
 	// flow indicators that some readers take for structure.
-	if strings.Contains(t, ": ") || strings.HasSuffix(t, ":") {
-		return nil, false
+	if strings.Contains(t, ": ") || strings.HasSuffix(t, ":") || t == "<<" {
+		return nil, false // "<<" is a merge key to yaml.v3 wherever it stands
 	}
 	n.Value = t
 	n.Tag = plainTag(n)

@@ -135,6 +135,14 @@ func TestCases(t *testing.T) {
 		{"a: 'multi\n  line'\n", false},
 		{"a: b: c\n", false},
 		{"  a: 1\n", false},
+		{strings.Repeat("k", 1100) + ": 0\n", false},
+		{"#\x1a\n- a\n", false},
+		{"0: <<\n", false},
+		{"0 \" #\": 00\n", false},
+		{"a: b 'c' # d\n", true},
+		{"a:'b' # c\n", false},
+		{"a: 1\n# \x7f\n", false},
+		{"- " + strings.Repeat("k", 1100) + ": 0\n", false},
 	} {
 		got := check(t, []byte(tc.doc))
 		if got != tc.take {
