@@ -30,7 +30,7 @@ func Lint(in *schema.Intent, files []render.File, mode render.Mode, opts lint.Op
 	trees := Trees(in, files, mode)
 	var all []lint.Diagnostic
 	var rules []*lint.Rule
-	resources := 0
+	resources, linted := 0, 0
 	for _, m := range trees {
 		rep, err := lint.Run(m, opts)
 		if err != nil {
@@ -38,7 +38,8 @@ func Lint(in *schema.Intent, files []render.File, mode render.Mode, opts lint.Op
 		}
 		all = append(all, rep.Diagnostics...)
 		rules = rep.Rules
-		resources = max(resources, rep.Resources)
+		resources += rep.Resources
+		linted += rep.Files
 	}
 	// The intent-level rules run once, on no manifests.
 	intentOpts := opts
@@ -51,11 +52,8 @@ func Lint(in *schema.Intent, files []render.File, mode render.Mode, opts lint.Op
 	if rules == nil {
 		rules = rep.Rules
 	}
-	intentFiles := map[string]bool{}
-	for _, r := range in.Rollouts {
-		intentFiles[r.File] = true
-	}
-	return &lint.Report{Diagnostics: dedupe(all), Rules: rules, Files: len(intentFiles), Resources: len(in.Rollouts)}, nil
+	// The summary counts what was linted: the rendered objects and files.
+	return &lint.Report{Diagnostics: dedupe(all), Rules: rules, Files: linted, Resources: resources}, nil
 }
 
 // dedupe sorts diagnostics and drops those that repeat one of an earlier
