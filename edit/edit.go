@@ -231,38 +231,14 @@ func prove(r *schema.Rollout, paths []string, old, news map[string][]byte, phase
 	return nil
 }
 
-// loadCopy loads the files (contents by path) from copies with the same
-// names in a temporary directory. Errors name the original files.
+// loadCopy loads the files (contents by path) as they would be on disk,
+// without writing them.
 func loadCopy(paths []string, content map[string][]byte) (*schema.Intent, error) {
-	dir, err := os.MkdirTemp("", "meshroll-edit-")
-	if err != nil {
-		return nil, err
+	files := make([]schema.File, len(paths))
+	for i, p := range paths {
+		files[i] = schema.File{Path: p, Data: content[p]}
 	}
-	defer os.RemoveAll(dir)
-	names := map[string]string{}
-	for _, p := range paths {
-		c := filepath.Join(dir, filepath.Base(p))
-		names[c] = p
-		if err := os.WriteFile(c, content[p], 0o600); err != nil {
-			return nil, err
-		}
-	}
-	in, err := schema.Load([]string{dir})
-	var se schema.Errors
-	if errors.As(err, &se) {
-		out := make(schema.Errors, len(se))
-		for i, e := range se {
-			if p, ok := names[e.Pos.File]; ok {
-				e.Pos.File = p
-			}
-			for c, p := range names {
-				e.Msg = strings.ReplaceAll(e.Msg, c, p)
-			}
-			out[i] = e
-		}
-		return nil, out
-	}
-	return in, err
+	return schema.LoadFiles(files)
 }
 
 // snapshot returns each rollout of in as JSON, without positions and file

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,7 +46,8 @@ func Schema() (*Checker, error) { return compiled() }
 // Extensions lists the file name extensions of intent files.
 var Extensions = []string{".cue", ".json", ".yaml", ".yml"}
 
-func isIntentFile(name string) bool {
+// IsIntentFile reports whether name ends in an intent file's extension.
+func IsIntentFile(name string) bool {
 	return indexOf(Extensions, strings.ToLower(filepath.Ext(name))) >= 0
 }
 
@@ -54,15 +56,44 @@ func isIntentFile(name string) bool {
 // rollouts. Any problem yields an Errors holding every problem found, each at
 // the position of the offending value.
 func Load(paths []string) (*Intent, error) {
-	chk, err := Schema()
-	if err != nil {
-		return nil, fmt.Errorf("meshroll's intent schema does not compile: %w", err)
-	}
 	files, errs := collect(paths)
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	srcs := readAll(files)
+	return load(readAll(files))
+}
+
+// File is an intent file given by its content.
+type File struct {
+	// Path names the file in positions; its directory and extension group
+	// and parse it as on disk.
+	Path string
+	Data []byte
+}
+
+// LoadFiles is Load of files held in memory, as they would be on disk at
+// their paths: for intent at a git revision, or checking an edit before it
+// is written.
+func LoadFiles(files []File) (*Intent, error) {
+	sorted := slices.Clone(files)
+	slices.SortFunc(sorted, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	srcs := make([]*source, len(sorted))
+	for i, f := range sorted {
+		if !IsIntentFile(f.Path) {
+			return nil, Errors{{Pos: Pos{File: f.Path}, Msg: "is not an intent file; intent files end in " + orList(Extensions)}}
+		}
+		srcs[i] = parseData(f.Path, f.Data)
+	}
+	return load(srcs)
+}
+
+// load validates parsed intent files and decodes their rollouts.
+func load(srcs []*source) (*Intent, error) {
+	chk, err := Schema()
+	if err != nil {
+		return nil, fmt.Errorf("meshroll's intent schema does not compile: %w", err)
+	}
+	var errs Errors
 	for _, s := range srcs {
 		if s.err != nil {
 			errs = append(errs, s.err...)
@@ -107,7 +138,7 @@ func collect(paths []string) ([]string, Errors) {
 			continue
 		}
 		if !fi.IsDir() {
-			if !isIntentFile(p) {
+			if !IsIntentFile(p) {
 				errs = append(errs, Error{Pos: Pos{File: p}, Msg: "is not an intent file; intent files end in " + orList(Extensions)})
 				continue
 			}
@@ -126,7 +157,7 @@ func collect(paths []string) ([]string, Errors) {
 				}
 				return nil
 			}
-			if d.Type().IsRegular() && isIntentFile(path) {
+			if d.Type().IsRegular() && IsIntentFile(path) {
 				found = append(found, path)
 			}
 			return nil
@@ -200,6 +231,19 @@ func parse(path string) *source {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return fail(Pos{File: path}, describeFSError(err))
+	}
+	return parseData(path, data)
+}
+
+// parseData parses the content of the intent file at path.
+func parseData(path string, data []byte) *source {
+	s := &source{path: path}
+	fail := func(p Pos, msg string) *source {
+		s.err = append(s.err, Error{Pos: p, Msg: msg})
+		return s
+	}
+	if len(data) > maxFileSize {
+		return fail(Pos{File: path}, fmt.Sprintf("is %d bytes; intent files are at most %d", len(data), maxFileSize))
 	}
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".cue":

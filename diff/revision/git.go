@@ -149,15 +149,20 @@ type entry struct {
 	mode, typ, object, path string
 }
 
-// Export writes the regular files under paths (slash-separated, relative
-// to Root; "." for everything) at commit into dst, keeping their layout,
-// for those whose path keep accepts. It reads objects with git ls-tree
-// and git cat-file --batch, which apply no filters, run no hooks and leave
-// the working tree and the index alone. Symbolic links and submodules are
-// skipped, as meshroll skips them in the working tree; paths that could
-// leave dst are refused; files are created, never overwritten, inside dst
-// only. A path missing at commit is an error naming ref.
-func (r *Repo) Export(ctx context.Context, ref, commit string, paths []string, dst string, keep func(string) bool) error {
+// Blob is a file read from a revision.
+type Blob struct {
+	Path string // slash-separated, relative to Root
+	Data []byte
+}
+
+// Export reads the regular files under paths (slash-separated, relative to
+// Root; "." for everything) at commit, for those whose path keep accepts,
+// into memory. It reads objects with git ls-tree and git cat-file --batch,
+// which apply no filters, run no hooks and leave the working tree and the
+// index alone. Symbolic links and submodules are skipped, as meshroll skips
+// them in the working tree; paths that are not plain relative paths are
+// refused. A path missing at commit is an error naming ref.
+func (r *Repo) Export(ctx context.Context, ref, commit string, paths []string, keep func(string) bool) ([]Blob, error) {
 	args := []string{"ls-tree", "-r", "-z", "--full-tree", commit}
 	whole := false
 	for _, p := range paths {
@@ -171,11 +176,11 @@ func (r *Repo) Export(ctx context.Context, ref, commit string, paths []string, d
 	}
 	out, err := r.run(ctx, r.Root, nil, args...)
 	if err != nil {
-		return fmt.Errorf("listing %s at %s: %w", strings.Join(paths, ", "), ref, err)
+		return nil, fmt.Errorf("listing %s at %s: %w", strings.Join(paths, ", "), ref, err)
 	}
 	entries, err := parseTree(out)
 	if err != nil {
-		return fmt.Errorf("listing %s at %s: %w", strings.Join(paths, ", "), ref, err)
+		return nil, fmt.Errorf("listing %s at %s: %w", strings.Join(paths, ", "), ref, err)
 	}
 	for _, p := range paths {
 		if p == "." {
@@ -189,7 +194,7 @@ func (r *Repo) Export(ctx context.Context, ref, commit string, paths []string, d
 			}
 		}
 		if !found {
-			return fmt.Errorf("%s does not exist at %s", p, ref)
+			return nil, fmt.Errorf("%s does not exist at %s", p, ref)
 		}
 	}
 	var files []entry
@@ -198,16 +203,11 @@ func (r *Repo) Export(ctx context.Context, ref, commit string, paths []string, d
 			continue
 		}
 		if !safePath(e.path) {
-			return fmt.Errorf("refusing to copy %q from %s: not a plain relative path", e.path, ref)
+			return nil, fmt.Errorf("refusing to copy %q from %s: not a plain relative path", e.path, ref)
 		}
 		files = append(files, e)
 	}
-	root, err := os.OpenRoot(dst)
-	if err != nil {
-		return err
-	}
-	defer root.Close()
-	return r.catFiles(ctx, ref, files, root)
+	return r.catFiles(ctx, ref, files)
 }
 
 // parseTree reads the NUL-terminated output of git ls-tree -z:
@@ -234,11 +234,10 @@ func safePath(p string) bool {
 	return fs.ValidPath(p) && p != "." && !strings.ContainsAny(p, `\:`) && filepath.IsLocal(filepath.FromSlash(p))
 }
 
-// catFiles streams the blobs of files from one git cat-file --batch into
-// root.
-func (r *Repo) catFiles(ctx context.Context, ref string, files []entry, root *os.Root) error {
+// catFiles reads the blobs of files from one git cat-file --batch.
+func (r *Repo) catFiles(ctx context.Context, ref string, files []entry) ([]Blob, error) {
 	if len(files) == 0 {
-		return nil
+		return nil, nil
 	}
 	var in bytes.Buffer
 	for _, f := range files {
@@ -250,13 +249,13 @@ func (r *Repo) catFiles(ctx context.Context, ref string, files []entry, root *os
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("git cat-file: %w", err)
+		return nil, fmt.Errorf("git cat-file: %w", err)
 	}
 	br := bufio.NewReaderSize(stdout, 64<<10)
-	made := map[string]bool{}
+	blobs := make([]Blob, 0, len(files))
 	copyErr := func() error {
 		for _, f := range files {
 			header, err := br.ReadString('\n')
@@ -274,9 +273,11 @@ func (r *Repo) catFiles(ctx context.Context, ref string, files []entry, root *os
 			if size > MaxFileSize {
 				return fmt.Errorf("%s at %s is %d bytes; intent files are at most %d", f.path, ref, size, MaxFileSize)
 			}
-			if err := writeFile(root, made, f.path, io.LimitReader(br, size), size); err != nil {
-				return fmt.Errorf("copying %s at %s: %w", f.path, ref, err)
+			data := make([]byte, size)
+			if _, err := io.ReadFull(br, data); err != nil {
+				return fmt.Errorf("reading %s at %s: %w", f.path, ref, err)
 			}
+			blobs = append(blobs, Blob{Path: f.path, Data: data})
 			if b, err := br.ReadByte(); err != nil || b != '\n' {
 				return fmt.Errorf("reading %s at %s: the object does not end where git said", f.path, ref)
 			}
@@ -287,36 +288,10 @@ func (r *Repo) catFiles(ctx context.Context, ref string, files []entry, root *os
 		// Stop git rather than wait for it to write what nobody reads.
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
-		return copyErr
+		return nil, copyErr
 	}
 	if err := cmd.Wait(); err != nil {
-		return gitError(err, stderr.Bytes())
+		return nil, gitError(err, stderr.Bytes())
 	}
-	return nil
-}
-
-// writeFile creates p inside root, with its directories (made records
-// those made already), and copies size bytes into it. Root refuses any
-// path or link that leads outside it, and O_EXCL refuses to write through
-// anything already there.
-func writeFile(root *os.Root, made map[string]bool, p string, r io.Reader, size int64) error {
-	name := filepath.FromSlash(p)
-	if d := filepath.Dir(name); d != "." && !made[d] {
-		if err := root.MkdirAll(d, 0o755); err != nil {
-			return err
-		}
-		made[d] = true
-	}
-	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	n, err := io.Copy(f, r)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && n != size {
-		err = io.ErrUnexpectedEOF
-	}
-	return err
+	return blobs, nil
 }

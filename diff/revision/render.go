@@ -81,13 +81,15 @@ func Render(ctx context.Context, o Options) (*Trees, error) {
 			return nil, err
 		}
 	}
-	tmp, err := os.MkdirTemp("", "meshroll-base-")
+	blobs, err := repo.Export(ctx, o.Ref, commit, rels, schema.IsIntentFile)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
-	if err := repo.Export(ctx, o.Ref, commit, rels, tmp, isIntentFile); err != nil {
-		return nil, err
+	// The revision's files are loaded in memory under the names the working
+	// tree's have, so that both sides name the same files alike.
+	baseFiles := make([]schema.File, 0, len(blobs))
+	for _, b := range blobs {
+		baseFiles = append(baseFiles, schema.File{Path: nameIn(b.Path, rels, o.Intents), Data: b.Data})
 	}
 
 	// The two sides load and render independently: on two processors, at
@@ -96,11 +98,12 @@ func Render(ctx context.Context, o Options) (*Trees, error) {
 	var baseErr, workErr error
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		paths := make([]string, len(rels))
-		for i, rel := range rels {
-			paths[i] = filepath.Join(tmp, filepath.FromSlash(rel))
+		in, err := schema.LoadFiles(baseFiles)
+		if err != nil {
+			baseErr = err
+			return
 		}
-		base, baseErr = loadAndRender(paths, o.Intents, o.Mode)
+		base, baseErr = renderFiles(in, o.Mode)
 	})
 	wg.Go(func() {
 		paths := make([]string, len(o.Intents))
@@ -141,6 +144,11 @@ func loadAndRender(paths, names []string, mode render.Mode) ([]diff.File, error)
 		}
 		return nil, err
 	}
+	return renderFiles(in, mode)
+}
+
+// renderFiles renders loaded intent as the files the diff compares.
+func renderFiles(in *schema.Intent, mode render.Mode) ([]diff.File, error) {
 	files, err := render.Tree(in, mode)
 	if err != nil {
 		return nil, err
@@ -150,6 +158,23 @@ func loadAndRender(paths, names []string, mode render.Mode) ([]diff.File, error)
 		out[i] = diff.File{Path: f.Path, Content: f.Content}
 	}
 	return out, nil
+}
+
+// nameIn names a file of the revision, at repository-relative path p, as
+// the working tree's file at that place is named: under the intents path
+// the user gave (names[i] for rels[i]).
+func nameIn(p string, rels, names []string) string {
+	for i, rel := range rels {
+		switch {
+		case rel == ".":
+			return filepath.Join(names[i], filepath.FromSlash(p))
+		case p == rel:
+			return filepath.Clean(names[i])
+		case strings.HasPrefix(p, rel+"/"):
+			return filepath.Join(names[i], filepath.FromSlash(p[len(rel)+1:]))
+		}
+	}
+	return filepath.FromSlash(p)
 }
 
 // rename rewrites the file of each error from under paths[i] to under
@@ -167,14 +192,4 @@ func rename(errs schema.Errors, paths, names []string) schema.Errors {
 		out[i] = e
 	}
 	return out
-}
-
-func isIntentFile(p string) bool {
-	ext := strings.ToLower(filepath.Ext(p))
-	for _, e := range schema.Extensions {
-		if ext == e {
-			return true
-		}
-	}
-	return false
 }
