@@ -108,6 +108,15 @@ It never talks to a cluster and never executes what it reads.`,
 		newExplainCmd(a),
 		newInitCmd(a),
 	)
+	// cobra's completion command, made now so that it gets examples too.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Example = `  meshroll completion bash > ~/.local/share/bash-completion/completions/meshroll
+  meshroll completion zsh > "${fpath[1]}/_meshroll"
+  meshroll completion fish > ~/.config/fish/completions/meshroll.fish`
+		}
+	}
 	return root
 }
 
