@@ -62,7 +62,7 @@ func validate(doc *yaml.Node, reg *registry, rules *ruleCache) (errs []Error, ok
 		}
 		root = root.Content[0]
 	}
-	w := walker{}
+	w := walker{merges: hasMergeKey(doc)}
 	root = w.deref(root)
 	if root == nil || root.Kind != yaml.MappingNode {
 		return nil, false

@@ -47,6 +47,9 @@ type walker struct {
 
 	aliases int
 	bombed  bool
+	// merges is set when the document holds a merge key (<<) anywhere;
+	// without one, a mapping's fields are its content as written.
+	merges bool
 	// cel compiles the CEL rules.
 	cel *ruleCache
 	// vs describes the VirtualService being validated, for its checks.
@@ -251,6 +254,9 @@ func (w *walker) typeError(n *yaml.Node, s *schema) {
 // Merge keys (<<) are expanded: explicit fields first, then the merged ones
 // they do not override. Without merge keys it returns n.Content itself.
 func (w *walker) pairs(n *yaml.Node) []*yaml.Node {
+	if !w.merges {
+		return n.Content
+	}
 	hasMerge := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if isMergeKey(n.Content[i]) {
@@ -777,4 +783,21 @@ func (w *walker) matches(n *yaml.Node, s *schema) bool {
 	sub.value(n, nil, s)
 	w.aliases = sub.aliases
 	return len(sub.errs) == 0
+}
+
+// hasMergeKey reports whether a merge key (<<) stands anywhere in the tree
+// of n, following no aliases: an alias's target is in the tree itself.
+func hasMergeKey(n *yaml.Node) bool {
+	if n == nil {
+		return false
+	}
+	if n.Kind == yaml.ScalarNode {
+		return n.Value == "<<"
+	}
+	for _, c := range n.Content {
+		if hasMergeKey(c) {
+			return true
+		}
+	}
+	return false
 }

@@ -38,7 +38,7 @@ func Decode(n *yaml.Node, m protoreflect.Message, path string) []FieldError {
 // DecodeWithin is Decode with a budget of maxNodes values instead of
 // MaxNodes.
 func DecodeWithin(n *yaml.Node, m protoreflect.Message, path string, maxNodes int) []FieldError {
-	d := &decoder{max: maxNodes}
+	d := &decoder{max: maxNodes, root: path}
 	n = deref(n)
 	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
 		n = deref(n.Content[0])
@@ -46,7 +46,7 @@ func DecodeWithin(n *yaml.Node, m protoreflect.Message, path string, maxNodes in
 	if n == nil || isNull(n) {
 		return nil
 	}
-	d.message(n, m, path, 0)
+	d.message(n, m, 0)
 	return d.errs
 }
 
@@ -55,6 +55,35 @@ type decoder struct {
 	nodes int // values visited, aliases counted at every use
 	max   int
 	over  bool
+	// root names the decoded node; stack the keys and indexes down to the
+	// current one. The path is written out only for an error.
+	root  string
+	stack []step
+}
+
+// step is one element of the path: a key, or an index when key is unset.
+type step struct {
+	key   string
+	index int
+	isKey bool
+}
+
+func (d *decoder) pushKey(k string) { d.stack = append(d.stack, step{key: k, isKey: true}) }
+func (d *decoder) pushIndex(i int)  { d.stack = append(d.stack, step{index: i}) }
+func (d *decoder) pop()             { d.stack = d.stack[:len(d.stack)-1] }
+
+// path writes the data path of the current node.
+func (d *decoder) path() string {
+	var b strings.Builder
+	b.WriteString(d.root)
+	for _, s := range d.stack {
+		if s.isKey {
+			b.WriteString(yamlpath.Key(s.key))
+		} else {
+			b.WriteString(yamlpath.Index(s.index))
+		}
+	}
+	return b.String()
 }
 
 // MaxNodes bounds how many values Decode visits, counting an aliased value at
@@ -62,20 +91,20 @@ type decoder struct {
 const MaxNodes = 1 << 20
 
 // spend counts one visited value and reports whether the budget allows it.
-func (d *decoder) spend(path string) bool {
+func (d *decoder) spend() bool {
 	d.nodes++
 	if d.nodes <= d.max {
 		return true
 	}
 	if !d.over {
 		d.over = true
-		d.fail(path, "expands to more than %d values (too many aliases)", d.max)
+		d.fail("expands to more than %d values (too many aliases)", d.max)
 	}
 	return false
 }
 
-func (d *decoder) fail(path, format string, args ...any) {
-	d.errs = append(d.errs, FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
+func (d *decoder) fail(format string, args ...any) {
+	d.errs = append(d.errs, FieldError{Path: d.path(), Message: fmt.Sprintf(format, args...)})
 }
 
 func deref(n *yaml.Node) *yaml.Node {
@@ -143,19 +172,19 @@ func pairs(n *yaml.Node, depth int) [][2]*yaml.Node {
 	return append(merged, own...)
 }
 
-func (d *decoder) message(n *yaml.Node, m protoreflect.Message, path string, depth int) {
+func (d *decoder) message(n *yaml.Node, m protoreflect.Message, depth int) {
 	if depth > MaxDepth {
-		d.fail(path, "nested more than %d levels deep", MaxDepth)
+		d.fail("nested more than %d levels deep", MaxDepth)
 		return
 	}
-	if !d.spend(path) {
+	if !d.spend() {
 		return
 	}
-	if d.wellKnown(n, m, path, depth) {
+	if d.wellKnown(n, m, depth) {
 		return
 	}
 	if n.Kind != yaml.MappingNode {
-		d.fail(path, "want a map, got %s", kindName(n))
+		d.fail("want a map, got %s", kindName(n))
 		return
 	}
 	fields := m.Descriptor().Fields()
@@ -171,26 +200,27 @@ func (d *decoder) message(n *yaml.Node, m protoreflect.Message, path string, dep
 		if fd == nil {
 			continue // Unknown fields are MR900's business.
 		}
-		fpath := path + yamlpath.Key(k.Value)
 		if isNull(v) {
 			m.Clear(fd)
 			continue
 		}
+		d.pushKey(k.Value)
 		switch {
 		case fd.IsMap():
-			d.mapField(v, m, fd, fpath, depth+1)
+			d.mapField(v, m, fd, depth+1)
 		case fd.IsList():
-			d.listField(v, m, fd, fpath, depth+1)
+			d.listField(v, m, fd, depth+1)
 		case fd.Message() != nil:
 			if oo := fd.ContainingOneof(); oo != nil {
 				if set := m.WhichOneof(oo); set != nil && set != fd {
 					m.Clear(set)
 				}
 			}
-			d.message(v, m.Mutable(fd).Message(), fpath, depth+1)
+			d.message(v, m.Mutable(fd).Message(), depth+1)
 		default:
-			val, ok := d.scalar(v, fd, fpath)
+			val, ok := d.scalar(v, fd)
 			if !ok {
+				d.pop()
 				continue
 			}
 			if oo := fd.ContainingOneof(); oo != nil {
@@ -200,44 +230,55 @@ func (d *decoder) message(n *yaml.Node, m protoreflect.Message, path string, dep
 			}
 			m.Set(fd, val)
 		}
+		d.pop()
 	}
 }
 
-func (d *decoder) listField(n *yaml.Node, m protoreflect.Message, fd protoreflect.FieldDescriptor, path string, depth int) {
+func (d *decoder) listField(n *yaml.Node, m protoreflect.Message, fd protoreflect.FieldDescriptor, depth int) {
 	if n.Kind != yaml.SequenceNode {
-		d.fail(path, "want a list, got %s", kindName(n))
+		d.fail("want a list, got %s", kindName(n))
 		return
 	}
 	list := m.Mutable(fd).List()
 	for i, item := range n.Content {
-		ipath := path + yamlpath.Index(i)
-		if !d.spend(ipath) {
+		d.pushIndex(i)
+		if !d.listItem(list, fd, item, depth) {
+			d.pop()
 			return
 		}
-		item = deref(item)
-		if item == nil || isNull(item) {
-			d.fail(ipath, "null in a list")
-			continue
-		}
-		if fd.Message() != nil {
-			if depth > MaxDepth {
-				d.fail(ipath, "nested more than %d levels deep", MaxDepth)
-				return
-			}
-			el := list.NewElement()
-			d.message(item, el.Message(), ipath, depth+1)
-			list.Append(el)
-			continue
-		}
-		if val, ok := d.scalar(item, fd, ipath); ok {
-			list.Append(val)
-		}
+		d.pop()
 	}
 }
 
-func (d *decoder) mapField(n *yaml.Node, m protoreflect.Message, fd protoreflect.FieldDescriptor, path string, depth int) {
+// listItem decodes one item of a list; false stops the list.
+func (d *decoder) listItem(list protoreflect.List, fd protoreflect.FieldDescriptor, item *yaml.Node, depth int) bool {
+	if !d.spend() {
+		return false
+	}
+	item = deref(item)
+	if item == nil || isNull(item) {
+		d.fail("null in a list")
+		return true
+	}
+	if fd.Message() != nil {
+		if depth > MaxDepth {
+			d.fail("nested more than %d levels deep", MaxDepth)
+			return false
+		}
+		el := list.NewElement()
+		d.message(item, el.Message(), depth+1)
+		list.Append(el)
+		return true
+	}
+	if val, ok := d.scalar(item, fd); ok {
+		list.Append(val)
+	}
+	return true
+}
+
+func (d *decoder) mapField(n *yaml.Node, m protoreflect.Message, fd protoreflect.FieldDescriptor, depth int) {
 	if n.Kind != yaml.MappingNode {
-		d.fail(path, "want a map, got %s", kindName(n))
+		d.fail("want a map, got %s", kindName(n))
 		return
 	}
 	mp := m.Mutable(fd).Map()
@@ -247,32 +288,42 @@ func (d *decoder) mapField(n *yaml.Node, m protoreflect.Message, fd protoreflect
 		if k == nil || v == nil || k.Kind != yaml.ScalarNode {
 			continue
 		}
-		vpath := path + yamlpath.Key(k.Value)
-		if !d.spend(vpath) {
+		d.pushKey(k.Value)
+		ok := d.mapEntry(mp, kd, vd, k, v, depth)
+		d.pop()
+		if !ok {
 			return
 		}
-		key, err := mapKey(k.Value, kd)
-		if err != nil {
-			d.fail(vpath, "map key %q: %v", k.Value, err)
-			continue
-		}
-		if isNull(v) {
-			continue
-		}
-		if vd.Message() != nil {
-			if depth > MaxDepth {
-				d.fail(vpath, "nested more than %d levels deep", MaxDepth)
-				return
-			}
-			val := mp.NewValue()
-			d.message(v, val.Message(), vpath, depth+1)
-			mp.Set(key, val)
-			continue
-		}
-		if val, ok := d.scalar(v, vd, vpath); ok {
-			mp.Set(key, val)
-		}
 	}
+}
+
+// mapEntry decodes one entry of a map; false stops the map.
+func (d *decoder) mapEntry(mp protoreflect.Map, kd, vd protoreflect.FieldDescriptor, k, v *yaml.Node, depth int) bool {
+	if !d.spend() {
+		return false
+	}
+	key, err := mapKey(k.Value, kd)
+	if err != nil {
+		d.fail("map key %q: %v", k.Value, err)
+		return true
+	}
+	if isNull(v) {
+		return true
+	}
+	if vd.Message() != nil {
+		if depth > MaxDepth {
+			d.fail("nested more than %d levels deep", MaxDepth)
+			return false
+		}
+		val := mp.NewValue()
+		d.message(v, val.Message(), depth+1)
+		mp.Set(key, val)
+		return true
+	}
+	if val, ok := d.scalar(v, vd); ok {
+		mp.Set(key, val)
+	}
+	return true
 }
 
 func mapKey(s string, kd protoreflect.FieldDescriptor) (protoreflect.MapKey, error) {
@@ -311,9 +362,9 @@ func cleanNumErr(err error) error {
 }
 
 // scalar converts a scalar node for a non-message field.
-func (d *decoder) scalar(n *yaml.Node, fd protoreflect.FieldDescriptor, path string) (protoreflect.Value, bool) {
+func (d *decoder) scalar(n *yaml.Node, fd protoreflect.FieldDescriptor) (protoreflect.Value, bool) {
 	if n.Kind != yaml.ScalarNode {
-		d.fail(path, "want %s, got %s", wantName(fd), kindName(n))
+		d.fail("want %s, got %s", wantName(fd), kindName(n))
 		return protoreflect.Value{}, false
 	}
 	s, tag := n.Value, n.ShortTag()
@@ -323,7 +374,7 @@ func (d *decoder) scalar(n *yaml.Node, fd protoreflect.FieldDescriptor, path str
 	case protoreflect.BytesKind:
 		b, err := base64.StdEncoding.DecodeString(s)
 		if err != nil {
-			d.fail(path, "want base64 bytes: %v", err)
+			d.fail("want base64 bytes: %v", err)
 			return protoreflect.Value{}, false
 		}
 		return protoreflect.ValueOfBytes(b), true
@@ -343,25 +394,25 @@ func (d *decoder) scalar(n *yaml.Node, fd protoreflect.FieldDescriptor, path str
 		if v := ed.Values().ByName(protoreflect.Name(s)); v != nil {
 			return protoreflect.ValueOfEnum(v.Number()), true
 		}
-		d.fail(path, "unknown value %q, want one of %s", truncate(s), enumNames(ed))
+		d.fail("unknown value %q, want one of %s", truncate(s), enumNames(ed))
 		return protoreflect.Value{}, false
 	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
-		if i, ok := d.integer(n, path, math.MinInt32, math.MaxInt32); ok {
+		if i, ok := d.integer(n, math.MinInt32, math.MaxInt32); ok {
 			return protoreflect.ValueOfInt32(int32(i)), true
 		}
 		return protoreflect.Value{}, false
 	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
-		if i, ok := d.integer(n, path, math.MinInt64, math.MaxInt64); ok {
+		if i, ok := d.integer(n, math.MinInt64, math.MaxInt64); ok {
 			return protoreflect.ValueOfInt64(i), true
 		}
 		return protoreflect.Value{}, false
 	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
-		if i, ok := d.integer(n, path, 0, math.MaxUint32); ok {
+		if i, ok := d.integer(n, 0, math.MaxUint32); ok {
 			return protoreflect.ValueOfUint32(uint32(i)), true
 		}
 		return protoreflect.Value{}, false
 	case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
-		if i, ok := d.integer(n, path, 0, math.MaxInt64); ok {
+		if i, ok := d.integer(n, 0, math.MaxInt64); ok {
 			return protoreflect.ValueOfUint64(uint64(i)), true
 		}
 		return protoreflect.Value{}, false
@@ -373,18 +424,18 @@ func (d *decoder) scalar(n *yaml.Node, fd protoreflect.FieldDescriptor, path str
 			return protoreflect.ValueOfFloat64(f), true
 		}
 	}
-	d.fail(path, "want %s, got %s %q", wantName(fd), kindName(n), truncate(s))
+	d.fail("want %s, got %s %q", wantName(fd), kindName(n), truncate(s))
 	return protoreflect.Value{}, false
 }
 
 // integer reads an integer within [lo, hi]. Like protojson it also takes a
 // quoted number and a float with no fraction.
-func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) (int64, bool) {
+func (d *decoder) integer(n *yaml.Node, lo, hi int64) (int64, bool) {
 	s := n.Value
 	switch n.ShortTag() {
 	case "!!int", "!!str", "!!float":
 	default:
-		d.fail(path, "want an integer, got %s %q", kindName(n), truncate(s))
+		d.fail("want an integer, got %s %q", kindName(n), truncate(s))
 		return 0, false
 	}
 	i, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 0, 64)
@@ -392,20 +443,20 @@ func (d *decoder) integer(n *yaml.Node, path string, lo, hi int64) (int64, bool)
 		f, ferr := strconv.ParseFloat(s, 64)
 		if ferr != nil || f != math.Trunc(f) || math.IsInf(f, 0) {
 			if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-				d.fail(path, "%s is out of range", truncate(s))
+				d.fail("%s is out of range", truncate(s))
 			} else {
-				d.fail(path, "want an integer, got %s %q", kindName(n), truncate(s))
+				d.fail("want an integer, got %s %q", kindName(n), truncate(s))
 			}
 			return 0, false
 		}
 		if f < float64(lo) || f > float64(hi) {
-			d.fail(path, "%s is out of range", truncate(s))
+			d.fail("%s is out of range", truncate(s))
 			return 0, false
 		}
 		i = int64(f)
 	}
 	if i < lo || i > hi {
-		d.fail(path, "%s is out of range %d..%d", truncate(s), lo, hi)
+		d.fail("%s is out of range %d..%d", truncate(s), lo, hi)
 		return 0, false
 	}
 	return i, true
@@ -470,22 +521,22 @@ func truncate(s string) string {
 // wellKnown decodes the JSON forms of Google's well-known types, which the
 // Istio API uses for durations, optional scalars and free-form structs. It
 // reports whether m was one of them.
-func (d *decoder) wellKnown(n *yaml.Node, m protoreflect.Message, path string, depth int) bool {
+func (d *decoder) wellKnown(n *yaml.Node, m protoreflect.Message, depth int) bool {
 	name := m.Descriptor().FullName()
 	if name.Parent() != "google.protobuf" {
 		return false
 	}
 	switch name.Name() {
 	case "Duration":
-		d.duration(n, m, path)
+		d.duration(n, m)
 	case "Timestamp":
 		if n.Kind != yaml.ScalarNode {
-			d.fail(path, "want an RFC 3339 timestamp, got %s", kindName(n))
+			d.fail("want an RFC 3339 timestamp, got %s", kindName(n))
 			return true
 		}
 		t, err := time.Parse(time.RFC3339Nano, n.Value)
 		if err != nil {
-			d.fail(path, "want an RFC 3339 timestamp, got %q", truncate(n.Value))
+			d.fail("want an RFC 3339 timestamp, got %q", truncate(n.Value))
 			return true
 		}
 		fs := m.Descriptor().Fields()
@@ -493,13 +544,13 @@ func (d *decoder) wellKnown(n *yaml.Node, m protoreflect.Message, path string, d
 		m.Set(fs.ByName("nanos"), protoreflect.ValueOfInt32(int32(t.Nanosecond())))
 	case "DoubleValue", "FloatValue", "Int64Value", "UInt64Value", "Int32Value", "UInt32Value", "BoolValue", "StringValue", "BytesValue":
 		fd := m.Descriptor().Fields().ByName("value")
-		if v, ok := d.scalar(n, fd, path); ok {
+		if v, ok := d.scalar(n, fd); ok {
 			m.Set(fd, v)
 		}
 	case "Struct", "Value", "ListValue":
-		v, err := d.structValue(n, depth, path)
+		v, err := d.structValue(n, depth)
 		if err != nil {
-			d.fail(path, "%v", err)
+			d.fail("%v", err)
 			return true
 		}
 		var src protoreflect.Message
@@ -507,14 +558,14 @@ func (d *decoder) wellKnown(n *yaml.Node, m protoreflect.Message, path string, d
 		case "Struct":
 			s := v.GetStructValue()
 			if s == nil {
-				d.fail(path, "want a map, got %s", kindName(n))
+				d.fail("want a map, got %s", kindName(n))
 				return true
 			}
 			src = s.ProtoReflect()
 		case "ListValue":
 			l := v.GetListValue()
 			if l == nil {
-				d.fail(path, "want a list, got %s", kindName(n))
+				d.fail("want a list, got %s", kindName(n))
 				return true
 			}
 			src = l.ProtoReflect()
@@ -533,14 +584,14 @@ func (d *decoder) wellKnown(n *yaml.Node, m protoreflect.Message, path string, d
 	return true
 }
 
-func (d *decoder) duration(n *yaml.Node, m protoreflect.Message, path string) {
+func (d *decoder) duration(n *yaml.Node, m protoreflect.Message) {
 	if n.Kind != yaml.ScalarNode {
-		d.fail(path, "want a duration such as 10s or 1m30s, got %s", kindName(n))
+		d.fail("want a duration such as 10s or 1m30s, got %s", kindName(n))
 		return
 	}
 	dur, err := time.ParseDuration(n.Value)
 	if err != nil {
-		d.fail(path, "want a duration such as 10s or 1m30s, got %q", truncate(n.Value))
+		d.fail("want a duration such as 10s or 1m30s, got %q", truncate(n.Value))
 		return
 	}
 	fs := m.Descriptor().Fields()
@@ -548,7 +599,7 @@ func (d *decoder) duration(n *yaml.Node, m protoreflect.Message, path string) {
 	m.Set(fs.ByName("nanos"), protoreflect.ValueOfInt32(int32(dur%time.Second)))
 }
 
-func (d *decoder) structValue(n *yaml.Node, depth int, path string) (*structpb.Value, error) {
+func (d *decoder) structValue(n *yaml.Node, depth int) (*structpb.Value, error) {
 	n = deref(n)
 	if d.nodes++; d.nodes > d.max {
 		return nil, fmt.Errorf("expands to more than %d values (too many aliases)", d.max)
@@ -567,7 +618,7 @@ func (d *decoder) structValue(n *yaml.Node, depth int, path string) (*structpb.V
 			if k == nil || k.Kind != yaml.ScalarNode {
 				continue
 			}
-			v, err := d.structValue(kv[1], depth+1, path)
+			v, err := d.structValue(kv[1], depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -577,7 +628,7 @@ func (d *decoder) structValue(n *yaml.Node, depth int, path string) (*structpb.V
 	case yaml.SequenceNode:
 		l := &structpb.ListValue{}
 		for _, it := range n.Content {
-			v, err := d.structValue(it, depth+1, path)
+			v, err := d.structValue(it, depth+1)
 			if err != nil {
 				return nil, err
 			}
