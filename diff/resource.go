@@ -5,10 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
-	"sync"
 
+	"github.com/meshroll/meshroll/internal/pool"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -60,22 +59,11 @@ func parseTrees(old, new []File) (oldDocs, newDocs []*doc, err error) {
 		jobs = append(jobs, f)
 	}
 	out := make([][]*doc, len(jobs))
-	errs := make([]error, len(jobs))
-	var wg sync.WaitGroup
-	next := make(chan int, len(jobs))
-	for i := range jobs {
-		next <- i
-	}
-	close(next)
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
-		wg.Go(func() {
-			for i := range next {
-				out[i], errs[i] = parseFile(jobs[i])
-			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := pool.Run(len(jobs), 0, func(i int) error {
+		var err error
+		out[i], err = parseFile(jobs[i])
+		return err
+	}); err != nil {
 		return nil, nil, err
 	}
 	for i := range old {

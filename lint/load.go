@@ -9,7 +9,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
+
+	"github.com/meshroll/meshroll/internal/pool"
 )
 
 // LoadOptions control Load and Parse.
@@ -203,32 +204,18 @@ func isManifestName(name string) bool {
 // files in turn, and assembles the results in input order.
 func (l *loader) run() (*Manifests, error) {
 	results := make([]*Manifests, len(l.sources))
-	errs := make([]error, len(l.sources))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
 	// More workers than processors: opening a file waits on the disk,
 	// and the other workers parse meanwhile.
-	workers := min(4*runtime.GOMAXPROCS(0), len(l.sources))
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				results[i], errs[i] = l.read(l.sources[i])
-			}
-		}()
+	if err := pool.Run(len(l.sources), 4*runtime.GOMAXPROCS(0), func(i int) error {
+		var err error
+		results[i], err = l.read(l.sources[i])
+		return err
+	}); err != nil {
+		return nil, err
 	}
-	for i := range l.sources {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
 
 	out := &Manifests{}
-	for i, r := range results {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
+	for _, r := range results {
 		out.Resources = append(out.Resources, r.Resources...)
 		out.Diagnostics = append(out.Diagnostics, r.Diagnostics...)
 		out.Files = append(out.Files, r.Files...)

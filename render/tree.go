@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"path"
 	"regexp"
-	"runtime"
 	"sort"
-	"sync"
 
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/yaml"
 
+	"github.com/meshroll/meshroll/internal/pool"
 	"github.com/meshroll/meshroll/schema"
 )
 
@@ -62,35 +61,22 @@ func Tree(in *schema.Intent, mode Mode) ([]File, error) {
 	// processors, writing each result into its own slot so that the
 	// output does not depend on scheduling.
 	contents := make([][]byte, len(jobs))
-	errs := make([]error, len(jobs))
-	var wg sync.WaitGroup
-	next := make(chan int, len(jobs))
-	for i := range jobs {
-		next <- i
+	err := pool.Run(len(jobs), 0, func(i int) error {
+		objs, err := Rollout(jobs[i].r, jobs[i].phase)
+		if err != nil {
+			return err
+		}
+		var b bytes.Buffer
+		writeFile(&b, objs)
+		contents[i] = b.Bytes()
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	close(next)
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
-		wg.Go(func() {
-			var b bytes.Buffer
-			for i := range next {
-				objs, err := Rollout(jobs[i].r, jobs[i].phase)
-				if err != nil {
-					errs[i] = err
-					continue
-				}
-				b.Reset()
-				writeFile(&b, objs)
-				contents[i] = bytes.Clone(b.Bytes())
-			}
-		})
-	}
-	wg.Wait()
 
 	t := newTreeBuilder()
 	for i, j := range jobs {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
 		if err := t.add(path.Join(j.dir, j.r.Namespace, j.r.Name+".yaml"), contents[i]); err != nil {
 			return nil, err
 		}

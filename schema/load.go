@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -24,6 +23,7 @@ import (
 	"cuelang.org/go/cue/parser"
 	cuejson "cuelang.org/go/encoding/json"
 	cueyaml "cuelang.org/go/encoding/yaml"
+	"github.com/meshroll/meshroll/internal/pool"
 )
 
 // Source is the CUE schema of intent files, embedded in the binary.
@@ -198,20 +198,10 @@ type source struct {
 // readAll reads and parses files concurrently; the result keeps their order.
 func readAll(files []string) []*source {
 	srcs := make([]*source, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Go(func() {
-			for i := range next {
-				srcs[i] = parse(files[i])
-			}
-		})
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	pool.Run(len(files), 0, func(i int) error {
+		srcs[i] = parse(files[i])
+		return nil
+	})
 	return srcs
 }
 

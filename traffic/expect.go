@@ -3,11 +3,10 @@ package traffic
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
+	"github.com/meshroll/meshroll/internal/pool"
 	"github.com/meshroll/meshroll/schema"
 )
 
@@ -92,27 +91,17 @@ func (c Check) Explain() string {
 func CheckAll(in *schema.Intent) ([]Check, error) {
 	s := NewSimulator()
 	results := make([][]Check, len(in.Rollouts))
-	errs := make([]error, len(in.Rollouts))
-	var wg sync.WaitGroup
-	next := make(chan int, len(in.Rollouts))
-	for i := range in.Rollouts {
-		next <- i
+	err := pool.Run(len(in.Rollouts), 0, func(i int) error {
+		var err error
+		results[i], err = s.Expectations(in.Rollouts[i])
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	close(next)
-	for range min(runtime.GOMAXPROCS(0), len(in.Rollouts)) {
-		wg.Go(func() {
-			for i := range next {
-				results[i], errs[i] = s.Expectations(in.Rollouts[i])
-			}
-		})
-	}
-	wg.Wait()
 	var out []Check
-	for i := range results {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
-		out = append(out, results[i]...)
+	for _, r := range results {
+		out = append(out, r...)
 	}
 	return out, nil
 }

@@ -12,7 +12,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
+
+	"github.com/meshroll/meshroll/internal/pool"
 )
 
 // File is a file of the desired tree.
@@ -432,31 +433,9 @@ func removeEmptyParents(dir, d string) {
 // workers is how many file system calls overlap.
 const workers = 8
 
-// parallel runs fn for 0..n-1 on a few goroutines and returns the first
-// error by index, so that the error does not depend on scheduling.
-func parallel(n int, fn func(i int) error) error {
-	errs := make([]error, n)
-	next := make(chan int, n)
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(workers, n) {
-		wg.Go(func() {
-			for i := range next {
-				errs[i] = fn(i)
-			}
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
+// parallel runs fn for 0..n-1 on workers goroutines and returns the error
+// of the lowest failing index, so that it does not depend on scheduling.
+func parallel(n int, fn func(i int) error) error { return pool.Run(n, workers, fn) }
 
 // mkdirAll creates d and any missing parents, returning those it created.
 func mkdirAll(d string) ([]string, error) {
