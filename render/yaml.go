@@ -76,7 +76,7 @@ func (e *emitter) key(indent int, k string, inline bool) {
 	if !inline {
 		e.indent(indent)
 	}
-	e.b.WriteString(quoteKey(k))
+	e.b.WriteString(quote(k))
 	e.b.WriteByte(':')
 }
 
@@ -345,7 +345,6 @@ func quote(s string) string {
 	return doubleQuote(s)
 }
 
-func quoteKey(s string) string { return quote(s) }
 
 func plain(s string) bool {
 	if s == "" {
