@@ -42,7 +42,7 @@ func fuzzEdit(f *testing.F, ext string) {
 		if len(data) > 1<<14 {
 			return
 		}
-		dir := t.TempDir()
+		dir := memDir(t)
 		if err := os.WriteFile(filepath.Join(dir, "intent"+ext), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -70,23 +70,24 @@ func checkEdit(t *testing.T, in *schema.Intent, r *schema.Rollout, phase string)
 	if err != nil {
 		return
 	}
-	out := t.TempDir()
-	if b, err := os.ReadFile(r.File); err != nil {
-		t.Fatal(err)
-	} else if err := os.WriteFile(filepath.Join(out, filepath.Base(r.File)), b, 0o644); err != nil {
+	b, err := os.ReadFile(r.File)
+	if err != nil {
 		t.Fatal(err)
 	}
+	edited := map[string][]byte{r.File: b}
 	for _, f := range e.Files {
 		if filepath.Dir(f.Path) != filepath.Dir(r.File) {
 			t.Fatalf("the edit of %s changes %s, outside its directory", r.File, f.Path)
 		}
 		_, added := lineDiff(f.Old, f.New)
 		unchangedOutside(t, f.Path, f.Old, f.New, len(added))
-		if err := os.WriteFile(filepath.Join(out, filepath.Base(f.Path)), f.New, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		edited[f.Path] = f.New
 	}
-	after, err := schema.Load([]string{out})
+	var files []schema.File
+	for p, data := range edited {
+		files = append(files, schema.File{Path: p, Data: data})
+	}
+	after, err := schema.LoadFiles(files)
 	if err != nil {
 		t.Fatalf("the edited intent does not load: %v\n%s", err, e.Files[0].New)
 	}
@@ -106,4 +107,17 @@ func checkEdit(t *testing.T, in *schema.Intent, r *schema.Rollout, phase string)
 	if len(after.Rollouts) != len(in.Rollouts) {
 		t.Fatalf("the edit changed the number of rollouts from %d to %d", len(in.Rollouts), len(after.Rollouts))
 	}
+}
+
+// memDir returns a temporary directory in memory (/dev/shm) where there is
+// one, else on disk: a fuzz target that writes files on every run must not
+// wait on a slow disk.
+func memDir(t *testing.T) string {
+	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
+		if d, err := os.MkdirTemp("/dev/shm", "meshroll-fuzz-"); err == nil {
+			t.Cleanup(func() { os.RemoveAll(d) })
+			return d
+		}
+	}
+	return t.TempDir()
 }

@@ -345,7 +345,6 @@ func quote(s string) string {
 	return doubleQuote(s)
 }
 
-
 func plain(s string) bool {
 	if s == "" {
 		return false

@@ -7,15 +7,10 @@ import (
 	"testing"
 )
 
-// fuzzLoad writes data as an intent file and loads it: whatever the input,
+// fuzzLoad loads data as an intent file, in memory: whatever the input,
 // Load must return rollouts or Errors naming the file, never panic.
 func fuzzLoad(t *testing.T, name string, data []byte) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	in, err := Load([]string{p})
+	in, err := LoadFiles([]File{{Path: name, Data: data}})
 	if err != nil {
 		var errs Errors
 		if !errors.As(err, &errs) || len(errs) == 0 {
