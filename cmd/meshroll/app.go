@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/meshroll/meshroll/internal/hugeheap"
 	"io"
 	"os"
 	"runtime/debug"
@@ -145,4 +146,5 @@ func tuneGC(getenv func(string) string) {
 	if getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(450 << 20)
 	}
+	hugeheap.Advise(hugeheap.Size, getenv("GODEBUG"))
 }
