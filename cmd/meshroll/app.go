@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"github.com/meshroll/meshroll/internal/hugeheap"
@@ -21,13 +22,31 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// terminal tells whether stdout is a terminal, for colour.
+	terminal bool
 }
 
 // Main runs meshroll with the process's arguments and streams and returns the
 // exit status: 0 success, 1 findings or stale output, 2 bad input or misuse.
 func Main() int {
-	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
-	return a.run(os.Args[1:])
+	// Output is buffered: render, for one, prints a line per file, and a
+	// system call per line is a noticeable part of rendering thousands.
+	out := bufio.NewWriterSize(os.Stdout, 64<<10)
+	a := &app{stdin: os.Stdin, stdout: out, stderr: os.Stderr, getenv: os.Getenv, terminal: isTerminal(os.Stdout)}
+	code := a.run(os.Args[1:])
+	if err := out.Flush(); err != nil {
+		fmt.Fprintf(os.Stderr, "meshroll: writing the output: %v\n", err)
+		if code == 0 {
+			code = 2
+		}
+	}
+	return code
+}
+
+// isTerminal reports whether f is a terminal (a character device).
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // run executes one command line and prints any error once, here.

@@ -312,10 +312,5 @@ func useColor(a *app) bool {
 	if a.getenv("NO_COLOR") != "" {
 		return false
 	}
-	f, ok := a.stdout.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return a.terminal
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"io"
 	"os"
 	"reflect"
 	"strings"
@@ -158,16 +157,15 @@ func TestUseColor(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name    string
-		out     io.Writer
+		out     *os.File
 		noColor string
 		want    bool
 	}{
 		{"character device", devNull, "", true},
 		{"character device with NO_COLOR", devNull, "1", false},
 		{"regular file", file, "", false},
-		{"buffer", &bytes.Buffer{}, "", false},
 	} {
-		if got := useColor(&app{stdout: tt.out, getenv: env(tt.noColor)}); got != tt.want {
+		if got := useColor(&app{stdout: &bytes.Buffer{}, terminal: isTerminal(tt.out), getenv: env(tt.noColor)}); got != tt.want {
 			t.Errorf("%s: useColor = %v, want %v", tt.name, got, tt.want)
 		}
 	}

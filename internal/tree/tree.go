@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -100,7 +101,7 @@ func Diff(dir string, files []File, opt Options) ([]Change, error) {
 // plan reads dir and works out the changes, refusing to replace files that
 // were not generated. One walk of dir tells what exists; only the files
 // that exist are read.
-func plan(dir string, files []File, opt Options) ([]Change, map[string]bool, error) {
+func plan(dir string, files []File, opt Options) ([]Change, *listing, error) {
 	disk, err := scan(dir)
 	if err != nil {
 		return nil, nil, err
@@ -176,7 +177,7 @@ func plan(dir string, files []File, opt Options) ([]Change, map[string]bool, err
 		}
 	}
 	sort.Slice(changes, func(i, j int) bool { return changes[i].Path < changes[j].Path })
-	return changes, want, nil
+	return changes, disk, nil
 }
 
 // entry is what a path is on disk.
@@ -192,8 +193,9 @@ const (
 
 // listing is what one walk of the output directory found.
 type listing struct {
-	files []string         // regular files, sorted, slash-separated
-	kinds map[string]entry // every entry by slash-separated path
+	absent bool             // the directory does not exist
+	files  []string         // regular files, sorted, slash-separated
+	kinds  map[string]entry // every entry by slash-separated path
 }
 
 // kind tells what rel is: missing, or what stands there; blocked when one
@@ -226,6 +228,7 @@ func scan(dir string) (*listing, error) {
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == dir && errors.Is(err, fs.ErrNotExist) {
+				l.absent = true
 				return filepath.SkipAll
 			}
 			return err
@@ -269,8 +272,8 @@ func hasHeader(p, header string) (bool, error) {
 	return string(buf) == header, nil
 }
 
-// writeFile writes a temporary file; tests replace it to inject failures.
-var writeFile = os.WriteFile
+// writeFile writes a new file; tests replace it to inject failures.
+var writeFile = createFile
 
 // journal is the record of a transaction's renames and deletions, written
 // once every new file is in place beside its target.
@@ -286,7 +289,7 @@ func Write(dir string, files []File, opt Options) ([]Change, error) {
 	if err := Recover(dir, opt); err != nil {
 		return nil, err
 	}
-	changes, _, err := plan(dir, files, opt)
+	changes, disk, err := plan(dir, files, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -296,6 +299,12 @@ func Write(dir string, files []File, opt Options) ([]Change, error) {
 	content := make(map[string][]byte, len(files))
 	for _, f := range files {
 		content[f.Path] = f.Content
+	}
+	if disk.absent {
+		if err := writeFresh(dir, changes, content); err != nil {
+			return nil, err
+		}
+		return changes, nil
 	}
 	var j journal
 	var madeDirs []string
@@ -355,9 +364,111 @@ func Write(dir string, files []File, opt Options) ([]Change, error) {
 	return changes, nil
 }
 
+// stagePrefix starts the name of the directory beside dir in which
+// writeFresh builds it.
+func stagePrefix(dir string) string { return "." + filepath.Base(dir) + ".meshroll-new-" }
+
+// writeFresh creates dir, which does not exist, with the files of changes
+// (all of them creations). The tree is built in a hidden directory beside
+// dir and renamed into place: one rename rather than one per file, and dir
+// appears whole or not at all.
+func writeFresh(dir string, changes []Change, content map[string][]byte) error {
+	parent := filepath.Dir(dir)
+	madeParents, err := mkdirAll(parent)
+	if err != nil {
+		return err
+	}
+	stage, err := os.MkdirTemp(parent, stagePrefix(dir))
+	undo := func() {
+		if stage != "" {
+			os.RemoveAll(stage)
+		}
+		for i := len(madeParents) - 1; i >= 0; i-- {
+			os.Remove(madeParents[i])
+		}
+	}
+	if err != nil {
+		stage = ""
+		undo()
+		return err
+	}
+	if err := os.Chmod(stage, 0o755); err != nil {
+		undo()
+		return err
+	}
+	made := map[string]bool{".": true}
+	for _, c := range changes {
+		for d := path.Dir(c.Path); !made[d]; d = path.Dir(d) {
+			made[d] = true
+		}
+	}
+	dirs := make([]string, 0, len(made))
+	for d := range made {
+		if d != "." {
+			dirs = append(dirs, d)
+		}
+	}
+	sort.Strings(dirs) // parents before their children
+	for _, d := range dirs {
+		if err := os.Mkdir(filepath.Join(stage, filepath.FromSlash(d)), 0o755); err != nil {
+			undo()
+			return err
+		}
+	}
+	if err := parallel(len(changes), func(i int) error {
+		c := changes[i]
+		return writeFile(filepath.Join(stage, filepath.FromSlash(c.Path)), content[c.Path], 0o644)
+	}); err != nil {
+		undo()
+		return err
+	}
+	if err := os.Rename(stage, dir); err != nil {
+		undo()
+		return err
+	}
+	return nil
+}
+
+// removeStages removes the directories that interrupted fresh writes of
+// dir left beside it, when every file in them is generated.
+func removeStages(dir string, opt Options) error {
+	stages, err := filepath.Glob(filepath.Join(filepath.Dir(dir), stagePrefix(dir)+"*"))
+	if err != nil {
+		return err
+	}
+	for _, stage := range stages {
+		ours := true
+		err := filepath.WalkDir(stage, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				return nil
+			}
+			if ok, _ := hasHeader(p, opt.Header); !ok || !d.Type().IsRegular() {
+				ours = false
+				return filepath.SkipAll
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if ours {
+			if err := os.RemoveAll(stage); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // Recover finishes a transaction that an interrupted Write left in dir, and
 // removes temporary files a failed one left.
 func Recover(dir string, opt Options) error {
+	if err := removeStages(dir, opt); err != nil {
+		return err
+	}
 	data, err := os.ReadFile(filepath.Join(dir, journalName))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

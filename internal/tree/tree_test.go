@@ -138,7 +138,7 @@ func TestWriteFailureLeavesPreviousTree(t *testing.T) {
 		}
 		return os.WriteFile(name, data, perm)
 	}
-	defer func() { writeFile = os.WriteFile }()
+	defer func() { writeFile = createFile }()
 	_, err := Write(dir, files("a.yaml", "1 new", "b.yaml", "2 new", "c/c.yaml", "3", "d.yaml", "4"), opt)
 	if err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("Write = %v, want the injected failure", err)
@@ -217,5 +217,76 @@ func TestDiff(t *testing.T) {
 		if c.Op.String() == "" {
 			t.Errorf("%v has no name", c.Op)
 		}
+	}
+}
+
+func TestWriteFreshDirectory(t *testing.T) {
+	parent := filepath.Join(t.TempDir(), "repo")
+	dir := filepath.Join(parent, "rendered")
+	want := files("a.yaml", "1", "ns/b/c.yaml", "2", "ns/d.yaml", "3")
+	changes, err := Write(dir, want, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 3 {
+		t.Errorf("changes = %v, want three creations", changes)
+	}
+	got := snapshot(t, dir)
+	if len(got) != 3 || got["ns/b/c.yaml"] != hdr+"2" {
+		t.Errorf("tree holds %v", got)
+	}
+	// Nothing but the tree is left beside it, and it is readable by all.
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Name() != "rendered" {
+		t.Errorf("beside the tree: %v", entries)
+	}
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o755 {
+		t.Errorf("the tree's mode is %v (%v), want rwxr-xr-x", fi.Mode(), err)
+	}
+}
+
+func TestFailedFreshWriteLeavesNothing(t *testing.T) {
+	parent := filepath.Join(t.TempDir(), "repo")
+	dir := filepath.Join(parent, "rendered")
+	writeFile = func(name string, data []byte, perm os.FileMode) error {
+		if strings.Contains(filepath.ToSlash(name), "c/c.yaml") {
+			return errors.New("disk full")
+		}
+		return createFile(name, data, perm)
+	}
+	defer func() { writeFile = createFile }()
+	_, err := Write(dir, files("a.yaml", "1", "c/c.yaml", "3"), opt)
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("Write = %v, want the injected failure", err)
+	}
+	if _, err := os.Stat(parent); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed write of a new tree left %s behind (%v)", parent, err)
+	}
+}
+
+func TestInterruptedFreshWriteIsCleanedUp(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "rendered")
+	// A fresh write killed before its rename leaves its stage beside dir.
+	stage := filepath.Join(parent, stagePrefix(dir)+"123")
+	write(t, filepath.Join(stage, "ns", "a.yaml"), hdr+"half")
+	// A directory of that name holding a file meshroll did not write is
+	// not meshroll's to remove.
+	foreign := filepath.Join(parent, stagePrefix(dir)+"mine")
+	write(t, filepath.Join(foreign, "notes.txt"), "mine")
+	if _, err := Write(dir, files("a.yaml", "1"), opt); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stage); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the stage of an interrupted write is still there (%v)", err)
+	}
+	if got := snapshot(t, foreign); got["notes.txt"] != "mine" {
+		t.Errorf("a directory with a file meshroll did not write was touched: %v", got)
+	}
+	if got := snapshot(t, dir); !reflect.DeepEqual(got, map[string]string{"a.yaml": hdr + "1"}) {
+		t.Errorf("tree holds %v", got)
 	}
 }

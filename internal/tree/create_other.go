@@ -1,0 +1,7 @@
+//go:build !unix
+
+package tree
+
+import "os"
+
+var createFile = os.WriteFile
