@@ -366,13 +366,16 @@ func Write(dir string, files []File, opt Options) ([]Change, error) {
 
 // stagePrefix starts the name of the directory beside dir in which
 // writeFresh builds it.
-func stagePrefix(dir string) string { return "." + filepath.Base(dir) + ".meshroll-new-" }
+func stagePrefix(dir string) string {
+	return "." + filepath.Base(filepath.Clean(dir)) + ".meshroll-new-"
+}
 
 // writeFresh creates dir, which does not exist, with the files of changes
 // (all of them creations). The tree is built in a hidden directory beside
 // dir and renamed into place: one rename rather than one per file, and dir
 // appears whole or not at all.
 func writeFresh(dir string, changes []Change, content map[string][]byte) error {
+	dir = filepath.Clean(dir) // "out/" is out, beside its parent's other entries
 	parent := filepath.Dir(dir)
 	madeParents, err := mkdirAll(parent)
 	if err != nil {
@@ -432,7 +435,7 @@ func writeFresh(dir string, changes []Change, content map[string][]byte) error {
 // removeStages removes the directories that interrupted fresh writes of
 // dir left beside it, when every file in them is generated.
 func removeStages(dir string, opt Options) error {
-	stages, err := filepath.Glob(filepath.Join(filepath.Dir(dir), stagePrefix(dir)+"*"))
+	stages, err := filepath.Glob(filepath.Join(filepath.Dir(filepath.Clean(dir)), stagePrefix(dir)+"*"))
 	if err != nil {
 		return err
 	}

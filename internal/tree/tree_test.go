@@ -248,6 +248,18 @@ func TestWriteFreshDirectory(t *testing.T) {
 	}
 }
 
+func TestWriteFreshDirectoryWithTrailingSlash(t *testing.T) {
+	parent := t.TempDir()
+	for _, out := range []string{"out/", "out//", "a/./b/"} {
+		if _, err := Write(filepath.Join(parent, out)+"/", files("x.yaml", "1"), opt); err != nil {
+			t.Fatalf("Write to %q: %v", out, err)
+		}
+		if got := snapshot(t, filepath.Join(parent, out)); !reflect.DeepEqual(got, map[string]string{"x.yaml": hdr + "1"}) {
+			t.Errorf("Write to %q: tree holds %v", out, got)
+		}
+	}
+}
+
 func TestFailedFreshWriteLeavesNothing(t *testing.T) {
 	parent := filepath.Join(t.TempDir(), "repo")
 	dir := filepath.Join(parent, "rendered")
