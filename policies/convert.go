@@ -18,22 +18,8 @@ var errTooLarge = errors.New("document too large to evaluate: its aliases expand
 // are fields whose value is null (see isNull).
 func toExpr(n *yaml.Node, b *budget) (ast.Expr, error) {
 	if n != nil && n.Kind == yaml.AliasNode {
-		// An alias inside its own anchor expands forever: stop at once
-		// rather than at the end of the budget.
-		target := deref(n)
-		if b.expanding[target] {
-			b.exceeded = true
-			return nil, errTooLarge
-		}
-		if b.expanding == nil {
-			b.expanding = map[*yaml.Node]bool{}
-		}
-		b.expanding[target] = true
 		b.inAlias++
-		defer func() {
-			delete(b.expanding, target)
-			b.inAlias--
-		}()
+		defer func() { b.inAlias-- }()
 	}
 	if !b.spend() {
 		return nil, errTooLarge
@@ -41,6 +27,21 @@ func toExpr(n *yaml.Node, b *budget) (ast.Expr, error) {
 	n = deref(n)
 	if n == nil {
 		return ast.NewNull(), nil
+	}
+	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+		// A collection inside itself — through an alias to its own anchor,
+		// or a merge key that brings in a mapping holding the merge —
+		// expands forever: stop at once rather than at the end of the
+		// budget, which only counts what aliases bring in.
+		if b.expanding[n] {
+			b.exceeded = true
+			return nil, errTooLarge
+		}
+		if b.expanding == nil {
+			b.expanding = map[*yaml.Node]bool{}
+		}
+		b.expanding[n] = true
+		defer delete(b.expanding, n)
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:

@@ -25,7 +25,8 @@ type budget struct {
 	exceeded bool
 	// inAlias counts the aliases being expanded around the current node.
 	inAlias int
-	// expanding holds the anchors whose aliases toExpr is expanding.
+	// expanding holds the collections toExpr is converting: the path from
+	// the root to the current node, aliases and merges followed.
 	expanding map[*yaml.Node]bool
 }
 
