@@ -56,7 +56,13 @@ func toExpr(n *yaml.Node, b *budget) (ast.Expr, error) {
 			if isNull(e.value) {
 				continue // null is absent, as for the Kubernetes API server
 			}
+			if e.merged {
+				b.inAlias++
+			}
 			v, err := toExpr(e.value, b)
+			if e.merged {
+				b.inAlias--
+			}
 			if err != nil {
 				return nil, err
 			}

@@ -149,6 +149,9 @@ type entry struct {
 	key   string
 	kNode *yaml.Node
 	value *yaml.Node
+	// merged is set for an entry a merge key brings in: like an alias, a
+	// merge repeats a mapping, so its values count against the budget.
+	merged bool
 }
 
 // entries lists the fields of mapping m with the precedence of lookup: every
@@ -180,7 +183,7 @@ func collectEntries(m *yaml.Node, seen map[string]bool, visited map[*yaml.Node]b
 			continue
 		}
 		seen[name] = true
-		*out = append(*out, entry{key: name, kNode: c[i], value: c[i+1]})
+		*out = append(*out, entry{key: name, kNode: c[i], value: c[i+1], merged: depth > 0})
 	}
 	if !hasMerge {
 		return
