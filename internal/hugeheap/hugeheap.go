@@ -14,10 +14,11 @@ import (
 	"strings"
 )
 
-// Size is the heap Advise prepares: more than meshroll's largest runs use
-// (linting 5,000 services peaks near 300 MiB). It is address space, not
-// memory: pages are backed only when the program writes to them.
-const Size = 512 << 20
+// Size is the heap Advise prepares: more than most runs use (linting 5,000
+// services peaks near 300 MiB, rendering 10,000 rollouts near 800 MiB). It is
+// address space, not memory: pages are backed only when the program writes
+// to them.
+const Size = 1 << 30
 
 // Advise allocates size bytes, marks the memory MADV_HUGEPAGE, and lets it
 // go. The runtime hands that address range out again for the process's
