@@ -4,14 +4,14 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"github.com/meshroll/meshroll/internal/hugeheap"
-	"github.com/meshroll/meshroll/internal/sysmem"
 	"io"
 	"os"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
+	"github.com/meshroll/meshroll/internal/hugeheap"
+	"github.com/meshroll/meshroll/internal/sysmem"
 	"github.com/meshroll/meshroll/schema"
 )
 
@@ -129,6 +129,14 @@ It never talks to a cluster and never executes what it reads.`,
 		newExplainCmd(a),
 		newInitCmd(a),
 	)
+	// The commands that read or write whole trees prepare a large heap; the
+	// others (one rollout, the rule catalogue) stay quick to start.
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "render", "check", "lint", "diff", "test":
+			c.PreRun = func(*cobra.Command, []string) { hugeheap.Advise(hugeheap.Size, a.getenv("GODEBUG")) }
+		}
+	}
 	// cobra's completion command, made now so that it gets examples too.
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
@@ -170,7 +178,6 @@ func tuneGC(getenv func(string) string) {
 	if getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit(sysmem.Total()))
 	}
-	hugeheap.Advise(hugeheap.Size, getenv("GODEBUG"))
 }
 
 // memoryLimit is the soft memory limit for a machine with total bytes of
