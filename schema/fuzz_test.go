@@ -1,9 +1,11 @@
 package schema
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -73,4 +75,35 @@ func seedFiles(f *testing.F, pattern string) [][]byte {
 		}
 	}
 	return out
+}
+
+// TestYAMLLineBreaks loads YAML intent written with CRLF and with lone
+// carriage returns, both line breaks to YAML: the intent and the positions
+// of errors are those of the same file written with newlines.
+func TestYAMLLineBreaks(t *testing.T) {
+	lf, err := os.ReadFile("../fixtures/intents/shop/app.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := LoadFiles([]File{{Path: "app.yaml", Data: lf}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := []byte("rollouts:\n  cart:\n    namespace: Shop_Floor\n")
+	_, wantErr := LoadFiles([]File{{Path: "bad.yaml", Data: bad}})
+	if wantErr == nil {
+		t.Fatal("the bad intent loads")
+	}
+	for name, lb := range map[string]string{"CRLF": "\r\n", "CR": "\r"} {
+		got, err := LoadFiles([]File{{Path: "app.yaml", Data: bytes.ReplaceAll(lf, []byte("\n"), []byte(lb))}})
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		} else if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the intent differs from the same file with newlines", name)
+		}
+		_, gotErr := LoadFiles([]File{{Path: "bad.yaml", Data: bytes.ReplaceAll(bad, []byte("\n"), []byte(lb))}})
+		if gotErr == nil || gotErr.Error() != wantErr.Error() {
+			t.Errorf("%s: error %v, want %v", name, gotErr, wantErr)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -262,7 +263,7 @@ func parseData(path string, data []byte) *source {
 		}
 		s.file = f
 	default:
-		f, err := cueyaml.Extract(path, data)
+		f, err := extractYAML(path, data)
 		if err != nil {
 			s.err = yamlErrors(path, err)
 			return s
@@ -270,6 +271,25 @@ func parseData(path string, data []byte) *source {
 		s.file = f
 	}
 	return s
+}
+
+// extractYAML reads YAML intent as CUE. YAML counts a lone carriage return
+// as a line break, as it does CRLF, and folds both to a newline in values;
+// CUE's YAML reader counts only newlines when it places values and panicked
+// on "\r\r0", so line breaks are made newlines first. The recover stands
+// guard for any other input the reader cannot take: no input may crash
+// meshroll.
+func extractYAML(path string, data []byte) (f *ast.File, err error) {
+	if bytes.IndexByte(data, '\r') >= 0 {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("the YAML reader failed on this file (%v)", r)
+		}
+	}()
+	return cueyaml.Extract(path, data)
 }
 
 // astutilFile wraps the top-level struct of a JSON document as a file.
