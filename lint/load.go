@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/meshroll/meshroll/internal/pool"
+	"github.com/meshroll/meshroll/internal/rawfile"
 )
 
 // LoadOptions control Load and Parse.
@@ -233,7 +234,7 @@ func (l *loader) read(s source) (*Manifests, error) {
 	if s.stdin {
 		r = l.opts.Stdin
 	} else {
-		f, n, err := openFile(s.path)
+		f, n, err := rawfile.Open(s.path)
 		if err != nil {
 			return nil, fmt.Errorf("reading input: %w", err)
 		}

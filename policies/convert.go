@@ -8,9 +8,10 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// errTooLarge reports a document whose alias expansion exceeds maxNodes, or
-// whose aliases refer to themselves and so expand without end.
-var errTooLarge = errors.New("document too large to evaluate: its aliases expand to more than 10000 nodes")
+// errTooLarge reports a document whose aliases and merge keys expand to more
+// than maxAliasNodes values, or that contains itself and so expands without
+// end.
+var errTooLarge = errors.New("document too large to evaluate: its aliases and merge keys expand to more than 10000 values")
 
 // toExpr converts a YAML node into a CUE expression with the field
 // precedence of entries, so that CUE sees exactly the data that the rest of

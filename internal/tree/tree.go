@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/meshroll/meshroll/internal/pool"
+	"github.com/meshroll/meshroll/internal/rawfile"
 )
 
 // File is a file of the desired tree.
@@ -273,7 +274,7 @@ func hasHeader(p, header string) (bool, error) {
 }
 
 // writeFile writes a new file; tests replace it to inject failures.
-var writeFile = createFile
+var writeFile = rawfile.WriteFile
 
 // journal is the record of a transaction's renames and deletions, written
 // once every new file is in place beside its target.

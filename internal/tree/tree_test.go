@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/meshroll/meshroll/internal/rawfile"
 )
 
 const hdr = "# generated\n"
@@ -138,7 +140,7 @@ func TestWriteFailureLeavesPreviousTree(t *testing.T) {
 		}
 		return os.WriteFile(name, data, perm)
 	}
-	defer func() { writeFile = createFile }()
+	defer func() { writeFile = rawfile.WriteFile }()
 	_, err := Write(dir, files("a.yaml", "1 new", "b.yaml", "2 new", "c/c.yaml", "3", "d.yaml", "4"), opt)
 	if err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("Write = %v, want the injected failure", err)
@@ -267,9 +269,9 @@ func TestFailedFreshWriteLeavesNothing(t *testing.T) {
 		if strings.Contains(filepath.ToSlash(name), "c/c.yaml") {
 			return errors.New("disk full")
 		}
-		return createFile(name, data, perm)
+		return rawfile.WriteFile(name, data, perm)
 	}
-	defer func() { writeFile = createFile }()
+	defer func() { writeFile = rawfile.WriteFile }()
 	_, err := Write(dir, files("a.yaml", "1", "c/c.yaml", "3"), opt)
 	if err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("Write = %v, want the injected failure", err)

@@ -1,7 +1,0 @@
-//go:build !unix
-
-package tree
-
-import "os"
-
-var createFile = os.WriteFile
