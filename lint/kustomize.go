@@ -7,12 +7,15 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/meshroll/meshroll/internal/input"
 )
 
 // kustomizationNames are the file names kustomize looks for, in its order.
@@ -27,6 +30,62 @@ func kustomizationFile(dir string) string {
 		}
 	}
 	return ""
+}
+
+// kind is the kustomization's kind: Kustomization, Component, or "".
+func (k *kustomization) kind() string {
+	s, _ := k.raw["kind"].(string)
+	return s
+}
+
+// keyPos is the position of a top-level key of the kustomization file.
+func (k *kustomization) keyPos(field string) Position {
+	pos := Position{File: k.path, Line: 1, Column: 1}
+	if root := k.root(); root != nil {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if root.Content[i].Value == field {
+				pos.Line, pos.Column = root.Content[i].Line, root.Content[i].Column
+			}
+		}
+	}
+	return pos
+}
+
+// valuePos is the position of the entry value of a field (a string in its
+// list, or the path of an entry that is a map), else of the field.
+func (k *kustomization) valuePos(field, value string) Position {
+	pos := k.keyPos(field)
+	root := k.root()
+	if root == nil {
+		return pos
+	}
+	var find func(n *yaml.Node) *yaml.Node
+	find = func(n *yaml.Node) *yaml.Node {
+		if n.Kind == yaml.ScalarNode && (n.Value == value || strings.HasSuffix(n.Value, "="+value)) {
+			return n
+		}
+		for _, c := range n.Content {
+			if f := find(c); f != nil {
+				return f
+			}
+		}
+		return nil
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == field {
+			if n := find(root.Content[i+1]); n != nil {
+				pos.Line, pos.Column = n.Line, n.Column
+			}
+		}
+	}
+	return pos
+}
+
+func (k *kustomization) root() *yaml.Node {
+	if k.node == nil || len(k.node.Content) == 0 || k.node.Content[0].Kind != yaml.MappingNode {
+		return nil
+	}
+	return k.node.Content[0]
 }
 
 // kustomization is the part of a kustomization file meshroll reads itself.
@@ -73,55 +132,102 @@ func (k *kustomization) strings(field string) []string {
 // addKustomization queues the resources of the kustomization in dir. A
 // kustomization that only lists local resources, directly or through
 // kustomizations that do the same, is read file by file, which keeps every
-// position and is fast; any other is built in-process with krusty.
-func (l *loader) addKustomization(dir string) error {
-	s := &kscan{seen: map[string]bool{}, simple: true}
-	if err := s.scan(dir); err != nil {
-		return err
+// position and is fast; any other is built in-process with krusty. One that
+// cannot be read or built is a finding (MR902) on its file, and a Component,
+// which kustomize builds only as part of another kustomization, is skipped
+// with a note (MR903): the rest of the input is linted either way.
+func (l *loader) addKustomization(dir string) {
+	real, err := input.RealPath(dir)
+	if err != nil {
+		l.notLinted(Position{File: dir, Line: 1, Column: 1}, "%s: %s", dir, input.Describe(err))
+		return
+	}
+	// Inside a repository no base may lead out of it; outside any, bases
+	// may be anywhere, as kustomize allows.
+	s := &kscan{simple: true, boundary: input.RepositoryRoot(real), done: map[string]bool{}}
+	if k, err := readKustomization(dir); err == nil && k.kind() == "Component" {
+		l.skipped(Position{File: k.path, Line: 1, Column: 1}, "the directory is a kustomize Component, which is built only as part of a kustomization that lists it under components: it is linted there")
+		return
+	}
+	if err := s.scan(dir, nil); err != nil {
+		l.kustomizeFailed(dir, err)
+		return
 	}
 	if s.simple {
 		for _, f := range s.files {
 			l.addFile(f, f)
 		}
-		return nil
+		return
 	}
 	m, err := buildKustomization(dir, l.opts)
 	if err != nil {
-		return err
+		l.kustomizeFailed(dir, err)
+		return
 	}
 	l.sources = append(l.sources, source{display: dir, built: m})
-	return nil
 }
 
-// kscan walks a kustomization tree once: it refuses anything remote and
-// tells whether the tree only lists local resources, collecting their files.
+// kustomizeError is a problem with one entry of a kustomization file.
+type kustomizeError struct {
+	pos Position
+	msg string
+}
+
+func (e *kustomizeError) Error() string { return e.pos.String() + ": " + e.msg }
+
+// kustomizeFailed reports a kustomization that cannot be linted.
+func (l *loader) kustomizeFailed(dir string, err error) {
+	var ke *kustomizeError
+	if errors.As(err, &ke) {
+		l.notLinted(ke.pos, "%s", ke.msg)
+		return
+	}
+	pos := Position{File: dir, Line: 1, Column: 1}
+	if k := kustomizationFile(dir); k != "" {
+		pos.File = k
+	}
+	l.notLinted(pos, "%v", err)
+}
+
+// kscan walks a kustomization tree once: it refuses anything remote, applies
+// kustomize's load restrictor, finds cycles, and tells whether the tree
+// only lists local resources, collecting their files.
 type kscan struct {
-	seen   map[string]bool
-	simple bool
-	files  []string
+	simple   bool
+	files    []string
+	boundary string          // the repository no kustomization may leave; "" outside any
+	done     map[string]bool // real paths of kustomizations scanned
 }
 
 // remoteRef matches what kustomize would fetch over the network: URLs,
 // scp-style git addresses (user@host:repo) and github.com paths.
 var remoteRef = regexp.MustCompile(`(?i)^(git::)?([a-z][a-z0-9+.-]*://|[a-z][a-z0-9-]*@|github\.com[/:])`)
 
-// scan checks the kustomization in dir and those it refers to. It refuses
-// remote references and helm charts: kustomize would clone with git, fetch
-// over HTTP or run helm, and meshroll never fetches or executes anything.
-// Every path a kustomization names must exist locally; kustomize would
-// otherwise try to read it as a remote address.
-func (s *kscan) scan(dir string) error {
-	if s.seen[dir] {
-		return nil
+// scan checks the kustomization in dir and those it refers to; stack holds
+// the real paths of the kustomizations that led here. It refuses remote
+// references and helm charts: kustomize would clone with git, fetch over
+// HTTP or run helm, and meshroll never fetches or executes anything. Every
+// path a kustomization names must exist locally (kustomize would otherwise
+// try it as a remote address); a file must lie inside the kustomization's
+// directory, as kustomize's default load restrictor demands, and another
+// kustomization inside the repository.
+func (s *kscan) scan(dir string, stack []string) error {
+	real, err := input.RealPath(dir)
+	if err != nil {
+		return err
 	}
-	s.seen[dir] = true
 	k, err := readKustomization(dir)
 	if err != nil {
 		return err
 	}
+	if s.done[real] {
+		return nil
+	}
+	s.done[real] = true
+	stack = append(stack, real)
 	for _, f := range []string{"helmCharts", "helmChartInflationGenerator", "helmGlobals"} {
 		if _, ok := k.raw[f]; ok {
-			return fmt.Errorf("%s: %s needs helm, and meshroll never runs programs: render the chart first and lint its output", k.path, f)
+			return &kustomizeError{pos: k.keyPos(f), msg: fmt.Sprintf("%s needs helm, and meshroll never runs programs: render the chart first and lint its output", f)}
 		}
 	}
 	for f := range k.raw {
@@ -129,17 +235,27 @@ func (s *kscan) scan(dir string) error {
 			s.simple = false
 		}
 	}
-	resources := append(k.strings("resources"), k.strings("bases")...)
-	var refs []string
+	type ref struct {
+		field, value string
+	}
+	var refs []ref
+	for _, f := range []string{"resources", "bases"} {
+		for _, v := range k.strings(f) {
+			refs = append(refs, ref{f, v})
+		}
+	}
+	nres := len(refs)
 	for _, f := range []string{"components", "crds", "configurations", "patchesStrategicMerge", "generators", "transformers", "validators"} {
-		refs = append(refs, k.strings(f)...)
+		for _, v := range k.strings(f) {
+			refs = append(refs, ref{f, v})
+		}
 	}
 	for _, f := range []string{"patches", "patchesJson6902", "replacements"} {
 		list, _ := k.raw[f].([]any)
 		for _, e := range list {
 			if m, ok := e.(map[string]any); ok {
 				if p, ok := m["path"].(string); ok {
-					refs = append(refs, p)
+					refs = append(refs, ref{f, p})
 				}
 			}
 		}
@@ -156,40 +272,56 @@ func (s *kscan) scan(dir string) error {
 						if _, p, found := strings.Cut(str, "="); found {
 							str = p
 						}
-						refs = append(refs, str)
+						refs = append(refs, ref{f, str})
 					}
 				}
 			}
 			if str, ok := m["env"].(string); ok {
-				refs = append(refs, str)
+				refs = append(refs, ref{f, str})
 			}
 		}
 	}
 	if o, ok := k.raw["openapi"].(map[string]any); ok {
 		if p, ok := o["path"].(string); ok {
-			refs = append(refs, p)
+			refs = append(refs, ref{"openapi", p})
 		}
 	}
-	for i, r := range append(resources, refs...) {
-		isResource := i < len(resources)
-		if strings.Contains(r, "\n") {
+	for i, r := range refs {
+		isResource := i < nres
+		if strings.Contains(r.value, "\n") {
 			continue // an inline patch or plugin configuration, not a path
 		}
-		if remoteRef.MatchString(strings.TrimSpace(r)) {
-			return fmt.Errorf("%s: remote reference %q refused: meshroll never fetches anything; vendor it into the repository", k.path, r)
+		at := k.valuePos(r.field, r.value)
+		if remoteRef.MatchString(strings.TrimSpace(r.value)) {
+			return &kustomizeError{pos: at, msg: fmt.Sprintf("remote reference %q refused: meshroll never fetches anything; vendor it into the repository", r.value)}
 		}
-		p := filepath.Join(dir, r)
+		p := r.value
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
 		fi, err := os.Stat(p)
 		if err != nil {
-			return fmt.Errorf("%s: %q: %w", k.path, r, errors.Unwrap(err))
+			return &kustomizeError{pos: at, msg: fmt.Sprintf("%s entry %q: %s", r.field, r.value, input.Describe(err))}
+		}
+		target, err := input.RealPath(p)
+		if err != nil {
+			return &kustomizeError{pos: at, msg: fmt.Sprintf("%s entry %q: %s", r.field, r.value, input.Describe(err))}
 		}
 		switch {
 		case fi.IsDir() && kustomizationFile(p) != "":
-			if err := s.scan(p); err != nil {
+			if slices.Contains(stack, target) {
+				return &kustomizeError{pos: at, msg: fmt.Sprintf("%s entry %q closes a kustomization cycle: it leads back to %s, which includes this one; kustomize refuses cycles", r.field, r.value, p)}
+			}
+			if s.boundary != "" && !input.Within(target, s.boundary) {
+				return &kustomizeError{pos: at, msg: fmt.Sprintf("%s entry %q leads to %s, outside %s: meshroll reads only inside the repository", r.field, r.value, target, s.boundary)}
+			}
+			if err := s.scan(p, stack); err != nil {
 				return err
 			}
 		case fi.IsDir():
 			s.simple = false // kustomize explains what is wrong with it
+		case !input.Within(target, real):
+			return &kustomizeError{pos: at, msg: fmt.Sprintf("%s entry %q is the file %s, outside the kustomization's directory %s: kustomize's load restrictor refuses it; move the file into the directory, or make its directory a kustomization and list that", r.field, r.value, target, dir)}
 		case isResource:
 			s.files = append(s.files, p)
 		}

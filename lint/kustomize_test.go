@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,9 +82,8 @@ func TestKustomizeNeverFetches(t *testing.T) {
 		"remote-scp":  `remote reference "git@github.com:meshroll/example.git/base" refused`,
 		"helm":        "helmCharts needs helm",
 	} {
-		_, err := Load([]string{filepath.Join("testdata/kustomize", dir)}, LoadOptions{})
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: error = %v, want %q", dir, err, want)
+		if got := notLinted(t, filepath.Join("testdata/kustomize", dir)); !strings.Contains(got, want) {
+			t.Errorf("%s: MR902 = %q, want %q", dir, got, want)
 		}
 	}
 	// A remote base below a local one, and a path that does not exist
@@ -100,11 +100,10 @@ func TestKustomizeNeverFetches(t *testing.T) {
 	for dir, want := range map[string]string{
 		"top":    "remote reference",
 		"other":  "no such file or directory",
-		"escape": "kustomize build", // files outside the root are refused by kustomize
+		"escape": "outside the kustomization's directory", // kustomize's load restrictor
 	} {
-		_, err := Load([]string{filepath.Join(tree, dir)}, LoadOptions{})
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: error = %v, want %q", dir, err, want)
+		if got := notLinted(t, filepath.Join(tree, dir)); !strings.Contains(got, want) {
+			t.Errorf("%s: MR902 = %q, want %q", dir, got, want)
 		}
 	}
 	if m, err := Load([]string{filepath.Join(tree, "local")}, LoadOptions{}); err != nil || len(m.Resources) != 1 || m.Resources[0].Name != "y-local" {
@@ -112,5 +111,69 @@ func TestKustomizeNeverFetches(t *testing.T) {
 	}
 	if data, err := os.ReadFile(calls); err == nil {
 		t.Errorf("a program was executed: %s", data)
+	}
+}
+
+// notLinted loads dir and returns its MR902 findings, failing when loading
+// fails: a kustomization that cannot be built is a finding, not an abort.
+func notLinted(t *testing.T, dir string) string {
+	t.Helper()
+	m, err := Load([]string{dir}, LoadOptions{})
+	if err != nil {
+		t.Fatalf("%s: %v", dir, err)
+	}
+	var out []string
+	for _, d := range m.Diagnostics {
+		if d.Rule == "MR902" {
+			out = append(out, d.String())
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// TestKustomizeCyclesAndRestrictor checks what kustomize refuses and a
+// whole-repository lint must survive: a kustomization that includes itself,
+// a cycle through another, and files outside the kustomization's root named
+// by a relative or an absolute path. Each is a finding at the entry, and the
+// healthy kustomization beside them is still linted.
+func TestKustomizeCyclesAndRestrictor(t *testing.T) {
+	tree := writeFiles(t, map[string]string{
+		".git/HEAD":               "",
+		"self/kustomization.yaml": "resources:\n- ../self\n",
+		"a/kustomization.yaml":    "resources:\n- ../b\n",
+		"b/kustomization.yaml":    "resources:\n- ../a\n",
+		"up/kustomization.yaml":   "resources:\n- ../../../etc/hostname.yaml\n",
+		"abs/kustomization.yaml":  "resources:\n- ABS\n",
+		"ok/kustomization.yaml":   "resources: [vs.yaml]\n",
+		"ok/vs.yaml":              vs("ok"),
+		"secret.yaml":             vs("secret"),
+	})
+	abs := filepath.Join(tree, "abs", "kustomization.yaml")
+	data, _ := os.ReadFile(abs)
+	os.WriteFile(abs, []byte(strings.Replace(string(data), "ABS", filepath.Join(tree, "secret.yaml"), 1)), 0o644)
+	m, err := Load([]string{tree}, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range m.Diagnostics {
+		got = append(got, fmt.Sprintf("%s:%d %s", strings.TrimPrefix(d.File, tree+"/"), d.Line, d.Message))
+	}
+	for _, want := range []string{
+		"a/kustomization.yaml:2 resources entry \"../b\" closes a kustomization cycle",
+		"abs/kustomization.yaml:2 resources entry \"" + filepath.Join(tree, "secret.yaml") + "\" is the file",
+		"self/kustomization.yaml:2 resources entry \"../self\" closes a kustomization cycle",
+		"up/kustomization.yaml:2 resources entry \"../../../etc/hostname.yaml\": no such file",
+	} {
+		found := false
+		for _, g := range got {
+			found = found || strings.HasPrefix(g, want)
+		}
+		if !found {
+			t.Errorf("no finding %q in\n%s", want, strings.Join(got, "\n"))
+		}
+	}
+	if len(m.Resources) != 2 { // ok/vs.yaml, and secret.yaml itself as a file of the tree
+		t.Errorf("resources = %v, want the two healthy ones", ids(m))
 	}
 }

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 
+	"github.com/meshroll/meshroll/internal/input"
 	"github.com/meshroll/meshroll/internal/pool"
 	"github.com/meshroll/meshroll/internal/rawfile"
 )
@@ -24,6 +24,8 @@ type LoadOptions struct {
 	// Limits bound what one file or document may cost; zero fields take
 	// the values of DefaultLimits.
 	Limits Limits
+	// Exclude leaves out the files and directories it matches in walks.
+	Exclude *input.Exclude
 }
 
 // Limits bound the work hostile input can cause. A file or document beyond
@@ -84,11 +86,17 @@ type Manifests struct {
 const StdinName = "<stdin>"
 
 // Load reads the manifests at paths: files (any name), directories (their
-// *.yaml, *.yml and *.json files, recursively, skipping hidden directories),
-// "-" for standard input, and kustomize directories (a directory holding a
-// kustomization.yaml, kustomization.yml or Kustomization file, wherever it is
-// met, or such a file named directly). A path that does not exist or cannot be read is an error; a document
-// that cannot be parsed is a diagnostic in the result.
+// *.yaml, *.yml and *.json files, recursively, under the path policy of
+// package input: hidden entries and excluded paths skipped, symbolic links
+// followed inside the repository), "-" for standard input, and kustomize
+// directories (a directory holding a kustomization.yaml, kustomization.yml
+// or Kustomization file, wherever it is met, or such a file named directly).
+//
+// A path that does not exist, a link the policy refuses, or input that
+// holds no manifest at all is an error. What cannot be linted is a
+// diagnostic in the result, and the rest is still read: a document that
+// does not parse (MR900), a kustomization that cannot be built (MR902), a
+// Helm template or a kustomize Component on its own (MR903).
 func Load(paths []string, opts LoadOptions) (*Manifests, error) {
 	cwd, err := os.Getwd()
 	if err != nil {
@@ -98,12 +106,52 @@ func Load(paths []string, opts LoadOptions) (*Manifests, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no input: name files, directories or - for standard input")
 	}
+	var walk []string
 	for _, p := range paths {
-		if err := l.add(p); err != nil {
-			return nil, err
+		if p != "-" {
+			walk = append(walk, p)
 		}
 	}
+	entries, err := input.Walk(walk, input.Options{Extensions: manifestExtensions, Exclude: opts.Exclude, Unit: isUnit})
+	if err != nil {
+		return nil, err
+	}
+	byArg := map[string][]input.Entry{}
+	for _, e := range entries {
+		byArg[e.Arg] = append(byArg[e.Arg], e)
+	}
+	for _, p := range paths {
+		if p == "-" {
+			if err := l.addStdin(); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		for _, e := range byArg[p] {
+			l.addEntry(e)
+		}
+		delete(byArg, p) // a path named twice is read once
+	}
+	if len(l.sources) == 0 {
+		return nil, fmt.Errorf("no manifests in %s: nothing to lint (meshroll reads *.yaml, *.yml and *.json files, and kustomizations)", strings.Join(walk, ", "))
+	}
 	return l.run()
+}
+
+// manifestExtensions are the extensions of manifest files in directories.
+var manifestExtensions = []string{".yaml", ".yml", ".json"}
+
+// isUnit reports whether dir is read as a whole rather than file by file:
+// a kustomization, or a Helm chart.
+func isUnit(dir string) bool { return kustomizationFile(dir) != "" || helmChart(dir) != "" }
+
+// helmChart returns the Chart.yaml of a Helm chart in dir, or "".
+func helmChart(dir string) string {
+	p := filepath.Join(dir, "Chart.yaml")
+	if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+		return p
+	}
+	return ""
 }
 
 // source is one unit of input: a file to parse, or objects kustomize built.
@@ -122,63 +170,47 @@ type loader struct {
 	stdin   bool
 }
 
-func (l *loader) add(p string) error {
-	if p == "-" {
-		if l.stdin {
-			return errors.New("standard input (-) named twice")
-		}
-		if l.opts.Stdin == nil {
-			return errors.New("no standard input to read for -")
-		}
-		l.stdin = true
-		l.sources = append(l.sources, source{display: StdinName, stdin: true})
-		return nil
+func (l *loader) addStdin() error {
+	if l.stdin {
+		return errors.New("standard input (-) named twice")
 	}
-	fi, err := os.Stat(p)
-	if err != nil {
-		return fmt.Errorf("reading input: %w", err)
+	if l.opts.Stdin == nil {
+		return errors.New("no standard input to read for -")
 	}
-	if !fi.IsDir() {
-		if isKustomizationName(filepath.Base(p)) {
-			return l.addKustomization(filepath.Dir(p)) // what it describes, not the file itself
-		}
-		l.addFile(p, p)
-		return nil
+	l.stdin = true
+	l.sources = append(l.sources, source{display: StdinName, stdin: true})
+	return nil
+}
+
+// addEntry queues what the walk found: a file, a kustomization (a
+// kustomization file named directly stands for its directory), or a Helm
+// chart, which is skipped with a note.
+func (l *loader) addEntry(e input.Entry) {
+	switch {
+	case !e.Unit && e.Path == e.Arg && isKustomizationName(filepath.Base(e.Path)):
+		l.addKustomization(filepath.Dir(e.Path))
+	case !e.Unit:
+		l.addFile(e.Path, e.Path)
+	case kustomizationFile(e.Path) != "":
+		l.addKustomization(e.Path)
+	default:
+		chart := helmChart(e.Path)
+		l.skipped(Position{File: chart, Line: 1, Column: 1}, "the directory is a Helm chart, whose templates are not manifests until rendered: lint the output of helm template instead")
 	}
-	if k := kustomizationFile(p); k != "" {
-		return l.addKustomization(p)
-	}
-	return filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("reading input: %w", err)
-		}
-		if d.IsDir() {
-			if path != p && strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir
-			}
-			if path != p && kustomizationFile(path) != "" {
-				if err := l.addKustomization(path); err != nil {
-					return err
-				}
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !isManifestName(d.Name()) {
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			// A link to a manifest counts; a link to a directory is not
-			// followed, so links cannot make the walk loop.
-			if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
-				return nil
-			}
-		} else if !d.Type().IsRegular() {
-			return nil
-		}
-		l.addFile(path, path)
-		return nil
-	})
+}
+
+// notLinted reports input that cannot be linted (MR902).
+func (l *loader) notLinted(pos Position, format string, args ...any) {
+	l.sources = append(l.sources, source{built: &Manifests{Files: []string{pos.File}, Diagnostics: []Diagnostic{{
+		Rule: unreadableInputID, Name: unreadableInputName, Severity: Error, Position: pos, Message: fmt.Sprintf(format, args...),
+	}}}})
+}
+
+// skipped reports input that meshroll leaves alone on purpose (MR903).
+func (l *loader) skipped(pos Position, format string, args ...any) {
+	l.sources = append(l.sources, source{built: &Manifests{Diagnostics: []Diagnostic{{
+		Rule: skippedInputID, Name: skippedInputName, Severity: Info, Position: pos, Message: fmt.Sprintf(format, args...),
+	}}}})
 }
 
 func (l *loader) addFile(path, display string) {
@@ -241,34 +273,9 @@ func (l *loader) read(s source) (*Manifests, error) {
 		defer f.Close()
 		r, size = f, n
 	}
-	data, err := readLimited(r, size, lim.FileBytes+1)
+	data, err := input.ReadLimited(r, size, lim.FileBytes+1)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", s.display, err)
 	}
 	return Parse(s.display, data, l.opts), nil
-}
-
-// readLimited reads at most limit bytes, in one allocation when the size
-// is known (-1 when not).
-func readLimited(r io.Reader, size, limit int64) ([]byte, error) {
-	if size < 0 {
-		size = 512
-	} else {
-		size++ // one more to see the end
-	}
-	buf := make([]byte, 0, min(size, limit))
-	for int64(len(buf)) < limit {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):min(int64(cap(buf)), limit)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	return buf, nil
 }

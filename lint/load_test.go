@@ -45,6 +45,29 @@ func ids(m *Manifests) []string {
 	return out
 }
 
+// TestLoadSymlinks checks the path policy of package input as lint applies
+// it: a symbolic link to a directory is followed (monorepos link shared
+// manifests), a loop is an error, and so is a directory with nothing to lint.
+func TestLoadSymlinks(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"real/a.yaml": vs("a"), "empty/notes.md": "no manifests"})
+	if err := os.Symlink(filepath.Join(dir, "real"), filepath.Join(dir, "linked")); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load([]string{filepath.Join(dir, "linked")}, LoadOptions{})
+	if err != nil || len(m.Resources) != 1 {
+		t.Fatalf("a symbolic link to a directory: %v, %v", err, m)
+	}
+	if err := os.Symlink(dir, filepath.Join(dir, "real", "loop")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load([]string{dir}, LoadOptions{}); err == nil || !strings.Contains(err.Error(), "loop") {
+		t.Errorf("a loop: error %v", err)
+	}
+	if _, err := Load([]string{filepath.Join(dir, "empty")}, LoadOptions{}); err == nil || !strings.Contains(err.Error(), "no manifests in") {
+		t.Errorf("nothing to lint: error %v", err)
+	}
+}
+
 func TestLoadDirectory(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
 		"b.yaml":              vs("b"),
@@ -59,21 +82,19 @@ func TestLoadDirectory(t *testing.T) {
 	if err := os.Symlink(filepath.Join(dir, "b.yaml"), filepath.Join(dir, "sub", "link.yaml")); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink(dir, filepath.Join(dir, "sub", "loop.yaml")); err != nil {
-		t.Fatal(err)
-	}
 	m, err := Load([]string{dir, filepath.Join(dir, "b.yaml")}, LoadOptions{Namespace: "team"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := strings.Join(ids(m), " ")
+	// The link to b.yaml is the same file: it is read once.
 	want := "VirtualService/team/a@a.yml#0 VirtualService/team/a2@a.yml#1 VirtualService/team/b@b.yaml#0 " +
-		"VirtualService/team/e@e.yaml#0 VirtualService/shop/c@c.json#0 VirtualService/team/b@link.yaml#0"
+		"VirtualService/team/e@e.yaml#0 VirtualService/shop/c@c.json#0"
 	if got != want {
 		t.Errorf("resources =\n%s\nwant\n%s", got, want)
 	}
-	if len(m.Files) != 5 {
-		t.Errorf("files = %v, want 5, each once", m.Files)
+	if len(m.Files) != 4 {
+		t.Errorf("files = %v, want 4, each once", m.Files)
 	}
 	if p := m.Resources[1].Position("spec.hosts[0]"); p.Line != 19 || p.Column != 11 {
 		t.Errorf("position of a2's host = %v, want line 19 col 11", p)

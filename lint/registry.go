@@ -35,6 +35,8 @@ func All() []*Rule {
 		meaninglessSubsetName(),
 		invalidManifest(),
 		invalidSuppression(),
+		unreadableInput(),
+		skippedInput(),
 	}
 	rules = append(rules, policyRules()...)
 	slices.SortFunc(rules, func(a, b *Rule) int { return strings.Compare(a.ID, b.ID) })

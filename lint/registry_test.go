@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
 )
 
 // TestRegistry checks what every rule promises: a unique, well-formed ID
@@ -30,8 +32,8 @@ func TestRegistry(t *testing.T) {
 		if r.Summary == "" || strings.Contains(r.Summary, "\n") || strings.HasSuffix(r.Summary, ".") {
 			t.Errorf("%s: summary must be one line without a final period: %q", r.ID, r.Summary)
 		}
-		if len(r.Doc) < 100 || r.Since == "" || r.Anchor == "" || r.Run == nil {
-			t.Errorf("%s: Doc, Since, Anchor and Run are required", r.ID)
+		if len(r.Doc) < 100 || r.Since == "" || r.Anchor == "" || (r.Run == nil) != r.Input {
+			t.Errorf("%s: Doc, Since, Anchor and Run (for a rule that is not Input) are required", r.ID)
 		}
 		wants := fixtureWants(t, r.ID)
 		fires, silent := 0, 0
@@ -58,7 +60,19 @@ func TestExamples(t *testing.T) {
 				t.Skip("an intent rule: package lint/intent checks its CUE examples")
 			}
 			count := func(example string) int {
-				rep, err := Run(Parse("example.yaml", []byte(example), LoadOptions{}), Options{})
+				m := Parse("example.yaml", []byte(example), LoadOptions{})
+				if r.Input {
+					// The example is a directory: load it as a whole.
+					dir := t.TempDir()
+					if err := txtar.Write(txtar.Parse([]byte(example)), dir); err != nil {
+						t.Fatal(err)
+					}
+					var err error
+					if m, err = Load([]string{dir}, LoadOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				rep, err := Run(m, Options{})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -26,7 +26,13 @@ type Rule struct {
 	// --intents) rather than manifests: its Bad and Good examples are CUE
 	// intent, and package lint/intent tests them and its fixtures.
 	Intent bool
-	// Run checks the resources of pass and reports through it.
+	// Input marks a rule whose findings come from loading the input (what
+	// cannot be read, or is skipped on purpose) rather than from Run: its
+	// Bad and Good examples are txtar archives of a directory, and its
+	// fixtures are directories.
+	Input bool
+	// Run checks the resources of pass and reports through it; nil for an
+	// Input rule.
 	Run func(pass *Pass)
 }
 

@@ -37,6 +37,26 @@ func TestFixtures(t *testing.T) {
 				checkFixture(t, file, only)
 			})
 		}
+		// A directory of a rule's fixtures is linted as a whole: the
+		// fixtures of rules about loading (kustomizations, charts).
+		subdirs, _ := os.ReadDir(filepath.Join(root, d.Name()))
+		for _, sd := range subdirs {
+			if !sd.IsDir() {
+				continue
+			}
+			dir := filepath.Join(root, d.Name(), sd.Name())
+			t.Run(d.Name()+"/"+sd.Name()+"/", func(t *testing.T) {
+				m, err := Load([]string{dir}, LoadOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				rep, err := Run(m, Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				linttest.CompareTree(t, dir, only, Findings(rep.Diagnostics))
+			})
+		}
 	}
 }
 
@@ -69,14 +89,28 @@ func fixtureWants(t *testing.T, id string) map[string]int {
 	cue, _ := filepath.Glob(filepath.Join(dir, "*.cue"))
 	files = append(files, cue...)
 	out := map[string]int{}
-	for _, f := range files {
+	count := func(f string) int {
 		n := 0
 		for _, w := range linttest.ReadWants(t, f) {
 			if strings.HasPrefix(w.Raw, id) {
 				n++
 			}
 		}
-		out[filepath.Base(f)] = n
+		return n
+	}
+	for _, f := range files {
+		out[filepath.Base(f)] = count(f)
+	}
+	subdirs, _ := os.ReadDir(dir)
+	for _, sd := range subdirs {
+		if !sd.IsDir() {
+			continue
+		}
+		n := 0
+		for _, f := range linttest.TreeFiles(t, filepath.Join(dir, sd.Name())) {
+			n += count(f)
+		}
+		out[sd.Name()+"/"] = n
 	}
 	return out
 }

@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -24,6 +23,7 @@ import (
 	"cuelang.org/go/cue/parser"
 	cuejson "cuelang.org/go/encoding/json"
 	cueyaml "cuelang.org/go/encoding/yaml"
+	"github.com/meshroll/meshroll/internal/input"
 	"github.com/meshroll/meshroll/internal/pool"
 )
 
@@ -52,12 +52,24 @@ func IsIntentFile(name string) bool {
 	return indexOf(Extensions, strings.ToLower(filepath.Ext(name))) >= 0
 }
 
+// LoadOptions control Load.
+type LoadOptions struct {
+	// Exclude leaves out the files and directories it matches in walks.
+	Exclude *input.Exclude
+}
+
 // Load reads the intent files in paths (files, or directories searched
-// recursively, skipping hidden directories), validates them, and returns the
-// rollouts. Any problem yields an Errors holding every problem found, each at
-// the position of the offending value.
-func Load(paths []string) (*Intent, error) {
-	files, errs := collect(paths)
+// recursively under the policy of package input: hidden entries and cue.mod
+// skipped, symbolic links followed inside the repository), validates them,
+// and returns the rollouts. Any problem yields an Errors holding every
+// problem found, each at the position of the offending value. A directory
+// that holds no intent file is an error: an empty source is never read as
+// "no rollouts".
+func Load(paths []string) (*Intent, error) { return LoadWith(paths, LoadOptions{}) }
+
+// LoadWith is Load with options.
+func LoadWith(paths []string, opts LoadOptions) (*Intent, error) {
+	files, errs := collect(paths, opts)
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -121,72 +133,46 @@ func load(srcs []*source) (*Intent, error) {
 	return in, nil
 }
 
-// collect expands paths into a sorted list of intent files.
-func collect(paths []string) ([]string, Errors) {
-	var files []string
+// WalkOptions are the options of a walk for intent files: the same for the
+// working tree and for a git revision.
+func WalkOptions(exclude *input.Exclude) input.Options {
+	return input.Options{Extensions: Extensions, SkipDirs: []string{"cue.mod"}, Exclude: exclude}
+}
+
+// collect expands paths into the list of intent files to read.
+func collect(paths []string, opts LoadOptions) ([]string, Errors) {
+	if len(paths) == 0 {
+		return nil, Errors{{Msg: "no intent files or directories given"}}
+	}
+	entries, err := input.Walk(paths, WalkOptions(opts.Exclude))
 	var errs Errors
-	seen := map[string]bool{}
-	add := func(p string) {
-		if !seen[p] {
-			seen[p] = true
-			files = append(files, p)
+	for _, p := range input.Problems(err) {
+		errs = append(errs, Error{Pos: Pos{File: p.Path}, Msg: p.Msg})
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	found := map[string]int{}
+	var files []string
+	for _, e := range entries {
+		found[e.Arg]++
+		if e.Path == e.Arg && !IsIntentFile(e.Path) {
+			errs = append(errs, Error{Pos: Pos{File: e.Path}, Msg: "is not an intent file; intent files end in " + orList(Extensions)})
+			continue
 		}
+		files = append(files, e.Path)
 	}
 	for _, p := range paths {
-		fi, err := os.Stat(p)
-		if err != nil {
-			errs = append(errs, Error{Pos: Pos{File: p}, Msg: describeFSError(err)})
-			continue
-		}
-		if !fi.IsDir() {
-			if !IsIntentFile(p) {
-				errs = append(errs, Error{Pos: Pos{File: p}, Msg: "is not an intent file; intent files end in " + orList(Extensions)})
-				continue
+		if found[p] == 0 {
+			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+				errs = append(errs, Error{Pos: Pos{File: p}, Msg: "holds no intent files (" + strings.Join(Extensions, ", ") + "); name the directory that holds them"})
 			}
-			add(filepath.Clean(p))
-			continue
-		}
-		var found []string
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				errs = append(errs, Error{Pos: Pos{File: path}, Msg: describeFSError(err)})
-				return nil
-			}
-			if d.IsDir() {
-				if path != p && (strings.HasPrefix(d.Name(), ".") || d.Name() == "cue.mod") {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.Type().IsRegular() && IsIntentFile(path) {
-				found = append(found, path)
-			}
-			return nil
-		})
-		if err != nil {
-			errs = append(errs, Error{Pos: Pos{File: p}, Msg: describeFSError(err)})
-		}
-		sort.Strings(found)
-		for _, f := range found {
-			add(f)
 		}
 	}
 	return files, errs
 }
 
-func describeFSError(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "no such file or directory"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	}
-	return err.Error()
-}
+func describeFSError(err error) string { return input.Describe(err) }
 
 // source is one intent file, read and parsed.
 type source struct {
@@ -212,15 +198,12 @@ func parse(path string) *source {
 		s.err = append(s.err, Error{Pos: p, Msg: msg})
 		return s
 	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		return fail(Pos{File: path}, describeFSError(err))
-	}
-	if fi.Size() > maxFileSize {
-		return fail(Pos{File: path}, fmt.Sprintf("is %d bytes; intent files are at most %d", fi.Size(), maxFileSize))
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
+	data, err := input.ReadFile(path, maxFileSize)
+	var big *input.TooLargeError
+	switch {
+	case errors.As(err, &big):
+		return fail(Pos{File: path}, fmt.Sprintf("is larger than %d bytes, the limit for an intent file", maxFileSize))
+	case err != nil:
 		return fail(Pos{File: path}, describeFSError(err))
 	}
 	return parseData(path, data)

@@ -111,7 +111,7 @@ func changePhase(a *app, o *phaseOptions, ref string, advance bool) error {
 	if err != nil {
 		return err
 	}
-	in, err := schema.Load(paths)
+	in, err := o.src.load(paths)
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func changePhase(a *app, o *phaseOptions, ref string, advance bool) error {
 		fmt.Fprintf(a.stdout, "updated  %s\n", f.Path)
 	}
 	if o.out != "" {
-		return renderTree(a, paths, o.out, render.Live, false)
+		return renderTree(a, &o.src, paths, o.out, render.Live, false)
 	}
 	return nil
 }

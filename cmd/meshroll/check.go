@@ -13,7 +13,6 @@ import (
 	"github.com/meshroll/meshroll/lint/intent"
 	"github.com/meshroll/meshroll/lint/report"
 	"github.com/meshroll/meshroll/render"
-	"github.com/meshroll/meshroll/schema"
 )
 
 type checkOptions struct {
@@ -84,7 +83,7 @@ settings (failOn, disable, enable, severity, policies) come from
 			if o.allPhases {
 				mode = render.AllPhases
 			}
-			res, err := check(paths, out, mode, lint.Options{Rules: rules, Disabled: lo.disabled, Severity: lo.severity})
+			res, err := check(&o.src, paths, out, mode, lint.Options{Rules: rules, Disabled: lo.disabled, Severity: lo.severity})
 			if err != nil {
 				return err
 			}
@@ -126,8 +125,8 @@ type checkResult struct {
 
 // check renders the intents in memory, compares the result with the tree in
 // out, and lints the rendering with positions in the intent.
-func check(paths []string, out string, mode render.Mode, opts lint.Options) (*checkResult, error) {
-	in, err := schema.Load(paths)
+func check(src *intentSource, paths []string, out string, mode render.Mode, opts lint.Options) (*checkResult, error) {
+	in, err := src.load(paths)
 	if err != nil {
 		return nil, err
 	}

@@ -126,11 +126,15 @@ func (o *diffOptions) check(a *app, cmd *cobra.Command, args []string) (diff.Wri
 
 // trees returns the two sides to compare.
 func (o *diffOptions) trees(cmd *cobra.Command, args []string) (old, new []diff.File, err error) {
+	ex, err := o.src.excludes()
+	if err != nil {
+		return nil, nil, err
+	}
 	if o.base == "" {
-		if old, err = diff.Read(o.from); err != nil {
+		if old, err = diff.Read(o.from, ex); err != nil {
 			return nil, nil, fmt.Errorf("reading --from: %w", err)
 		}
-		if new, err = diff.Read(o.to); err != nil {
+		if new, err = diff.Read(o.to, ex); err != nil {
 			return nil, nil, fmt.Errorf("reading --to: %w", err)
 		}
 		return old, new, nil
@@ -143,7 +147,7 @@ func (o *diffOptions) trees(cmd *cobra.Command, args []string) (old, new []diff.
 	if o.allPhases {
 		mode = render.AllPhases
 	}
-	t, err := revision.Render(cmd.Context(), revision.Options{Ref: o.base, Intents: intents, Mode: mode})
+	t, err := revision.Render(cmd.Context(), revision.Options{Ref: o.base, Intents: intents, Mode: mode, Exclude: ex})
 	if err != nil {
 		var invalid *revision.InvalidError
 		if errors.As(err, &invalid) {

@@ -2,12 +2,15 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/meshroll/meshroll/internal/config"
+	"github.com/meshroll/meshroll/internal/input"
+	"github.com/meshroll/meshroll/schema"
 )
 
 // intentSource is how a command finds the intents and the rendered tree:
@@ -16,6 +19,7 @@ import (
 // place these defaults live.
 type intentSource struct {
 	intents []string
+	exclude []string
 	config  string
 	cmd     *cobra.Command
 	cfg     *config.Config
@@ -29,6 +33,46 @@ func (s *intentSource) register(cmd *cobra.Command, intentsFlag bool) {
 		cmd.Flags().StringSliceVar(&s.intents, "intents", nil, "intent files or directories (default: intents in .meshroll.yaml, else ./intents)")
 	}
 	cmd.Flags().StringVar(&s.config, "config", "", "configuration file (default: .meshroll.yaml at the repository root)")
+	registerExclude(cmd, &s.exclude)
+}
+
+// registerExclude adds --exclude to cmd.
+func registerExclude(cmd *cobra.Command, patterns *[]string) {
+	cmd.Flags().StringArrayVar(patterns, "exclude", nil, "gitignore-style `PATTERN` of files and directories not to read, relative to the working directory (repeatable; adds to exclude in .meshroll.yaml)")
+}
+
+// excludes compiles the exclude patterns of the configuration (relative to
+// its directory) and of --exclude (relative to the working directory).
+func excludes(cfg *config.Config, flag []string) (*input.Exclude, error) {
+	ex := &input.Exclude{}
+	if len(cfg.Exclude) > 0 {
+		if err := ex.Add(cfg.Dir, cfg.Exclude); err != nil {
+			return nil, err
+		}
+	}
+	if err := ex.Add(".", flag); err != nil {
+		return nil, usageError(fmt.Errorf("--exclude: %w", err))
+	}
+	return ex, nil
+}
+
+// load loads the intents at paths, leaving out what the configuration and
+// --exclude exclude.
+func (s *intentSource) load(paths []string) (*schema.Intent, error) {
+	ex, err := s.excludes()
+	if err != nil {
+		return nil, err
+	}
+	return schema.LoadWith(paths, schema.LoadOptions{Exclude: ex})
+}
+
+// excludes compiles the patterns of the configuration and of --exclude.
+func (s *intentSource) excludes() (*input.Exclude, error) {
+	cfg, err := s.configuration()
+	if err != nil {
+		return nil, err
+	}
+	return excludes(cfg, s.exclude)
 }
 
 // configuration loads .meshroll.yaml once.

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/meshroll/meshroll/internal/config"
+	"github.com/meshroll/meshroll/internal/input"
 	"github.com/meshroll/meshroll/lint"
 	"github.com/meshroll/meshroll/lint/intent"
 	"github.com/meshroll/meshroll/lint/report"
@@ -29,6 +30,7 @@ type lintFlags struct {
 	namespace string
 	policies  []string
 	intents   []string
+	exclude   []string
 	config    string
 	args      []string
 	// changed reports whether a flag was given, so that defaults do not
@@ -48,6 +50,7 @@ func lintFlagSet(f *lintFlags) *pflag.FlagSet {
 	fs.StringArrayVar(&f.policies, "policy", nil, "directory of CUE policies to check too (repeatable)")
 	fs.StringSliceVar(&f.intents, "intents", nil, "rollout intent to lint: rendered in memory, findings reported at the intent's lines, with the intent-level rules")
 	fs.StringVar(&f.config, "config", "", "configuration file (default: .meshroll.yaml at the repository root)")
+	fs.StringArrayVar(&f.exclude, "exclude", nil, "gitignore-style `PATTERN` of files and directories not to read, relative to the working directory (repeatable; adds to exclude in .meshroll.yaml)")
 	return fs
 }
 
@@ -71,6 +74,7 @@ type lintOptions struct {
 	failOn    lint.Severity
 	namespace string
 	policies  []string
+	exclude   *input.Exclude
 	disabled  map[string]bool
 	severity  map[string]lint.Severity
 	// origin says where each rule ID named in disabled, enabled or severity
@@ -104,6 +108,11 @@ func resolveLint(f lintFlags, cfg *config.Config) (lintOptions, error) {
 	if _, err := report.New(o.format, report.Options{}); err != nil {
 		return o, err
 	}
+	ex, err := excludes(cfg, f.exclude)
+	if err != nil {
+		return o, err
+	}
+	o.exclude = ex
 	failOn := "error"
 	if cfg.Lint.FailOn != "" {
 		failOn = cfg.Lint.FailOn
@@ -282,7 +291,7 @@ func runLint(a *app, o lintOptions, rules []*lint.Rule) (*lint.Report, error) {
 	opts := lint.Options{Rules: rules, Disabled: o.disabled, Severity: o.severity}
 	var reports []*lint.Report
 	if len(o.intents) > 0 {
-		in, err := schema.Load(o.intents)
+		in, err := schema.LoadWith(o.intents, schema.LoadOptions{Exclude: o.exclude})
 		if err != nil {
 			return nil, err
 		}
@@ -293,7 +302,7 @@ func runLint(a *app, o lintOptions, rules []*lint.Rule) (*lint.Report, error) {
 		reports = append(reports, rep)
 	}
 	if len(o.paths) > 0 {
-		m, err := lint.Load(o.paths, lint.LoadOptions{Namespace: o.namespace, Stdin: a.stdin})
+		m, err := lint.Load(o.paths, lint.LoadOptions{Namespace: o.namespace, Stdin: a.stdin, Exclude: o.exclude})
 		if err != nil {
 			return nil, err
 		}

@@ -106,6 +106,7 @@ lint:
 				t.Fatal(err)
 			}
 			got.origin = nil
+			got.exclude = nil
 			if len(got.disabled) == 0 {
 				got.disabled = nil
 			}

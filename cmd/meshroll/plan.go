@@ -41,7 +41,7 @@ ROLLOUT is a rollout name, or namespace/name when the name is ambiguous.`,
 			if err != nil {
 				return err
 			}
-			in, err := schema.Load(paths)
+			in, err := o.src.load(paths)
 			if err != nil {
 				return err
 			}

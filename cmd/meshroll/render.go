@@ -7,7 +7,6 @@ import (
 
 	"github.com/meshroll/meshroll/internal/tree"
 	"github.com/meshroll/meshroll/render"
-	"github.com/meshroll/meshroll/schema"
 )
 
 type renderOptions struct {
@@ -55,7 +54,7 @@ files without the header are never overwritten or removed.`,
 			if o.allPhases {
 				mode = render.AllPhases
 			}
-			return renderTree(a, paths, out, mode, o.quiet)
+			return renderTree(a, &o.src, paths, out, mode, o.quiet)
 		},
 	}
 	cmd.Flags().StringVar(&o.out, "out", "", "directory to render into, created if missing (default: out in .meshroll.yaml)")
@@ -68,8 +67,8 @@ files without the header are never overwritten or removed.`,
 // renderTree loads the intents in paths, checks their routing expectations
 // and writes their rendered tree into out, as meshroll render does; advance
 // and rollback re-render through it.
-func renderTree(a *app, paths []string, out string, mode render.Mode, quiet bool) error {
-	in, err := schema.Load(paths)
+func renderTree(a *app, src *intentSource, paths []string, out string, mode render.Mode, quiet bool) error {
+	in, err := src.load(paths)
 	if err != nil {
 		return err
 	}

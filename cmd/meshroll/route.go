@@ -76,7 +76,7 @@ one that routes --host (a short name resolves in --namespace).`,
 			if err != nil {
 				return err
 			}
-			in, err := schema.Load(paths)
+			in, err := o.src.load(paths)
 			if err != nil {
 				return err
 			}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/meshroll/meshroll/schema"
 	"github.com/meshroll/meshroll/traffic"
 )
 
@@ -27,7 +26,7 @@ line per expectation. A failed expectation exits 1; render, check and lint
 			if err != nil {
 				return err
 			}
-			in, err := schema.Load(paths)
+			in, err := src.load(paths)
 			if err != nil {
 				return err
 			}

@@ -10,9 +10,12 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/meshroll/meshroll/internal/input"
 )
 
 // MaxFileSize bounds a file read from a revision: intent files are at most
@@ -155,26 +158,17 @@ type Blob struct {
 	Data []byte
 }
 
-// Export reads the regular files under paths (slash-separated, relative to
-// Root; "." for everything) at commit, for those whose path keep accepts,
-// into memory. It reads objects with git ls-tree and git cat-file --batch,
-// which apply no filters, run no hooks and leave the working tree and the
-// index alone. Symbolic links and submodules are skipped, as meshroll skips
-// them in the working tree; paths that are not plain relative paths are
-// refused. A path missing at commit is an error naming ref.
-func (r *Repo) Export(ctx context.Context, ref, commit string, paths []string, keep func(string) bool) ([]Blob, error) {
-	args := []string{"ls-tree", "-r", "-z", "--full-tree", commit}
-	whole := false
-	for _, p := range paths {
-		if p == "." {
-			whole = true
-		}
-	}
-	if !whole {
-		args = append(args, "--")
-		args = append(args, paths...)
-	}
-	out, err := r.run(ctx, r.Root, nil, args...)
+// Export reads the files under paths (slash-separated, relative to Root;
+// "." for everything) at commit into memory: the files a walk of the
+// working tree with opt would read there, under the same policy (package
+// input), each named by its path below Root as the walk found it. It reads
+// objects with git ls-tree and git cat-file --batch, which apply no
+// filters, run no hooks and leave the working tree and the index alone.
+// Symbolic links are followed inside the repository, as in the working
+// tree; one that leads out of it, a loop, and a path missing at commit are
+// errors naming ref.
+func (r *Repo) Export(ctx context.Context, ref, commit string, paths []string, opt input.Options) ([]Blob, error) {
+	out, err := r.run(ctx, r.Root, nil, "ls-tree", "-r", "-z", "--full-tree", commit)
 	if err != nil {
 		return nil, fmt.Errorf("listing %s at %s: %w", strings.Join(paths, ", "), ref, err)
 	}
@@ -182,29 +176,52 @@ func (r *Repo) Export(ctx context.Context, ref, commit string, paths []string, k
 	if err != nil {
 		return nil, fmt.Errorf("listing %s at %s: %w", strings.Join(paths, ", "), ref, err)
 	}
-	for _, p := range paths {
-		if p == "." {
-			continue
-		}
-		found := false
-		for _, e := range entries {
-			if e.path == p || strings.HasPrefix(e.path, p+"/") {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("%s does not exist at %s", p, ref)
+	// The targets of symbolic links are the content of their blobs.
+	var links []entry
+	for _, e := range entries {
+		if e.typ == "blob" && e.mode == "120000" && safePath(e.path) {
+			links = append(links, e)
 		}
 	}
-	var files []entry
-	for _, e := range entries {
-		if e.typ != "blob" || e.mode != "100644" && e.mode != "100755" || !keep(e.path) {
-			continue
+	targets := map[string]string{}
+	if len(links) > 0 {
+		blobs, err := r.catFiles(ctx, ref, links)
+		if err != nil {
+			return nil, err
 		}
-		if !safePath(e.path) {
-			return nil, fmt.Errorf("refusing to copy %q from %s: not a plain relative path", e.path, ref)
+		for _, b := range blobs {
+			targets[b.Path] = string(b.Data)
 		}
+	}
+	tree := newGitTree(r.Root, entries, targets)
+	args := make([]string, len(paths))
+	for i, p := range paths {
+		args[i] = tree.abs(strings.TrimPrefix(path.Clean(p), "."))
+	}
+	found, err := input.WalkFS(tree, args, opt)
+	if err != nil {
+		var msgs []string
+		for _, pr := range input.Problems(err) {
+			name := pr.Path
+			if rel, ok := tree.rel(name); ok {
+				name = rel
+			}
+			if pr.Msg == input.Describe(fs.ErrNotExist) {
+				msgs = append(msgs, fmt.Sprintf("%s does not exist at %s", name, ref))
+				continue
+			}
+			msgs = append(msgs, fmt.Sprintf("%s at %s: %s", name, ref, pr.Msg))
+		}
+		return nil, errors.New(strings.Join(msgs, "\n"))
+	}
+	files := make([]entry, 0, len(found))
+	for _, f := range found {
+		e, err := tree.object(f.Real)
+		if err != nil {
+			return nil, err
+		}
+		rel, _ := tree.rel(f.Path)
+		e.path = rel
 		files = append(files, e)
 	}
 	return r.catFiles(ctx, ref, files)

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/meshroll/meshroll/diff"
+	"github.com/meshroll/meshroll/internal/input"
 	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/schema"
 )
@@ -26,6 +27,8 @@ type Options struct {
 	Intents []string
 	// Mode is render.Live or render.AllPhases.
 	Mode render.Mode
+	// Exclude leaves out what it matches, on both sides.
+	Exclude *input.Exclude
 }
 
 // Trees are the rendered trees of both sides.
@@ -81,7 +84,7 @@ func Render(ctx context.Context, o Options) (*Trees, error) {
 			return nil, err
 		}
 	}
-	blobs, err := repo.Export(ctx, o.Ref, commit, rels, schema.IsIntentFile)
+	blobs, err := repo.Export(ctx, o.Ref, commit, rels, schema.WalkOptions(o.Exclude))
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +116,7 @@ func Render(ctx context.Context, o Options) (*Trees, error) {
 				paths[i] = filepath.Join(dir, p)
 			}
 		}
-		work, workErr = loadAndRender(paths, o.Intents, o.Mode)
+		work, workErr = loadAndRender(paths, o.Intents, o.Mode, o.Exclude)
 	})
 	wg.Wait()
 
@@ -135,8 +138,8 @@ func Render(ctx context.Context, o Options) (*Trees, error) {
 // loadAndRender loads the intents at paths and renders them. Positions in
 // errors name the files under names[i] instead of paths[i], so that both
 // sides name the same files alike.
-func loadAndRender(paths, names []string, mode render.Mode) ([]diff.File, error) {
-	in, err := schema.Load(paths)
+func loadAndRender(paths, names []string, mode render.Mode, exclude *input.Exclude) ([]diff.File, error) {
+	in, err := schema.LoadWith(paths, schema.LoadOptions{Exclude: exclude})
 	if err != nil {
 		var errs schema.Errors
 		if errors.As(err, &errs) {

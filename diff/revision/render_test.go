@@ -285,8 +285,8 @@ func TestInvalidIntent(t *testing.T) {
 }
 
 // TestNothingTheRepositoryConfiguresRuns configures a filter, a
-// filesystem monitor, a pager and hooks that would leave a mark, plants a
-// symbolic link out of the intents, and checks that none of them is used.
+// filesystem monitor, a pager and hooks that would leave a mark, and checks
+// that none of them is used.
 func TestNothingTheRepositoryConfiguresRuns(t *testing.T) {
 	dir := newRepo(t, reviews("canary"))
 	mark := filepath.Join(t.TempDir(), "ran")
@@ -301,17 +301,8 @@ func TestNothingTheRepositoryConfiguresRuns(t *testing.T) {
 	git(t, dir, "config", "core.pager", script)
 	git(t, dir, "config", "core.hooksPath", filepath.Dir(script))
 	write(t, filepath.Join(dir, ".gitattributes"), "*.cue filter=mark\n")
-	secret := filepath.Join(t.TempDir(), "secret.cue")
-	write(t, secret, "rollouts: secret: {stable: subset: \"v1\"}\n")
-	if err := os.Symlink(secret, filepath.Join(dir, "intents", "bookinfo", "link.cue")); err != nil {
-		t.Fatal(err)
-	}
 	git(t, dir, "add", ".")
 	git(t, dir, "commit", "-q", "--no-verify", "-m", "configured")
-	// The working tree keeps the link out of the comparison too.
-	if err := os.Remove(filepath.Join(dir, "intents", "bookinfo", "link.cue")); err != nil {
-		t.Fatal(err)
-	}
 	write(t, filepath.Join(dir, "intents", "bookinfo", "reviews.cue"), reviews("expand"))
 	// The test's own git status runs the monitor: clear the mark after it.
 	before := snapshot(t, dir)
@@ -325,10 +316,45 @@ func TestNothingTheRepositoryConfiguresRuns(t *testing.T) {
 		t.Errorf("git ran what the repository configures:\n%s", data)
 	}
 	if got := headlines(r); !slices.Equal(got, []string{"bookinfo/reviews: canary → expand, stable 90% → 75%, canary 10% → 25%"}) {
-		t.Errorf("got %v: the symbolic link at HEAD must not be followed", got)
+		t.Errorf("got %v", got)
 	}
 	if after := snapshot(t, dir); after != before {
 		t.Errorf("the working tree or the index changed")
+	}
+}
+
+// TestSymlinksAtTheRevision checks that the revision is read under the
+// policy of the working tree: a symbolic link inside the repository (a
+// monorepo's shared intents) is followed on both sides, and one that leads
+// out of it is refused, its target never read.
+func TestSymlinksAtTheRevision(t *testing.T) {
+	dir := t.TempDir()
+	git(t, dir, "init", "-q", "-b", "main")
+	write(t, filepath.Join(dir, "shared", "intents", "reviews.cue"), reviews("canary"))
+	if err := os.Symlink(filepath.Join("shared", "intents"), filepath.Join(dir, "intents")); err != nil {
+		t.Fatal(err)
+	}
+	git(t, dir, "add", ".")
+	git(t, dir, "commit", "-q", "-m", "linked intents")
+	write(t, filepath.Join(dir, "shared", "intents", "reviews.cue"), reviews("expand"))
+	r := diffBase(t, Options{Dir: dir, Ref: "HEAD", Intents: []string{"intents"}})
+	if got := headlines(r); !slices.Equal(got, []string{"bookinfo/reviews: canary → expand, stable 90% → 75%, canary 10% → 25%"}) {
+		t.Errorf("through a link inside the repository: got %v, want the phase change alone", got)
+	}
+
+	secret := filepath.Join(t.TempDir(), "secret.cue")
+	write(t, secret, "rollouts: secret: {stable: subset: \"v1\"}\n")
+	if err := os.Symlink(secret, filepath.Join(dir, "shared", "intents", "link.cue")); err != nil {
+		t.Fatal(err)
+	}
+	git(t, dir, "add", ".")
+	git(t, dir, "commit", "-q", "-m", "a link out")
+	if err := os.Remove(filepath.Join(dir, "shared", "intents", "link.cue")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Render(context.Background(), Options{Dir: dir, Ref: "HEAD", Intents: []string{"intents"}})
+	if err == nil || !strings.Contains(err.Error(), "intents/link.cue at HEAD: is a symbolic link to "+secret+", outside") {
+		t.Errorf("a link out of the repository at HEAD: error %v", err)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/meshroll/meshroll/internal/input"
 	"github.com/meshroll/meshroll/internal/yamlpath"
 )
 
@@ -25,8 +26,9 @@ type Config struct {
 	// file's directory, or "" when there is no file.
 	Dir string
 
-	Intents string // default intents path for commands taking a ROLLOUT
-	Out     string // the rendered tree
+	Intents string   // default intents path for commands taking a ROLLOUT
+	Out     string   // the rendered tree
+	Exclude []string // gitignore-style patterns of paths no command reads
 	Lint    Lint
 
 	root *yaml.Node
@@ -104,15 +106,16 @@ func Parse(path string, data []byte) (*Config, error) {
 	c.root = doc.Content[0]
 	p := &parser{file: path}
 	p.mapping(c.root, "", map[string]func(*yaml.Node, string){
-		"intents": func(n *yaml.Node, at string) { c.Intents = p.str(n, at) },
-		"out":     func(n *yaml.Node, at string) { c.Out = p.str(n, at) },
+		"intents": func(n *yaml.Node, at string) { c.Intents = p.inside(n, at) },
+		"out":     func(n *yaml.Node, at string) { c.Out = p.inside(n, at) },
+		"exclude": func(n *yaml.Node, at string) { c.Exclude = p.patterns(n, at) },
 		"lint": func(n *yaml.Node, at string) {
 			p.mapping(n, at, map[string]func(*yaml.Node, string){
 				"failOn":    func(n *yaml.Node, at string) { c.Lint.FailOn = p.severity(n, at) },
 				"disable":   func(n *yaml.Node, at string) { c.Lint.Disable = p.ids(n, at) },
 				"enable":    func(n *yaml.Node, at string) { c.Lint.Enable = p.ids(n, at) },
-				"policies":  func(n *yaml.Node, at string) { c.Lint.Policies = p.list(n, at) },
-				"namespace": func(n *yaml.Node, at string) { c.Lint.Namespace = p.str(n, at) },
+				"policies":  func(n *yaml.Node, at string) { c.Lint.Policies = p.insideList(n, at) },
+				"namespace": func(n *yaml.Node, at string) { c.Lint.Namespace = p.namespace(n, at) },
 				"severity": func(n *yaml.Node, at string) {
 					c.Lint.Severity = map[string]string{}
 					p.pairs(n, at, func(k, v *yaml.Node) {
@@ -212,6 +215,69 @@ func (p *parser) list(n *yaml.Node, at string) []string {
 		}
 	}
 	return out
+}
+
+// inside reads a path that must lie inside the repository: relative to
+// the file's directory, the repository root, and not leaving it. Where
+// symbolic links lead is checked where the path is used.
+func (p *parser) inside(n *yaml.Node, at string) string {
+	v := p.str(n, at)
+	if v == "" {
+		return ""
+	}
+	clean := filepath.Clean(filepath.FromSlash(v))
+	if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+		p.errorf(n, "%s: %q lies outside the repository; paths in %s are relative to the repository root and stay inside it", at, v, FileName)
+		return ""
+	}
+	return v
+}
+
+func (p *parser) insideList(n *yaml.Node, at string) []string {
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, "%s must be a list of strings", at)
+		return nil
+	}
+	out := []string{}
+	for i, it := range n.Content {
+		if s := p.inside(it, fmt.Sprintf("%s[%d]", at, i)); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// patterns reads exclude patterns, which must be valid globs.
+func (p *parser) patterns(n *yaml.Node, at string) []string {
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, "%s must be a list of patterns such as drafts/ or **/*.tmpl.yaml", at)
+		return nil
+	}
+	out := []string{}
+	for i, it := range n.Content {
+		s := p.str(it, fmt.Sprintf("%s[%d]", at, i))
+		if s == "" {
+			continue
+		}
+		if _, err := input.NewExclude(".", []string{s}); err != nil {
+			p.errorf(it, "%s[%d]: %v", at, i, err)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// dns1123Label is a Kubernetes namespace name.
+var dns1123Label = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+
+func (p *parser) namespace(n *yaml.Node, at string) string {
+	v := p.str(n, at)
+	if v != "" && (len(v) > 63 || !dns1123Label.MatchString(v)) {
+		p.errorf(n, "%s: %q is not a namespace name: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters", at, v)
+		return ""
+	}
+	return v
 }
 
 var idRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)

@@ -42,7 +42,7 @@ lint:
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"lint:\n  failon: error\n", `f.yaml:2:3: unknown key "failon" in lint (known: disable, enable, failOn, namespace, policies, severity)`},
-		{"output: x\n", `f.yaml:1:1: unknown key "output" at the top level (known: intents, lint, out)`},
+		{"output: x\n", `f.yaml:1:1: unknown key "output" at the top level (known: exclude, intents, lint, out)`},
 		{"lint:\n  failOn: fatal\n", "f.yaml:2:11: lint.failOn must be one of error, warning, info"},
 		{"lint:\n  disable: MR104\n", "f.yaml:2:12: lint.disable must be a list of rule IDs"},
 		{"lint:\n  disable: [MR104, 1 2]\n", `f.yaml:2:20: "1 2" is not a rule ID`},
@@ -54,6 +54,15 @@ func TestParseErrors(t *testing.T) {
 		{"lint:\n  policies: [a, {b: c}]\n", "f.yaml:2:17: lint.policies[1] must be a non-empty string"},
 		{"[a", "f.yaml: yaml:"},
 		{"- a\n", "f.yaml:1:1: the file must be a map"},
+		// Paths from the file stay inside the repository: a pull request
+		// cannot point render at another project's files.
+		{"out: ..\n", `f.yaml:1:6: out: ".." lies outside the repository`},
+		{"out: a/../../b\n", `f.yaml:1:6: out: "a/../../b" lies outside the repository`},
+		{"intents: /etc\n", `f.yaml:1:10: intents: "/etc" lies outside the repository`},
+		{"lint:\n  policies: [ok, ../theirs]\n", `f.yaml:2:18: lint.policies[1]: "../theirs" lies outside the repository`},
+		{"exclude: drafts\n", "f.yaml:1:10: exclude must be a list of patterns"},
+		{"exclude: [\"a/[b\"]\n", `f.yaml:1:11: exclude[0]: exclude pattern "a/[b" is not a valid glob`},
+		{"lint:\n  namespace: Prod_1\n", `f.yaml:2:14: lint.namespace: "Prod_1" is not a namespace name`},
 	}
 	for _, tt := range tests {
 		_, err := Parse("f.yaml", []byte(tt.in))

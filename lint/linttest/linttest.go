@@ -115,3 +115,45 @@ func Compare(t testing.TB, file, only string, findings []Finding) {
 		}
 	}
 }
+
+// TreeFiles lists every file below dir, sorted.
+func TreeFiles(t testing.TB, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			out = append(out, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// CompareTree is Compare for a fixture that is a directory: the wants of
+// every file below dir against the findings, both ways.
+func CompareTree(t testing.TB, dir, only string, findings []Finding) {
+	t.Helper()
+	files := TreeFiles(t, dir)
+	byFile := map[string][]Finding{}
+	for _, d := range findings {
+		if only != "" && d.Rule != only {
+			continue
+		}
+		byFile[d.File] = append(byFile[d.File], d)
+	}
+	for _, f := range files {
+		Compare(t, f, only, byFile[f])
+		delete(byFile, f)
+	}
+	for file, ds := range byFile {
+		for _, d := range ds {
+			t.Errorf("%s:%d:%d: unexpected %s %s (in a file outside the fixture)", file, d.Line, d.Column, d.Rule, d.Message)
+		}
+	}
+}
