@@ -15,6 +15,7 @@ import (
 	"cuelang.org/go/cue/parser"
 	"github.com/rogpeppe/go-internal/diff"
 
+	"github.com/meshroll/meshroll/internal/input"
 	"github.com/meshroll/meshroll/schema"
 )
 
@@ -282,8 +283,10 @@ func (e Edit) Diff() []byte {
 
 // Apply writes the edit: each file is written beside itself and renamed over
 // it, keeping its permissions, and a symbolic link is followed rather than
-// replaced. A file that changed since SetPhase read it is not touched, and
-// nothing is written. Were a rename to fail after others succeeded (a
+// replaced, when it leads to a file inside the repository. A file that
+// changed since SetPhase read it is not touched, and nothing is written; so
+// is a file meshroll may not write (read-only), which a rename would
+// otherwise replace. Were a rename to fail after others succeeded (a
 // rollout over several files), the renamed files are put back.
 func (e Edit) Apply() error {
 	type pending struct {
@@ -300,6 +303,9 @@ func (e Edit) Apply() error {
 	for _, f := range e.Files {
 		target, err := filepath.EvalSymlinks(f.Path)
 		if err != nil {
+			return err
+		}
+		if err := writable(f.Path, target); err != nil {
 			return err
 		}
 		cur, err := readFile(target)
@@ -328,6 +334,31 @@ func (e Edit) Apply() error {
 			}
 			return fmt.Errorf("writing %s: %w", p.target, err)
 		}
+	}
+	return nil
+}
+
+// ReadOnlyError reports an intent file meshroll may not write.
+type ReadOnlyError struct{ Path string }
+
+func (e *ReadOnlyError) Error() string {
+	return fmt.Sprintf("%s is read-only; meshroll does not replace read-only files: make it writable (chmod u+w %s) and run the command again; nothing was written", e.Path, e.Path)
+}
+
+// writable checks that the file at path (target, links resolved) may be
+// edited: it is writable, and a link to it does not lead out of the
+// repository that holds the link (outside any, the user's links lead where
+// the user chose).
+func writable(path, target string) error {
+	real, err := input.RealPath(target)
+	if err != nil {
+		return err
+	}
+	if root := input.RepositoryRoot(input.ResolveExisting(filepath.Dir(path))); root != "" && !input.Within(real, root) {
+		return fmt.Errorf("%s is a symbolic link to %s, outside the repository; meshroll edits files only inside it: nothing was written", path, real)
+	}
+	if !canWrite(target) {
+		return &ReadOnlyError{Path: path}
 	}
 	return nil
 }

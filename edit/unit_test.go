@@ -230,6 +230,51 @@ func TestApply(t *testing.T) {
 			t.Errorf("the link's target was not edited:\n%s", b)
 		}
 	})
+	t.Run("refuses a link out of the repository", func(t *testing.T) {
+		outside := filepath.Join(t.TempDir(), "x.cue")
+		if err := os.WriteFile(outside, []byte(plainIntent), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		repo := t.TempDir()
+		if err := os.Mkdir(filepath.Join(repo, ".git"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		link := filepath.Join(repo, "x.cue")
+		if err := os.Symlink(outside, link); err != nil {
+			t.Fatal(err)
+		}
+		in, err := schema.Load([]string{link})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := SetPhase(in.Rollouts[0], "expand", when)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Apply(); err == nil || !strings.Contains(err.Error(), "outside the repository") {
+			t.Errorf("Apply = %v, want a refusal", err)
+		}
+		if b, _ := os.ReadFile(outside); string(b) != plainIntent {
+			t.Errorf("the file outside the repository was edited:\n%s", b)
+		}
+	})
+	t.Run("refuses a read-only file", func(t *testing.T) {
+		r, p := loadOne(t, "x.cue", plainIntent, "reviews")
+		if err := os.Chmod(p, 0o444); err != nil {
+			t.Fatal(err)
+		}
+		e, err := SetPhase(r, "expand", when)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ro *ReadOnlyError
+		if err := e.Apply(); !errors.As(err, &ro) {
+			t.Errorf("Apply = %v, want a ReadOnlyError", err)
+		}
+		if b, _ := os.ReadFile(p); string(b) != plainIntent {
+			t.Errorf("a read-only file was replaced:\n%s", b)
+		}
+	})
 }
 
 func TestDiff(t *testing.T) {

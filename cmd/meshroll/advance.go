@@ -3,11 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/meshroll/meshroll/edit"
+	"github.com/meshroll/meshroll/internal/input"
+	"github.com/meshroll/meshroll/internal/lock"
 	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/schema"
 )
@@ -101,7 +104,10 @@ renders the live phases into DIR afterwards, as meshroll render does.`,
 }
 
 // changePhase advances or rolls back the rollout ref, then prints what
-// changed and re-renders when asked.
+// changed and re-renders when asked. The edit is made under an exclusive
+// lock on the intent file's directory, on the intent as it is once the lock
+// is held, so that two runs at once take turns: the second sees the first's
+// edit (and its hold), and no edit is lost.
 func changePhase(a *app, o *phaseOptions, ref string, advance bool) error {
 	now, err := o.clock()
 	if err != nil {
@@ -119,6 +125,37 @@ func changePhase(a *app, o *phaseOptions, ref string, advance bool) error {
 	if err != nil {
 		return err
 	}
+	if !o.dryRun {
+		dir := filepath.Dir(input.ResolveExisting(r.File))
+		lk, err := lock.Dir(dir, lock.Exclusive, 0, func() {
+			fmt.Fprintf(a.stderr, "meshroll: waiting for another meshroll editing %s\n", r.File)
+		})
+		if err != nil {
+			return err
+		}
+		defer lk.Unlock()
+		// Read again what the edit is based on, now that no one else
+		// writes it.
+		if in, err = o.src.load(paths); err != nil {
+			return err
+		}
+		if r, err = in.Find(ref); err != nil {
+			return err
+		}
+	}
+	changed, err := stepPhase(a, o, r, now, advance)
+	if err != nil || !changed {
+		return err
+	}
+	if o.out != "" && !o.dryRun {
+		return renderTree(a, &o.src, paths, o.out, render.Live, renderFlags{})
+	}
+	return nil
+}
+
+// stepPhase makes the edit of one advance or rollback of r and prints it;
+// changed is false when there was nothing to do.
+func stepPhase(a *app, o *phaseOptions, r *schema.Rollout, now time.Time, advance bool) (changed bool, err error) {
 	to := schema.PhaseRollback
 	var hold *edit.Refusal
 	if advance {
@@ -127,10 +164,10 @@ func changePhase(a *app, o *phaseOptions, ref string, advance bool) error {
 		st, err := edit.Next(r, now, true)
 		var refusal *edit.Refusal
 		if errors.As(err, &refusal) {
-			return &exitError{code: 1, err: refusal}
+			return false, &exitError{code: 1, err: refusal}
 		}
 		if err != nil {
-			return err
+			return false, err
 		}
 		to, hold = st.To, st.Refusal
 	} else if r.Phase == schema.PhaseRollback {
@@ -139,39 +176,36 @@ func changePhase(a *app, o *phaseOptions, ref string, advance bool) error {
 			since = " since " + r.Since.UTC().Format(time.RFC3339)
 		}
 		fmt.Fprintf(a.stdout, "%s is already rolled back%s; nothing to do\n", r.Name, since)
-		return nil
+		return false, nil
 	}
 	e, err := edit.SetPhase(r, to, now)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if hold != nil {
 		if !o.force {
-			return &exitError{code: 1, err: fmt.Errorf("%s; pass --force to advance anyway", hold.Msg)}
+			return false, &exitError{code: 1, err: fmt.Errorf("%s; pass --force to advance anyway", hold.Msg)}
 		}
 		fmt.Fprintf(a.stderr, "meshroll: --force: %s\n", hold.Msg)
 	}
 	if o.dryRun {
 		a.stdout.Write(e.Diff())
 	} else if err := e.Apply(); err != nil {
-		return err
+		return false, err
 	}
 	summary, err := stepSummary(r, to)
 	if err != nil {
-		return err
+		return false, err
 	}
 	fmt.Fprintln(a.stdout, summary)
 	if o.dryRun {
 		fmt.Fprintln(a.stdout, "dry run: nothing written")
-		return nil
+		return false, nil
 	}
 	for _, f := range e.Files {
 		fmt.Fprintf(a.stdout, "updated  %s\n", f.Path)
 	}
-	if o.out != "" {
-		return renderTree(a, &o.src, paths, o.out, render.Live, false)
-	}
-	return nil
+	return true, nil
 }
 
 // stepSummary describes the move of r to phase to:

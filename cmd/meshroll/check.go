@@ -83,7 +83,7 @@ settings (failOn, disable, enable, severity, policies) come from
 			if o.allPhases {
 				mode = render.AllPhases
 			}
-			res, err := check(&o.src, paths, out, mode, lint.Options{Rules: rules, Disabled: lo.disabled, Severity: lo.severity})
+			res, err := check(a, &o.src, paths, out, mode, lint.Options{Rules: rules, Disabled: lo.disabled, Severity: lo.severity})
 			if err != nil {
 				return err
 			}
@@ -125,7 +125,10 @@ type checkResult struct {
 
 // check renders the intents in memory, compares the result with the tree in
 // out, and lints the rendering with positions in the intent.
-func check(src *intentSource, paths []string, out string, mode render.Mode, opts lint.Options) (*checkResult, error) {
+func check(a *app, src *intentSource, paths []string, out string, mode render.Mode, opts lint.Options) (*checkResult, error) {
+	if err := src.checkOut(out, paths); err != nil {
+		return nil, err
+	}
 	in, err := src.load(paths)
 	if err != nil {
 		return nil, err
@@ -135,7 +138,7 @@ func check(src *intentSource, paths []string, out string, mode render.Mode, opts
 		return nil, err
 	}
 	res := &checkResult{}
-	res.changes, err = tree.Diff(out, treeFiles(files), tree.Options{Header: render.Header})
+	res.changes, err = tree.Diff(out, treeFiles(files), treeOptions(a, out))
 	switch {
 	case errors.Is(err, tree.ErrInterrupted):
 		res.interrupted = true

@@ -150,3 +150,35 @@ func (s *intentSource) out(flag string) (string, error) {
 
 // usageError marks err as a misused command: exit status 2.
 func usageError(err error) error { return &exitError{code: 2, err: err} }
+
+// checkOut refuses an output directory that would make a render write
+// where it must not: outside the repository when the configuration names
+// it (a pull request could point it at another project), at the
+// repository's root, or inside the intents (or around them), where
+// rendered files would be read back as intent.
+func (s *intentSource) checkOut(out string, intents []string) error {
+	cfg, err := s.configuration()
+	if err != nil {
+		return err
+	}
+	real := input.ResolveExisting(out)
+	if cfg.File != "" {
+		root := input.ResolveExisting(cfg.Dir)
+		if real == root {
+			return usageErrorf("%s is the repository's root: render into a directory of its own", out)
+		}
+		if !s.cmd.Flags().Changed("out") && !input.Within(real, root) {
+			return usageErrorf("out in %s leads to %s, outside the repository at %s; meshroll writes only inside the repository", cfg.File, real, root)
+		}
+	}
+	for _, p := range intents {
+		in := input.ResolveExisting(p)
+		switch {
+		case input.Within(real, in):
+			return usageErrorf("%s lies inside the intents %s: rendered files would be read as intent; render into a directory of its own", out, p)
+		case input.Within(in, real):
+			return usageErrorf("%s holds the intents %s: render into a directory of its own", out, p)
+		}
+	}
+	return nil
+}

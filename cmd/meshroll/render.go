@@ -1,7 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -10,10 +15,11 @@ import (
 )
 
 type renderOptions struct {
-	out       string
-	allPhases bool
-	quiet     bool
-	src       intentSource
+	out        string
+	allPhases  bool
+	quiet      bool
+	allowEmpty bool
+	src        intentSource
 }
 
 func newRenderCmd(a *app) *cobra.Command {
@@ -54,23 +60,39 @@ files without the header are never overwritten or removed.`,
 			if o.allPhases {
 				mode = render.AllPhases
 			}
-			return renderTree(a, &o.src, paths, out, mode, o.quiet)
+			return renderTree(a, &o.src, paths, out, mode, renderFlags{quiet: o.quiet, allowEmpty: o.allowEmpty})
 		},
 	}
 	cmd.Flags().StringVar(&o.out, "out", "", "directory to render into, created if missing (default: out in .meshroll.yaml)")
 	o.src.register(cmd, false)
 	cmd.Flags().BoolVar(&o.allPhases, "all-phases", false, "render every phase of every rollout, for review")
 	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on success")
+	cmd.Flags().BoolVar(&o.allowEmpty, "allow-empty", false, "render even when the intents hold no rollout, removing the generated files of DIR")
 	return cmd
+}
+
+// renderFlags are the choices of a render beyond what and where.
+type renderFlags struct {
+	quiet      bool
+	allowEmpty bool
 }
 
 // renderTree loads the intents in paths, checks their routing expectations
 // and writes their rendered tree into out, as meshroll render does; advance
 // and rollback re-render through it.
-func renderTree(a *app, src *intentSource, paths []string, out string, mode render.Mode, quiet bool) error {
+func renderTree(a *app, src *intentSource, paths []string, out string, mode render.Mode, f renderFlags) error {
+	if err := src.checkOut(out, paths); err != nil {
+		return err
+	}
 	in, err := src.load(paths)
 	if err != nil {
 		return err
+	}
+	// Intent that comes back empty is far more often a mistake (a wrong
+	// path, a bad merge) than the end of every rollout: it never empties
+	// the tree unless asked to.
+	if len(in.Rollouts) == 0 && !f.allowEmpty {
+		return usageErrorf("%s holds no rollout; nothing was written (to remove every rollout's files from %s, pass --allow-empty)", strings.Join(paths, ", "), out)
 	}
 	// A routing expectation that fails means the intent does not do what
 	// the team wrote down: nothing is rendered from it.
@@ -84,14 +106,42 @@ func renderTree(a *app, src *intentSource, paths []string, out string, mode rend
 	if err != nil {
 		return err
 	}
-	changes, err := tree.Write(out, treeFiles(files), tree.Options{Header: render.Header})
-	if err != nil {
+	// SIGINT and SIGTERM stop the write before its commit point, leaving
+	// the previous tree, or let it finish after: never a mix.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	changes, err := tree.Write(ctx, out, treeFiles(files), treeOptions(a, out))
+	switch {
+	case err != nil && len(changes) == 0 && ctx.Err() != nil:
+		return &exitError{code: 130, err: fmt.Errorf("interrupted: %s was left as it was", out)}
+	case err != nil && ctx.Err() != nil:
+		if !f.quiet {
+			printChanges(a, out, len(in.Rollouts), changes)
+		}
+		return &exitError{code: 130, err: fmt.Errorf("interrupted after %s was written in full", out)}
+	case err != nil && len(changes) > 0:
+		// The new tree is in place; cleaning up after it failed.
+		if !f.quiet {
+			printChanges(a, out, len(in.Rollouts), changes)
+		}
+		return err
+	case err != nil:
 		return err
 	}
-	if !quiet {
+	if !f.quiet {
 		printChanges(a, out, len(in.Rollouts), changes)
 	}
 	return nil
+}
+
+// treeOptions are the options of a write or diff of the tree in out: the
+// header, and notices on standard error.
+func treeOptions(a *app, out string) tree.Options {
+	return tree.Options{
+		Header:  render.Header,
+		Waiting: func() { fmt.Fprintf(a.stderr, "meshroll: waiting for another meshroll writing %s\n", out) },
+		Warn:    func(msg string) { fmt.Fprintf(a.stderr, "meshroll: %s\n", msg) },
+	}
 }
 
 func treeFiles(files []render.File) []tree.File {

@@ -122,29 +122,11 @@ func (r *Repo) Rel(p string) (string, error) {
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(r.dir, p)
 	}
-	rel, err := filepath.Rel(r.Root, resolveExisting(abs))
+	rel, err := filepath.Rel(r.Root, input.ResolveExisting(abs))
 	if err != nil || !filepath.IsLocal(rel) && rel != "." {
 		return "", fmt.Errorf("%s is outside the repository at %s", p, r.Root)
 	}
 	return filepath.ToSlash(rel), nil
-}
-
-// resolveExisting resolves the symbolic links of the longest part of p
-// that exists, so that paths compare with Root whatever links lead to
-// them, even when p itself is gone from the working tree.
-func resolveExisting(p string) string {
-	var rest []string
-	for cur := filepath.Clean(p); ; {
-		if real, err := filepath.EvalSymlinks(cur); err == nil {
-			return filepath.Join(append([]string{real}, rest...)...)
-		}
-		parent := filepath.Dir(cur)
-		if parent == cur {
-			return filepath.Clean(p)
-		}
-		rest = append([]string{filepath.Base(cur)}, rest...)
-		cur = parent
-	}
 }
 
 // entry is one file of a tree listing.

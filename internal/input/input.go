@@ -245,6 +245,28 @@ func RealPath(p string) (string, error) {
 	return filepath.EvalSymlinks(abs)
 }
 
+// ResolveExisting returns the absolute path of p with the symbolic links
+// of its longest existing part resolved, so that paths compare whatever
+// links lead to them, even where p itself does not exist (yet).
+func ResolveExisting(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	var rest []string
+	for cur := abs; ; {
+		if real, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(append([]string{real}, rest...)...)
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur {
+			return abs
+		}
+		rest = append([]string{filepath.Base(cur)}, rest...)
+		cur = parent
+	}
+}
+
 // Within reports whether path lies at or below dir; both are clean
 // absolute paths.
 func Within(path, dir string) bool {

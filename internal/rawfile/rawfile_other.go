@@ -4,6 +4,7 @@ package rawfile
 
 import (
 	"io"
+	"io/fs"
 	"os"
 )
 
@@ -23,3 +24,17 @@ func Open(path string) (io.ReadCloser, int64, error) {
 
 // WriteFile writes data to path, creating or truncating it.
 var WriteFile = os.WriteFile
+
+// CreateNew writes data to a new file at path, failing when anything is
+// there already.
+func CreateNew(path string, data []byte, perm fs.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -49,6 +49,29 @@ func WriteFile(path string, data []byte, perm fs.FileMode) error {
 	return nil
 }
 
+// CreateNew writes data to a new file at path. It fails when anything is
+// there already, a symbolic link included (which it never follows), so a
+// link planted where meshroll writes cannot redirect the write.
+func CreateNew(path string, data []byte, perm fs.FileMode) error {
+	fd, err := open(path, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_EXCL|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, uint32(perm.Perm()))
+	if err != nil {
+		return &fs.PathError{Op: "create", Path: path, Err: err}
+	}
+	f := file(fd)
+	for len(data) > 0 {
+		n, err := f.Write(data)
+		if err != nil {
+			f.Close()
+			return &fs.PathError{Op: "write", Path: path, Err: err}
+		}
+		data = data[n:]
+	}
+	if err := f.Close(); err != nil {
+		return &fs.PathError{Op: "close", Path: path, Err: err}
+	}
+	return nil
+}
+
 func open(path string, mode int, perm uint32) (int, error) {
 	for {
 		fd, err := syscall.Open(path, mode, perm)

@@ -1,19 +1,18 @@
 package tree
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/meshroll/meshroll/internal/lock"
 	"github.com/meshroll/meshroll/internal/pool"
 	"github.com/meshroll/meshroll/internal/rawfile"
 )
@@ -50,58 +49,121 @@ type Change struct {
 	Op   Op
 }
 
-// Names of the transaction's own files in the directory.
+// Names of the transaction's own files in the directory, for the journal
+// fallback.
 const (
 	journalName = ".meshroll-journal"
 	tmpSuffix   = ".meshroll-tmp"
 )
 
 // ErrInterrupted reports a directory whose last write was interrupted.
-var ErrInterrupted = errors.New("an interrupted write left a journal; the next write finishes it")
+var ErrInterrupted = errors.New("an interrupted render left it half-written; the next render finishes it")
+
+// Conflict is one desired path that holds something meshroll did not
+// generate.
+type Conflict struct {
+	Path string // slash-separated, relative to the directory
+	What string // what stands there, in words
+}
 
 // ConflictError reports desired files whose paths hold something meshroll
 // did not generate — a file without the header, a directory, a symbolic
 // link — which is never replaced.
 type ConflictError struct {
-	Dir    string
-	Paths  []string
-	Header string
+	Dir       string
+	Conflicts []Conflict
 }
 
 func (e *ConflictError) Error() string {
-	return fmt.Sprintf("%s: %s not generated (the first line is not %q), so it is never replaced; move it away. Nothing was written",
-		e.Dir, strings.Join(e.Paths, ", ")+pluralIs(len(e.Paths)), strings.TrimSpace(e.Header))
-}
-
-func pluralIs(n int) string {
-	if n == 1 {
-		return " is"
+	var b strings.Builder
+	for i, c := range e.Conflicts {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s is %s", filepath.Join(e.Dir, filepath.FromSlash(c.Path)), c.What)
 	}
-	return " are"
+	b.WriteString(": meshroll replaces only files it generated, so nothing was written; move ")
+	if len(e.Conflicts) == 1 {
+		b.WriteString("it")
+	} else {
+		b.WriteString("them")
+	}
+	b.WriteString(" away")
+	return b.String()
 }
 
-// Options tells which files belong to the generator.
+// PathError reports an output directory meshroll will not write into.
+type PathError struct {
+	Dir string
+	Msg string
+}
+
+func (e *PathError) Error() string { return e.Dir + ": " + e.Msg }
+
+// Options tells which files belong to the generator, and how to wait.
 type Options struct {
 	// Header is the first line of every generated file.
 	Header string
+	// Waiting, when set, is called once when another process holds the
+	// lock, before waiting for it.
+	Waiting func()
+	// Warn, when set, is told what a write left that needs a person.
+	Warn func(msg string)
 }
 
 // Diff compares dir with the desired files and returns the changes a Write
-// would make, sorted by path. A missing dir means every file is missing.
+// would make, sorted by path. A missing dir means every file is missing. It
+// holds the lock shared while it reads, so that it never sees a write
+// half-done; a journal left by an interrupted write is ErrInterrupted, with
+// the changes.
 func Diff(dir string, files []File, opt Options) ([]Change, error) {
+	dir = filepath.Clean(dir)
+	if err := checkDir(dir); err != nil {
+		return nil, err
+	}
+	if parent := filepath.Dir(dir); isDir(parent) {
+		lk, err := lock.Dir(parent, lock.Shared, 0, opt.Waiting)
+		if err != nil {
+			return nil, err
+		}
+		defer lk.Unlock()
+	}
 	changes, _, err := plan(dir, files, opt)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(filepath.Join(dir, journalName)); err == nil {
+	if fi, err := os.Lstat(filepath.Join(dir, journalName)); err == nil && fi.Mode().IsRegular() {
 		return changes, ErrInterrupted
 	}
 	return changes, nil
 }
 
-// plan reads dir and works out the changes, refusing to replace files that
-// were not generated. One walk of dir tells what exists; only the files
-// that exist are read.
+// checkDir refuses an output directory that is a symbolic link or not a
+// directory at all.
+func checkDir(dir string) error {
+	fi, err := os.Lstat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case fi.Mode()&fs.ModeSymlink != 0:
+		target, _ := filepath.EvalSymlinks(dir)
+		return &PathError{Dir: dir, Msg: fmt.Sprintf("is a symbolic link (to %s); meshroll never writes through links: name the directory itself", target)}
+	case !fi.IsDir():
+		return &PathError{Dir: dir, Msg: "is a file, not a directory: name a directory for the rendered tree"}
+	}
+	return nil
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
+}
+
+// plan reads dir and works out the changes, refusing to replace what was
+// not generated. One walk of dir tells what exists; only the files that
+// exist are read.
 func plan(dir string, files []File, opt Options) ([]Change, *listing, error) {
 	disk, err := scan(dir)
 	if err != nil {
@@ -116,14 +178,16 @@ func plan(dir string, files []File, opt Options) ([]Change, *listing, error) {
 		conflict
 	)
 	state := make([]int, len(files))
+	what := make([]string, len(files))
 	err = parallel(len(files), func(i int) error {
 		f := files[i]
-		switch disk.kind(f.Path) {
+		switch k := disk.kind(f.Path); k {
 		case missing:
 			state[i] = create
 			return nil
-		case blocked, directory, other:
-			state[i] = conflict
+		case regular:
+		default:
+			state[i], what[i] = conflict, k.String()
 			return nil
 		}
 		cur, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
@@ -131,7 +195,7 @@ func plan(dir string, files []File, opt Options) ([]Change, *listing, error) {
 		case err != nil:
 			return err
 		case !bytes.HasPrefix(cur, []byte(opt.Header)):
-			state[i] = conflict
+			state[i], what[i] = conflict, fmt.Sprintf("a file that does not start with %q", strings.TrimSpace(opt.Header))
 		case !bytes.Equal(cur, f.Content):
 			state[i] = update
 		}
@@ -141,7 +205,7 @@ func plan(dir string, files []File, opt Options) ([]Change, *listing, error) {
 		return nil, nil, err
 	}
 	var changes []Change
-	var conflicts []string
+	var conflicts []Conflict
 	want := make(map[string]bool, len(files))
 	for i, f := range files {
 		want[f.Path] = true
@@ -151,13 +215,13 @@ func plan(dir string, files []File, opt Options) ([]Change, *listing, error) {
 		case update:
 			changes = append(changes, Change{Path: f.Path, Op: Update})
 		case conflict:
-			conflicts = append(conflicts, f.Path)
+			conflicts = append(conflicts, Conflict{Path: f.Path, What: what[i]})
 		}
 	}
 	if len(conflicts) > 0 {
-		return nil, nil, &ConflictError{Dir: dir, Paths: conflicts, Header: opt.Header}
+		return nil, nil, &ConflictError{Dir: dir, Conflicts: conflicts}
 	}
-	// Files on disk that are not wanted are orphans when generated.
+	// Generated files on disk that are not wanted are orphans.
 	var others []string
 	for _, p := range disk.files {
 		if !want[p] {
@@ -188,15 +252,40 @@ const (
 	missing   entry = iota // nothing there, nor at any parent
 	regular                // a regular file
 	directory              // a directory
-	other                  // a symbolic link, device, socket or the like
+	symlink                // a symbolic link
+	other                  // a device, socket, named pipe or the like
 	blocked                // a parent is not a directory (a file, a symbolic link)
 )
+
+func (e entry) String() string {
+	switch e {
+	case directory:
+		return "a directory"
+	case symlink:
+		return "a symbolic link"
+	case other:
+		return "not a regular file"
+	case blocked:
+		return "below something that is not a directory (a file or a symbolic link)"
+	}
+	return "a file"
+}
+
+// item is one entry of a listing.
+type item struct {
+	rel    string // slash-separated
+	kind   entry
+	mode   fs.FileMode
+	hidden bool // its name or a parent's starts with "."
+}
 
 // listing is what one walk of the output directory found.
 type listing struct {
 	absent bool             // the directory does not exist
-	files  []string         // regular files, sorted, slash-separated
-	kinds  map[string]entry // every entry by slash-separated path
+	mode   fs.FileMode      // the directory's permissions
+	files  []string         // regular files that may be generated, sorted
+	items  []item           // every entry, parents before children
+	kinds  map[string]entry // every entry by path
 }
 
 // kind tells what rel is: missing, or what stands there; blocked when one
@@ -221,9 +310,8 @@ func (l *listing) kind(rel string) entry {
 	return l.kinds[rel]
 }
 
-// scan walks dir: the regular files, and the kind of every entry. Hidden
-// files and directories (such as .git) and temporary files are left out;
-// symbolic links are not followed.
+// scan walks dir without following symbolic links: every entry, hidden
+// ones included. Hidden files and temporary files are never orphans.
 func scan(dir string) (*listing, error) {
 	l := &listing{kinds: map[string]entry{}}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -235,63 +323,93 @@ func scan(dir string) (*listing, error) {
 			return err
 		}
 		if p == dir {
+			if fi, err := d.Info(); err == nil {
+				l.mode = fi.Mode().Perm()
+			}
 			return nil
 		}
 		rel, _ := filepath.Rel(dir, p)
 		rel = filepath.ToSlash(rel)
-		hidden := strings.HasPrefix(d.Name(), ".")
+		hidden := strings.HasPrefix(d.Name(), ".") || strings.Contains(rel, "/.") || strings.HasPrefix(rel, ".")
+		it := item{rel: rel, hidden: hidden}
 		switch {
 		case d.IsDir():
-			if hidden {
-				return filepath.SkipDir
-			}
-			l.kinds[rel] = directory
+			it.kind = directory
 		case d.Type().IsRegular():
-			if hidden || strings.HasSuffix(d.Name(), tmpSuffix) {
-				return nil
+			it.kind = regular
+			if !hidden && !strings.HasSuffix(d.Name(), tmpSuffix) {
+				l.files = append(l.files, rel)
 			}
-			l.kinds[rel] = regular
-			l.files = append(l.files, rel)
+		case d.Type()&fs.ModeSymlink != 0:
+			it.kind = symlink
 		default:
-			l.kinds[rel] = other
+			it.kind = other
 		}
+		if fi, err := d.Info(); err == nil {
+			it.mode = fi.Mode().Perm()
+		}
+		l.kinds[rel] = it.kind
+		l.items = append(l.items, it)
 		return nil
 	})
 	return l, err
 }
 
 func hasHeader(p, header string) (bool, error) {
-	f, err := os.Open(p)
+	f, size, err := rawfile.Open(p)
 	if err != nil {
 		return false, err
 	}
 	defer f.Close()
+	if size < 0 {
+		return false, nil // not a regular file
+	}
 	buf := make([]byte, len(header))
-	if _, err := io.ReadFull(bufio.NewReader(f), buf); err != nil {
+	if _, err := io.ReadFull(f, buf); err != nil {
 		return false, nil
 	}
 	return string(buf) == header, nil
 }
 
-// writeFile writes a new file; tests replace it to inject failures.
-var writeFile = rawfile.WriteFile
-
-// journal is the record of a transaction's renames and deletions, written
-// once every new file is in place beside its target.
-type journal struct {
-	Renames [][2]string `json:"renames"` // temporary → target, relative
-	Deletes []string    `json:"deletes"`
-}
+// createNew writes a new file; tests replace it to inject failures.
+var createNew = rawfile.CreateNew
 
 // Write makes dir hold files: it creates and replaces them and deletes the
 // generated files that are no longer wanted, as one transaction. It returns
-// the changes made.
-func Write(dir string, files []File, opt Options) ([]Change, error) {
+// the changes made. Cancelling ctx stops the write before its commit point
+// and leaves the previous tree; after it, the write runs to its end and
+// ctx's error is returned with the changes.
+func Write(ctx context.Context, dir string, files []File, opt Options) ([]Change, error) {
+	dir = filepath.Clean(dir) // "out/" is out, beside its parent's other entries
+	if err := checkDir(dir); err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(dir)
+	madeParents, err := mkdirAll(parent)
+	if err != nil {
+		return nil, err
+	}
+	undoParents := func() {
+		for i := len(madeParents) - 1; i >= 0; i-- {
+			os.Remove(madeParents[i])
+		}
+	}
+	lk, err := lock.Dir(parent, lock.Exclusive, 0, opt.Waiting)
+	if err != nil {
+		undoParents()
+		return nil, err
+	}
+	defer lk.Unlock()
+	// Under the lock, the directory is what the last write left.
+	if err := checkDir(dir); err != nil {
+		return nil, err
+	}
 	if err := Recover(dir, opt); err != nil {
 		return nil, err
 	}
 	changes, disk, err := plan(dir, files, opt)
 	if err != nil {
+		undoParents()
 		return nil, err
 	}
 	if len(changes) == 0 {
@@ -302,127 +420,66 @@ func Write(dir string, files []File, opt Options) ([]Change, error) {
 		content[f.Path] = f.Content
 	}
 	if disk.absent {
-		if err := writeFresh(dir, changes, content); err != nil {
+		if err := writeFresh(ctx, dir, changes, content); err != nil {
+			undoParents()
 			return nil, err
 		}
 		return changes, nil
 	}
-	var j journal
-	var madeDirs []string
-	var written []string
-	undo := func() {
-		for _, p := range written {
-			os.Remove(filepath.Join(dir, p))
-		}
-		for i := len(madeDirs) - 1; i >= 0; i-- {
-			os.Remove(madeDirs[i])
-		}
+	err = writeSwap(ctx, dir, disk, changes, content, opt)
+	if errors.Is(err, errNoSwap) {
+		err = writeJournal(ctx, dir, changes, content, opt)
 	}
-	var writes []Change
-	ready := map[string]bool{}
-	for _, c := range changes {
-		if c.Op == Delete {
-			j.Deletes = append(j.Deletes, c.Path)
-			continue
-		}
-		parent := filepath.Join(dir, filepath.Dir(filepath.FromSlash(c.Path)))
-		if !ready[parent] {
-			made, err := mkdirAll(parent)
-			madeDirs = append(madeDirs, made...)
-			if err != nil {
-				undo()
-				return nil, err
-			}
-			ready[parent] = true
-		}
-		writes = append(writes, c)
-		j.Renames = append(j.Renames, [2]string{c.Path + tmpSuffix, c.Path})
-		written = append(written, filepath.FromSlash(c.Path+tmpSuffix))
-	}
-	// Creating files is most of the cost on a slow disk, and overlapping
-	// the system calls helps: write the temporary files concurrently.
-	if err := parallel(len(writes), func(i int) error {
-		c := writes[i]
-		return writeFile(filepath.Join(dir, filepath.FromSlash(c.Path+tmpSuffix)), content[c.Path], 0o644)
-	}); err != nil {
-		undo()
+	if err != nil && !committed(err) {
 		return nil, err
 	}
-	data, err := json.Marshal(j)
-	if err != nil {
-		undo()
-		return nil, err
-	}
-	// The journal is the commit point: once it is on disk, the transaction
-	// is finished by this call or, if it is interrupted, by the next Write.
-	if err := writeSynced(filepath.Join(dir, journalName), data); err != nil {
-		undo()
-		return nil, err
-	}
-	if err := apply(dir, j, opt); err != nil {
-		return nil, err
-	}
-	return changes, nil
+	return changes, err
 }
 
-// stagePrefix starts the name of the directory beside dir in which
-// writeFresh builds it.
+// stagePrefix starts the name of the directories beside dir in which a
+// write builds it.
 func stagePrefix(dir string) string {
-	return "." + filepath.Base(filepath.Clean(dir)) + ".meshroll-new-"
+	return "." + filepath.Base(dir) + ".meshroll-new-"
+}
+
+// newStage creates an empty stage directory beside dir with mode.
+func newStage(dir string, mode fs.FileMode) (string, error) {
+	stage, err := os.MkdirTemp(filepath.Dir(dir), stagePrefix(dir))
+	if err != nil {
+		return "", err
+	}
+	if err := os.Chmod(stage, mode); err != nil {
+		os.Remove(stage)
+		return "", err
+	}
+	return stage, nil
 }
 
 // writeFresh creates dir, which does not exist, with the files of changes
 // (all of them creations). The tree is built in a hidden directory beside
 // dir and renamed into place: one rename rather than one per file, and dir
 // appears whole or not at all.
-func writeFresh(dir string, changes []Change, content map[string][]byte) error {
-	dir = filepath.Clean(dir) // "out/" is out, beside its parent's other entries
-	parent := filepath.Dir(dir)
-	madeParents, err := mkdirAll(parent)
+func writeFresh(ctx context.Context, dir string, changes []Change, content map[string][]byte) error {
+	stage, err := newStage(dir, 0o755)
 	if err != nil {
 		return err
 	}
-	stage, err := os.MkdirTemp(parent, stagePrefix(dir))
-	undo := func() {
-		if stage != "" {
-			os.RemoveAll(stage)
-		}
-		for i := len(madeParents) - 1; i >= 0; i-- {
-			os.Remove(madeParents[i])
-		}
-	}
-	if err != nil {
-		stage = ""
-		undo()
-		return err
-	}
-	if err := os.Chmod(stage, 0o755); err != nil {
-		undo()
-		return err
-	}
-	made := map[string]bool{".": true}
+	undo := func() { os.RemoveAll(stage) } // all of it is new
+	dirs := map[string]bool{}
 	for _, c := range changes {
-		for d := path.Dir(c.Path); !made[d]; d = path.Dir(d) {
-			made[d] = true
-		}
-	}
-	dirs := make([]string, 0, len(made))
-	for d := range made {
-		if d != "." {
-			dirs = append(dirs, d)
-		}
-	}
-	sort.Strings(dirs) // parents before their children
-	for _, d := range dirs {
-		if err := os.Mkdir(filepath.Join(stage, filepath.FromSlash(d)), 0o755); err != nil {
+		if err := mkdirs(stage, c.Path, dirs); err != nil {
 			undo()
 			return err
 		}
 	}
-	if err := parallel(len(changes), func(i int) error {
+	if err := parallelCtx(ctx, len(changes), func(i int) error {
 		c := changes[i]
-		return writeFile(filepath.Join(stage, filepath.FromSlash(c.Path)), content[c.Path], 0o644)
+		return createNew(filepath.Join(stage, filepath.FromSlash(c.Path)), content[c.Path], 0o644)
 	}); err != nil {
+		undo()
+		return err
+	}
+	if err := ctx.Err(); err != nil {
 		undo()
 		return err
 	}
@@ -433,116 +490,34 @@ func writeFresh(dir string, changes []Change, content map[string][]byte) error {
 	return nil
 }
 
-// removeStages removes the directories that interrupted fresh writes of
-// dir left beside it, when every file in them is generated.
-func removeStages(dir string, opt Options) error {
-	stages, err := filepath.Glob(filepath.Join(filepath.Dir(filepath.Clean(dir)), stagePrefix(dir)+"*"))
-	if err != nil {
-		return err
-	}
-	for _, stage := range stages {
-		ours := true
-		err := filepath.WalkDir(stage, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				return nil
-			}
-			if ok, _ := hasHeader(p, opt.Header); !ok || !d.Type().IsRegular() {
-				ours = false
-				return filepath.SkipAll
-			}
-			return nil
-		})
-		if err != nil {
+// mkdirs creates the parent directories of rel (slash-separated) below
+// root, remembering those made in made.
+func mkdirs(root, rel string, made map[string]bool) error {
+	parts := strings.Split(rel, "/")
+	for i := 1; i < len(parts); i++ {
+		d := strings.Join(parts[:i], "/")
+		if made[d] {
+			continue
+		}
+		err := os.Mkdir(filepath.Join(root, filepath.FromSlash(d)), 0o755)
+		if err != nil && !errors.Is(err, fs.ErrExist) {
 			return err
 		}
-		if ours {
-			if err := os.RemoveAll(stage); err != nil {
-				return err
-			}
-		}
+		made[d] = true
 	}
 	return nil
 }
 
-// Recover finishes a transaction that an interrupted Write left in dir, and
-// removes temporary files a failed one left.
-func Recover(dir string, opt Options) error {
-	if err := removeStages(dir, opt); err != nil {
-		return err
-	}
-	data, err := os.ReadFile(filepath.Join(dir, journalName))
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		return err
-	default:
-		var j journal
-		if err := json.Unmarshal(data, &j); err != nil {
-			return fmt.Errorf("%s: unreadable journal %s (%v); remove it and render again", dir, journalName, err)
-		}
-		if err := apply(dir, j, opt); err != nil {
-			return err
-		}
-	}
-	// Temporary files without a journal belong to a write that failed
-	// before its commit point.
-	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == dir && errors.Is(err, fs.ErrNotExist) {
-				return filepath.SkipAll
-			}
-			return err
-		}
-		if d.IsDir() && p != dir && strings.HasPrefix(d.Name(), ".") {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() && strings.HasSuffix(d.Name(), tmpSuffix) {
-			if ok, _ := hasHeader(p, opt.Header); ok {
-				return os.Remove(p)
-			}
-		}
-		return nil
-	})
-}
+// commitError wraps an error that came after the commit point: the new tree
+// is in place.
+type commitError struct{ err error }
 
-// apply performs a journal's renames and deletions; each step is idempotent
-// so that a journal can be applied again after an interruption.
-func apply(dir string, j journal, opt Options) error {
-	if err := parallel(len(j.Renames), func(i int) error {
-		from := filepath.Join(dir, filepath.FromSlash(j.Renames[i][0]))
-		to := filepath.Join(dir, filepath.FromSlash(j.Renames[i][1]))
-		if err := os.Rename(from, to); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	for _, p := range j.Deletes {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if ok, _ := hasHeader(full, opt.Header); !ok {
-			continue
-		}
-		if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-		removeEmptyParents(dir, filepath.Dir(full))
-	}
-	return os.Remove(filepath.Join(dir, journalName))
-}
+func (e *commitError) Error() string { return e.err.Error() }
+func (e *commitError) Unwrap() error { return e.err }
 
-// removeEmptyParents removes d and its parents up to (not including) dir
-// while they are empty.
-func removeEmptyParents(dir, d string) {
-	for d != dir && strings.HasPrefix(d, dir) {
-		if os.Remove(d) != nil {
-			return
-		}
-		d = filepath.Dir(d)
-	}
+func committed(err error) bool {
+	var ce *commitError
+	return errors.As(err, &ce)
 }
 
 // workers is how many file system calls overlap.
@@ -551,6 +526,16 @@ const workers = 8
 // parallel runs fn for 0..n-1 on workers goroutines and returns the error
 // of the lowest failing index, so that it does not depend on scheduling.
 func parallel(n int, fn func(i int) error) error { return pool.Run(n, workers, fn) }
+
+// parallelCtx is parallel that stops starting new calls once ctx is done.
+func parallelCtx(ctx context.Context, n int, fn func(i int) error) error {
+	return parallel(n, func(i int) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return fn(i)
+	})
+}
 
 // mkdirAll creates d and any missing parents, returning those it created.
 func mkdirAll(d string) ([]string, error) {
@@ -572,20 +557,4 @@ func mkdirAll(d string) ([]string, error) {
 		made = append(made, missing[i])
 	}
 	return made, nil
-}
-
-func writeSynced(p string, data []byte) error {
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
