@@ -1,6 +1,7 @@
 package render
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -42,7 +43,7 @@ func BenchmarkPipeline(b *testing.B) {
 				for j, f := range files {
 					tf[j] = tree.File{Path: f.Path, Content: f.Content}
 				}
-				if _, err := tree.Write(out, tf, tree.Options{Header: Header}); err != nil {
+				if _, err := tree.Write(context.Background(), out, tf, tree.Options{Header: Header}); err != nil {
 					b.Fatal(err)
 				}
 				// The previous iteration's files reach the disk before the
