@@ -49,6 +49,7 @@ func writeSwap(ctx context.Context, dir string, disk *listing, changes []Change,
 	// a new file: removing it loses nothing.
 	undo := func() { os.RemoveAll(stage) }
 	made := map[string]bool{}
+	var links []string
 	for _, it := range disk.items {
 		from := filepath.Join(dir, filepath.FromSlash(it.rel))
 		to := filepath.Join(stage, filepath.FromSlash(it.rel))
@@ -63,18 +64,25 @@ func writeSwap(ctx context.Context, dir string, disk *listing, changes []Change,
 				err = os.Symlink(target, to)
 			}
 		case regular:
-			if replaced[it.rel] {
-				continue
-			}
-			if err = os.Link(from, to); err != nil {
-				undo()
-				return errNoSwap
+			if !replaced[it.rel] {
+				links = append(links, it.rel)
 			}
 		}
 		if err != nil {
 			undo()
 			return err
 		}
+	}
+	// Linking thousands of files is system calls: overlap them.
+	if err := parallelCtx(ctx, len(links), func(i int) error {
+		rel := filepath.FromSlash(links[i])
+		if err := os.Link(filepath.Join(dir, rel), filepath.Join(stage, rel)); err != nil {
+			return errNoSwap
+		}
+		return nil
+	}); err != nil {
+		undo()
+		return err
 	}
 	var writes []Change
 	for _, c := range changes {
@@ -143,41 +151,55 @@ func retire(old, live string, opt Options, rescue bool) ([]string, error) {
 		return nil, err
 	}
 	var kept []string
-	var dirs []string
+	var dirs, regulars []string
 	err = filepath.WalkDir(old, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() {
-			dirs = append(dirs, p)
-			return nil
-		}
-		rel, _ := filepath.Rel(old, p)
 		switch {
+		case d.IsDir():
+			dirs = append(dirs, p)
 		case d.Type()&fs.ModeSymlink != 0:
 			return os.Remove(p) // a copy, or the original of one
-		case !d.Type().IsRegular():
+		case d.Type().IsRegular():
+			regulars = append(regulars, p)
+		default:
+			rel, _ := filepath.Rel(old, p)
 			kept = append(kept, rel)
-			return nil
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The files go concurrently; those to keep are gathered in order.
+	keep := make([]bool, len(regulars))
+	if err := parallel(len(regulars), func(i int) error {
+		p := regulars[i]
 		if id, ok := inode(p); ok && inLive[id] {
 			return os.Remove(p)
 		}
 		if ok, _ := ours(p, opt.Header); ok {
 			return os.Remove(p)
 		}
+		keep[i] = true
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for i, p := range regulars {
+		if !keep[i] {
+			continue
+		}
+		rel, _ := filepath.Rel(old, p)
 		// Someone added it while the write ran: it belongs in live.
 		target := filepath.Join(live, rel)
 		if _, err := os.Lstat(target); rescue && errors.Is(err, fs.ErrNotExist) && realDirs(live, filepath.Dir(rel)) {
 			if os.MkdirAll(filepath.Dir(target), 0o755) == nil && os.Rename(p, target) == nil {
-				return nil
+				continue
 			}
 		}
 		kept = append(kept, rel)
-		return nil
-	})
-	if err != nil {
-		return kept, err
 	}
 	sort.Sort(sort.Reverse(sort.StringSlice(dirs)))
 	for _, d := range dirs {
