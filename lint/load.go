@@ -256,6 +256,9 @@ func (l *loader) run() (*Manifests, error) {
 	return out, nil
 }
 
+// openFile opens a file to lint; tests replace it to fail.
+var openFile = rawfile.Open
+
 func (l *loader) read(s source) (*Manifests, error) {
 	if s.built != nil {
 		return s.built, nil
@@ -263,19 +266,31 @@ func (l *loader) read(s source) (*Manifests, error) {
 	lim := l.opts.Limits.withDefaults()
 	var r io.Reader
 	size := int64(-1)
+	// A file that cannot be read is a finding on it: the rest of the
+	// input is still linted.
+	unreadable := func(err error) *Manifests {
+		return &Manifests{Files: []string{s.display}, Diagnostics: []Diagnostic{{
+			Rule: unreadableInputID, Name: unreadableInputName, Severity: Error,
+			Position: Position{File: s.display, Line: 1, Column: 1},
+			Message:  "the file cannot be read: " + input.Describe(err),
+		}}}
+	}
 	if s.stdin {
 		r = l.opts.Stdin
 	} else {
-		f, n, err := rawfile.Open(s.path)
+		f, n, err := openFile(s.path)
 		if err != nil {
-			return nil, fmt.Errorf("reading input: %w", err)
+			return unreadable(err), nil
 		}
 		defer f.Close()
 		r, size = f, n
 	}
 	data, err := input.ReadLimited(r, size, lim.FileBytes+1)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", s.display, err)
+		if s.stdin {
+			return nil, fmt.Errorf("reading %s: %w", s.display, err)
+		}
+		return unreadable(err), nil
 	}
 	return Parse(s.display, data, l.opts), nil
 }

@@ -2,6 +2,9 @@ package lint
 
 import (
 	"fmt"
+	"github.com/meshroll/meshroll/internal/rawfile"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -262,4 +265,26 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestUnreadableFileIsAFinding makes one file of a directory unreadable: it
+// is an MR902 finding, and the others are linted.
+func TestUnreadableFileIsAFinding(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"a.yaml": vs("a"), "b.yaml": vs("b")})
+	// chmod 0 would not stop root: fail the open instead.
+	openFile = func(p string) (io.ReadCloser, int64, error) {
+		if filepath.Base(p) == "b.yaml" {
+			return nil, 0, &fs.PathError{Op: "open", Path: p, Err: fs.ErrPermission}
+		}
+		return rawfile.Open(p)
+	}
+	defer func() { openFile = rawfile.Open }()
+	m, err := Load([]string{dir}, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Resources) != 1 || len(m.Diagnostics) != 1 || m.Diagnostics[0].Rule != "MR902" ||
+		!strings.Contains(m.Diagnostics[0].Message, "permission denied") {
+		t.Errorf("resources %v, diagnostics %v", ids(m), m.Diagnostics)
+	}
 }

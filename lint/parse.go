@@ -174,6 +174,30 @@ func stripComment(b []byte) []byte {
 	return b
 }
 
+// mapKeyed reports whether a mapping below n has a mapping for a key.
+func mapKeyed(n *yaml.Node) bool {
+	if n == nil {
+		return false
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Kind == yaml.MappingNode {
+				return true
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if mapKeyed(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// templateAction matches the start of a Go template action, as Helm charts
+// hold: {{ .Values.x }}, {{- include "a" . }}, {{ $x }}.
+var templateAction = regexp.MustCompile(`\{\{-?\s*[\w.$("/]`)
+
 var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
 // parserProblems start the messages of yaml.v3's parser (as opposed to its
@@ -212,6 +236,20 @@ func (p *parser) document(c chunk, index int) bool {
 		return true
 	}
 	root, err := parseYAML(c.text)
+	// A template (Helm's, or any Go template) is not YAML until rendered:
+	// it does not parse, or an action where a value starts, {{ .x }}, reads
+	// as a map with a map for a key, which no manifest has. Say so, rather
+	// than report its syntax as broken.
+	if bytes.Contains(c.text, []byte("{{")) && (err != nil || mapKeyed(root)) {
+		if loc := templateAction.FindIndex(c.text); loc != nil {
+			p.out.Diagnostics = append(p.out.Diagnostics, Diagnostic{
+				Rule: skippedInputID, Name: skippedInputName, Severity: Info,
+				Position: Position{File: p.file, Line: c.line + bytes.Count(c.text[:loc[0]], []byte{'\n'}), Column: 1},
+				Message:  "this document is a template ({{ ... }}), not YAML until it is rendered: lint the rendered output instead, such as helm template ... | meshroll lint -",
+			})
+			return true
+		}
+	}
 	if err != nil {
 		line, msg := errorLine(err, c.line)
 		p.invalid(line, "YAML does not parse: %s", msg)
