@@ -355,6 +355,7 @@ func buildKustomization(dir string, opts LoadOptions) (*Manifests, error) {
 		return nil, fmt.Errorf("kustomize build %s: %w", dir, err)
 	}
 	kfile := kustomizationFile(dir)
+	patches := collectPatches(dir)
 	m := Parse(kfile, out, opts)
 	m.Files = nil
 	sources := map[string]*Manifests{}
@@ -387,8 +388,20 @@ func buildKustomization(dir string, opts LoadOptions) (*Manifests, error) {
 			m.Files = append(m.Files, file)
 		}
 		r.File = file
+		origName, origNS := r.Name, r.Namespace
 		if orig := matchOrigin(r, src.Resources); orig != nil {
 			r.posNode, r.Doc, r.Item = orig.Node, orig.Doc, orig.Item
+			origName, origNS = orig.Name, orig.Namespace
+		}
+		// Values a patch set are reported at the patch.
+		var applied []kpatch
+		for _, p := range patches {
+			if p.targets(r.Kind, r.Namespace, origName, r.Name) || p.targets(r.Kind, origNS, origName) {
+				applied = append(applied, p)
+			}
+		}
+		if len(applied) > 0 {
+			r.Remap = patchRemap(applied)
 		}
 	}
 	if len(m.Files) == 0 {

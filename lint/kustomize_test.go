@@ -47,7 +47,7 @@ func TestKustomizeBuild(t *testing.T) {
 	}
 	for path, want := range map[string]string{
 		"spec.http[0].route[1].weight": "testdata/kustomize/base/reviews.yaml:13:15",
-		"spec.http[0].timeout":         "testdata/kustomize/base/reviews.yaml:8:5", // added by the patch: its route
+		"spec.http[0].timeout":         "testdata/kustomize/overlay/kustomization.yaml:13:14", // added by the patch: at the patch
 	} {
 		if p := vs.Position(path); p.String() != want {
 			t.Errorf("position of %s = %s, want %s", path, p, want)
