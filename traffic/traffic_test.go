@@ -103,7 +103,7 @@ func TestExpectations(t *testing.T) {
 	}
 	// Expecting the weighted split in another phase fails, and says why.
 	bad := *reviews
-	bad.Expect = []schema.Expectation{{Request: schema.Request{Headers: map[string]string{"end-user": "alice"}}, Phases: []string{"expand"}, Reaches: map[string]float64{"stable": 90, "canary": 10}}}
+	bad.Expect = []schema.Expectation{{Request: schema.Request{Headers: map[string][]string{"end-user": {"alice"}}}, Phases: []string{"expand"}, Reaches: map[string]float64{"stable": 90, "canary": 10}}}
 	checks, err = s.Expectations(&bad)
 	if err != nil {
 		t.Fatal(err)
