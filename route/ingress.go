@@ -129,10 +129,9 @@ func (t *Table) Ingress(id string, req Request) Result {
 		if auth == "" {
 			auth = host
 		}
-		res := Result{Index: -1, Match: -1, Action: ActionRedirect, Arrival: a,
+		return Result{Index: -1, Match: -1, Action: ActionRedirect, Arrival: a,
 			Redirect: &Redirect{Scheme: "https", Authority: auth, URI: uri, Code: 301},
-			Reason:   "the server has tls.httpsRedirect: the gateway redirects every plain HTTP request for " + vh.name + " to https"}
-		return res
+			Reason:   "a server for " + vh.name + " on port " + strconv.FormatUint(uint64(a.Port), 10) + " has tls.httpsRedirect"}
 	}
 	if len(vh.vss) == 0 {
 		return fail("no VirtualService bound to gateway " + id + " routes " + host)
@@ -290,8 +289,8 @@ func selectServers(id string, spec *networkingv1.Gateway, gwNs string, port uint
 		for k, x := range tlsServers {
 			all[k] = x.s
 		}
-		return serverSelection{refused: fmt.Sprintf("gateway %s serves %s on port %d (TLS), not %s: no server takes the TLS handshake for it",
-			id, describeHosts(all), port, host)}
+		return serverSelection{refused: fmt.Sprintf("gateway %s serves %s on port %d (%s), not %s: no server takes the TLS handshake for it",
+			id, describeHosts(all), port, describeProtocols(all), host)}
 	}
 	x := tlsServers[best]
 	sel := serverSelection{servers: []*networkingv1.Server{x.s}, index: x.i, name: x.s.GetPort().GetName(), protocol: protocolName(x.s), tls: true}
@@ -381,15 +380,20 @@ func serverLabel(i int, s *networkingv1.Server) string {
 
 // describePorts lists a Gateway's ports: "ports 80 (HTTP) and 443 (HTTPS)".
 func describePorts(spec *networkingv1.Gateway) string {
-	var parts []string
+	var ports []*networkingv1.Server
 	seen := map[uint32]bool{}
 	for _, s := range spec.GetServers() {
-		n := s.GetPort().GetNumber()
-		if s.GetPort() == nil || seen[n] {
-			continue
+		if n := s.GetPort().GetNumber(); s.GetPort() != nil && !seen[n] {
+			seen[n] = true
+			ports = append(ports, s)
 		}
-		seen[n] = true
-		parts = append(parts, fmt.Sprintf("%d (%s)", n, protocolName(s)))
+	}
+	slices.SortStableFunc(ports, func(a, b *networkingv1.Server) int {
+		return int(a.GetPort().GetNumber()) - int(b.GetPort().GetNumber())
+	})
+	var parts []string
+	for _, s := range ports {
+		parts = append(parts, fmt.Sprintf("%d (%s)", s.GetPort().GetNumber(), protocolName(s)))
 	}
 	switch len(parts) {
 	case 0:
@@ -398,6 +402,17 @@ func describePorts(spec *networkingv1.Gateway) string {
 		return "port " + parts[0]
 	}
 	return "ports " + orJoin(parts, "and")
+}
+
+// describeProtocols lists the protocols of servers, each once.
+func describeProtocols(servers []*networkingv1.Server) string {
+	var ps []string
+	for _, s := range servers {
+		if p := protocolName(s); !slices.Contains(ps, p) {
+			ps = append(ps, p)
+		}
+	}
+	return strings.Join(ps, ", ")
 }
 
 // describeHosts lists the hosts of servers as written, each once.

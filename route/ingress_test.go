@@ -141,7 +141,7 @@ func TestIngress(t *testing.T) {
 	}{
 		{name: "a port no server listens on",
 			req:     Request{Authority: "app.example.com", Port: 9999},
-			refused: "gateway shop/public serves ports 80 (HTTP), 443 (HTTPS), 8443 (TLS), 8080 (HTTP) and 9000 (TCP), not port 9999"},
+			refused: "gateway shop/public serves ports 80 (HTTP), 443 (HTTPS), 8080 (HTTP), 8443 (TLS) and 9000 (TCP), not port 9999"},
 		{name: "TLS server picked by SNI; the namespace/host form admits its namespace only",
 			req: Request{Authority: "app.example.com", Port: 443},
 			vs:  "shop/app", index: 0, host: "app-primary", server: "https", vhost: "app.example.com"},
@@ -150,7 +150,7 @@ func TestIngress(t *testing.T) {
 			vs:  "shop/api", index: 0, host: "api-v2", server: "https-more", vhost: "api.example.com"},
 		{name: "no TLS server for the host",
 			req:     Request{Authority: "foo.example.com", Port: 443},
-			refused: "gateway shop/public serves shop/app.example.com, shop/api.example.com and *.shop.example.com on port 443 (TLS), not foo.example.com: no server takes the TLS handshake for it"},
+			refused: "gateway shop/public serves shop/app.example.com, shop/api.example.com and *.shop.example.com on port 443 (HTTPS), not foo.example.com: no server takes the TLS handshake for it"},
 		{name: "an exact virtual host beats a wildcard one",
 			req: Request{Authority: "cart.shop.example.com", Port: 443},
 			vs:  "shop/cart", index: 0, host: "cart", server: "https-more", vhost: "cart.shop.example.com"},
