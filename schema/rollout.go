@@ -223,7 +223,7 @@ type Expectation struct {
 	Gateway   string
 	GatewayID string
 	Request   Request
-	Phases  []string // empty: every phase
+	Phases    []string // empty: every phase
 	// Reaches maps a track or extra subset to the percentage of the requests
 	// it must receive.
 	Reaches map[string]float64
