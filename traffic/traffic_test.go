@@ -2,8 +2,8 @@ package traffic
 
 import (
 	"bytes"
-	"os"
 	"math/rand/v2"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
