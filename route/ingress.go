@@ -107,11 +107,10 @@ func (t *Table) Ingress(id string, req Request) Result {
 		}
 	}
 	a.Port = req.Port
-	bound := t.bound(id, gwNs)
-	hosts := t.virtualHosts(servers, bound)
-	vh := findVirtualHost(hosts, host)
+	rt := t.routeTable(id, gwNs, a.Server, req.Port, servers)
+	vh := rt.find(host)
 	if vh == nil {
-		return fail(t.noVirtualHost(id, gwNs, spec, servers, bound, host, req.Port))
+		return fail(t.noVirtualHost(id, gwNs, spec, servers, rt.bound, host, req.Port))
 	}
 	a.Host = vh.name
 	for _, i := range vh.vss {
@@ -567,20 +566,59 @@ func hostMatches(n, o string) bool {
 	return hostSubsetOf(n, o) || hostSubsetOf(o, n)
 }
 
-// findVirtualHost picks the virtual host for host as Envoy does
-// (RouteMatcher::findVirtualHost): an exact domain, then the longest suffix
-// wildcard ("*.example.com", which needs at least one character before the
-// suffix), then "*". Names with a "/" match nothing.
-func findVirtualHost(hosts []*virtualHost, host string) *virtualHost {
-	var best, any *virtualHost
-	for _, v := range hosts {
+// routeTable is the route table of a gateway's servers on one port (all
+// plain HTTP servers, or the one TLS server SNI picked): the bound
+// VirtualServices and the virtual hosts, exact names indexed.
+type routeTable struct {
+	bound     []int
+	exact     map[string]*virtualHost
+	wildcards []*virtualHost // "*" and "*.suffix" names
+}
+
+// routeTable builds, or returns the cached, route table of the servers
+// that server (an index, -1 for an unknown Gateway) on port stands for.
+func (t *Table) routeTable(id, gwNs string, server int, port uint32, servers []*networkingv1.Server) *routeTable {
+	k := id + "#" + strconv.Itoa(server) + "#" + strconv.FormatUint(uint64(port), 10)
+	t.mu.Lock()
+	rt := t.routes[k]
+	t.mu.Unlock()
+	if rt != nil {
+		return rt
+	}
+	rt = &routeTable{bound: t.bound(id, gwNs), exact: map[string]*virtualHost{}}
+	for _, v := range t.virtualHosts(servers, rt.bound) {
 		switch {
 		case strings.Contains(v.name, "/"):
-		case v.name == host:
-			return v
+			// A "namespace/host" redirect host never matches a request.
+		case strings.HasPrefix(v.name, "*"):
+			rt.wildcards = append(rt.wildcards, v)
+		default:
+			rt.exact[v.name] = v
+		}
+	}
+	t.mu.Lock()
+	if t.routes == nil {
+		t.routes = map[string]*routeTable{}
+	}
+	t.routes[k] = rt
+	t.mu.Unlock()
+	return rt
+}
+
+// find picks the virtual host for host as Envoy does
+// (RouteMatcher::findVirtualHost): an exact domain, then the longest suffix
+// wildcard ("*.example.com", which needs at least one character before the
+// suffix), then "*".
+func (rt *routeTable) find(host string) *virtualHost {
+	if v := rt.exact[host]; v != nil {
+		return v
+	}
+	var best, any *virtualHost
+	for _, v := range rt.wildcards {
+		switch {
 		case v.name == "*":
 			any = v
-		case strings.HasPrefix(v.name, "*") && len(host) > len(v.name)-1 && strings.HasSuffix(host, v.name[1:]):
+		case len(host) > len(v.name)-1 && strings.HasSuffix(host, v.name[1:]):
 			if best == nil || len(v.name) > len(best.name) {
 				best = v
 			}

@@ -24,6 +24,9 @@ type Table struct {
 
 	mu     sync.Mutex
 	merged []*merged // by index in objs, built on first use
+	// routes caches the route tables of gateways, by gateway, server and
+	// port.
+	routes map[string]*routeTable
 }
 
 // NewTable indexes VirtualServices and Gateways. Objects without a namespace
