@@ -62,8 +62,8 @@ type Result struct {
 	Redirect *Redirect
 	// DirectResponse is set when Action is ActionDirectResponse.
 	DirectResponse *DirectResponse
-	// Delegate is set when Action is ActionDelegate. Its routes are not
-	// followed: they live in another VirtualService.
+	// Delegate is set when Action is ActionDelegate. Evaluate does not
+	// follow it, as its routes live in another VirtualService; Table does.
 	Delegate *Delegate
 	// Warnings note configurations Istio would reject or treat specially
 	// (all weights zero, negative weights, unsupported fault kinds, routes

@@ -44,6 +44,8 @@ type Request struct {
 	// Gateway names the gateway the request enters through, as "name"
 	// (resolved in the VirtualService's namespace), "namespace/name" or the
 	// legacy "name.namespace.svc.cluster.local". "" or "mesh" means a sidecar.
+	// Evaluate checks only that the VirtualService and its match blocks
+	// apply to it; Table.Ingress simulates the gateway itself.
 	Gateway string
 	// QueryParams are added to (and override) the parameters of URI's query
 	// string. Values are compared as given, without URL decoding, as Envoy
