@@ -164,6 +164,30 @@ func hasHostHeader(req route.Request) bool {
 	return false
 }
 
+// bindsGateway reports whether r's VirtualService is bound to gateway id.
+func bindsGateway(r *schema.Rollout, id string) bool {
+	for _, g := range r.Gateways {
+		if route.ResolveGateway(g, r.Namespace) == id {
+			return true
+		}
+	}
+	return false
+}
+
+// routesHost reports whether one of r's hosts, as istiod resolves them,
+// takes host.
+func routesHost(r *schema.Rollout, host string) bool {
+	for _, h := range append([]string{r.Host}, r.Hosts...) {
+		if !strings.Contains(h, ".") && h != "*" {
+			h = h + "." + r.Namespace + ".svc.cluster.local"
+		}
+		if h == host || h == "*" || strings.HasPrefix(h, "*") && strings.HasSuffix(host, h[1:]) {
+			return true
+		}
+	}
+	return false
+}
+
 // PublicHost is the host a request through a gateway is for when it names
 // none: the first of the rollout's host and hosts that is a domain name
 // (with a dot, without a wildcard), else the host's in-cluster name, which
@@ -184,7 +208,17 @@ func PublicHost(r *schema.Rollout) string {
 func (s *Simulator) Ingress(rollouts []*schema.Rollout, phaseOf func(*schema.Rollout) string, id string, req route.Request) (Outcome, error) {
 	objs := make([]route.VirtualServiceObject, 0, len(rollouts))
 	byID := map[string]*schema.Rollout{}
+	host := strings.ToLower(req.Authority)
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		host = host[:i]
+	}
 	for _, r := range rollouts {
+		// Only rollouts bound to the gateway take part, and those that
+		// route the host, so that the answer can name them; the others
+		// need not be rendered.
+		if !bindsGateway(r, id) && !routesHost(r, host) {
+			continue
+		}
 		vs, err := VirtualService(r, phaseOf(r))
 		if err != nil {
 			return Outcome{}, err
