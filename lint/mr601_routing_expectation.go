@@ -10,7 +10,10 @@ func routingExpectation() *Rule {
 and the share each track or subset must receive. meshroll simulates each
 request on the rendered VirtualService of each phase with Istio's matching
 semantics (routes in order, first match wins) and reports every expectation
-that does not hold, at the expectation's line, with where the request went.
+that does not hold, at the expectation's line, with where the request went. A
+request is the one Envoy sees (a header listed twice is matched as its values
+joined with ","), and an expectation with a gateway sends it through one of
+the rollout's gateways, for its public host, as ingress traffic arrives.
 
 A failure means the intent no longer does what the team wrote down: a route
 was reordered, a match changed, a phase's weights moved. Fix the intent, or the

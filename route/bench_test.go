@@ -1,6 +1,11 @@
 package route
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+
+	networkingv1 "istio.io/api/networking/v1"
+)
 
 // benchRequests exercise every route of seedPatterns (5 routes), including
 // the worst case: a request that misses four routes and collects a trace.
@@ -74,5 +79,32 @@ func BenchmarkRolloutSuite(b *testing.B) {
 		for i := 0; i < 1000; i++ {
 			r.Evaluate(benchRequests[i%len(benchRequests)])
 		}
+	}
+}
+
+// BenchmarkIngress is a request through a gateway that 1,000 VirtualServices
+// are bound to, each for its own host under the server's wildcard: picking
+// the server and the virtual host, then the routes of one VirtualService.
+func BenchmarkIngress(b *testing.B) {
+	gw := GatewayObject{Name: "public", Namespace: "shop", Spec: &networkingv1.Gateway{Servers: []*networkingv1.Server{
+		{Port: &networkingv1.Port{Number: 443, Name: "https", Protocol: "HTTPS"}, Hosts: []string{"shop/*.example.com"},
+			Tls: &networkingv1.ServerTLSSettings{Mode: networkingv1.ServerTLSSettings_SIMPLE}},
+	}}}
+	var vss []VirtualServiceObject
+	for i := range 1000 {
+		vs := parseSpec(b, seedPatterns)
+		vs.Hosts = []string{fmt.Sprintf("app-%d.example.com", i)}
+		vs.Gateways = []string{"public"}
+		vss = append(vss, VirtualServiceObject{Name: fmt.Sprintf("app-%d", i), Namespace: "shop", Spec: vs})
+	}
+	tab := NewTable(vss, []GatewayObject{gw})
+	req := benchRequests[4]
+	req.Authority, req.Port = "app-500.example.com", 443
+	if got := tab.Ingress("shop/public", req); !got.Matched {
+		b.Fatal(got.Reason)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		tab.Ingress("shop/public", req)
 	}
 }

@@ -15,6 +15,19 @@
 // applies to exact and prefix URI matches only, and match-level gateways
 // replace sourceLabels and sourceNamespace as the source condition.
 //
+// A request is given as Envoy sees it: JoinHeaders joins the values of a
+// header sent more than once with "," (cookie headers with "; "), as
+// Envoy's header matching does, and Request.Cookies join the cookie header.
+//
+// Table holds several VirtualServices and Gateways, for what one
+// VirtualService cannot answer alone: Table.Evaluate follows routes that
+// delegate to other VirtualServices as istiod merges them
+// (pilot/pkg/model/virtualservice.go), and Table.Ingress simulates a request
+// arriving at a gateway as istiod configures it
+// (pilot/pkg/model/gateway.go, pilot/pkg/networking/core/gateway.go): the
+// Gateway's servers take the port and host, the VirtualServices bound to it
+// make the virtual hosts, and their routes are tried in Envoy's order.
+//
 // Coverage analysis (Unreachable, Ineffective) follows istioctl analyze's
 // IST0130 (VirtualServiceUnreachableRule) and IST0131
 // (VirtualServiceIneffectiveMatch) and extends IST0131 from prefix-only URI

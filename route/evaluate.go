@@ -62,12 +62,23 @@ type Result struct {
 	Redirect *Redirect
 	// DirectResponse is set when Action is ActionDirectResponse.
 	DirectResponse *DirectResponse
-	// Delegate is set when Action is ActionDelegate. Its routes are not
-	// followed: they live in another VirtualService.
+	// Delegate is set when Action is ActionDelegate. Evaluate does not
+	// follow it, as its routes live in another VirtualService; Table does.
 	Delegate *Delegate
 	// Warnings note configurations Istio would reject or treat specially
-	// (all weights zero, negative weights, unsupported fault kinds).
+	// (all weights zero, negative weights, unsupported fault kinds, routes
+	// istiod drops).
 	Warnings []string
+	// VirtualService names, as namespace/name, the VirtualService that holds
+	// the matching route when the evaluation spans several (Table); ""
+	// otherwise.
+	VirtualService string
+	// Via is the delegating route of the root VirtualService when the
+	// matching route is a delegate's; nil otherwise.
+	Via *Via
+	// Arrival tells how a gateway took the request (Table.Ingress); nil for
+	// a request between sidecars.
+	Arrival *Arrival
 }
 
 // Miss is one route that did not match, and why.
@@ -79,6 +90,9 @@ type Miss struct {
 	Why string
 	// Blocks holds the reason of each match block in order.
 	Blocks []string
+	// VirtualService and Via are set as in Result.
+	VirtualService string
+	Via            *Via
 }
 
 // Destination is one weighted destination of a forwarding route.

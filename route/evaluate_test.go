@@ -204,7 +204,9 @@ func TestEvaluateConditions(t *testing.T) {
 		{"match gateways replace source labels", "gateways: [mesh]\nsourceLabels: {app: productpage}", Request{}, ""},
 		{"match gateways", `gateways: [istio-system/ingress]`, Request{}, `gateway: want one of [istio-system/ingress], got "mesh"`},
 		{"cookie header from Cookies", `headers: {cookie: {exact: "a=1; b=2"}}`, Request{Cookies: []Cookie{{"a", "1"}, {"b", "2"}}}, ""},
-		{"cookie header wins over Cookies", `headers: {cookie: {exact: "c=3"}}`, Request{Headers: map[string]string{"Cookie": "c=3"}, Cookies: []Cookie{{"a", "1"}}}, ""},
+		// Envoy sees one cookie header: Cookies follow the header's cookies.
+		{"cookie header and Cookies make one header", `headers: {cookie: {exact: "c=3; a=1"}}`, Request{Headers: map[string]string{"Cookie": "c=3"}, Cookies: []Cookie{{"a", "1"}}}, ""},
+		{"cookie header alone no longer matches once Cookies join it", `headers: {cookie: {exact: "c=3"}}`, Request{Headers: map[string]string{"cookie": "c=3"}, Cookies: []Cookie{{"a", "1"}}}, `header cookie: want exact "c=3", got "c=3; a=1"`},
 		{"all conditions hold", "uri: {prefix: /api}\nmethod: {exact: POST}\nheaders: {end-user: {exact: jason}}\nqueryParams: {v: {exact: \"2\"}}",
 			Request{URI: "/api/x?v=2", Method: "POST", Headers: map[string]string{"end-user": "jason"}}, ""},
 		{"one condition fails", "uri: {prefix: /api}\nmethod: {exact: POST}\nheaders: {end-user: {exact: jason}}",

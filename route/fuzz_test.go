@@ -92,3 +92,43 @@ func FuzzCookieRegex(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIngress feeds random Gateways and VirtualServices (a root, and a
+// delegate it may name) in JSON, and random requests, to Table.Ingress and
+// Table.Evaluate: nothing may panic, and every answer is a route or a reason.
+func FuzzIngress(f *testing.F) {
+	f.Add([]byte(`{"selector":{"istio":"ingressgateway"},"servers":[{"port":{"number":80,"name":"http","protocol":"HTTP"},"hosts":["shop/*.example.com"],"tls":{"httpsRedirect":true}},{"port":{"number":443,"name":"https","protocol":"HTTPS"},"hosts":["./app.example.com","*/*"],"tls":{"mode":"SIMPLE"}}]}`),
+		[]byte(`{"hosts":["app.example.com","app"],"gateways":["gw"],"http":[{"match":[{"uri":{"prefix":"/api"},"port":443}],"delegate":{"name":"d"}},{"route":[{"destination":{"host":"a"}}]}]}`),
+		[]byte(`{"http":[{"match":[{"uri":{"prefix":"/api/v2"},"gateways":["gw"]}],"route":[{"destination":{"host":"b"}}]},{"delegate":{"name":"d"}}]}`),
+		"app.example.com:443", "/api/v2", "https", uint32(443))
+	f.Add([]byte(`{"servers":[{"port":{"number":443,"protocol":"TLS"},"hosts":["*"],"tls":{"mode":"PASSTHROUGH"}},{"port":{"number":443,"protocol":"HTTPS"},"hosts":["*"],"tls":{}}]}`),
+		[]byte(`{"hosts":["*"],"gateways":["shop/gw"],"exportTo":["."],"http":[{"match":[{"uri":{"regex":".*"}}],"route":[{"destination":{"host":"a"}}]}]}`),
+		[]byte(`{"hosts":[],"exportTo":["~"]}`), "[::1]:80", "", "", uint32(0))
+	f.Fuzz(func(t *testing.T, gwSpec, rootSpec, delSpec []byte, authority, uri, scheme string, port uint32) {
+		gw := &networkingv1.Gateway{}
+		if protojson.Unmarshal(gwSpec, gw) != nil {
+			gw = nil
+		}
+		root, del := &networkingv1.VirtualService{}, &networkingv1.VirtualService{}
+		if protojson.Unmarshal(rootSpec, root) != nil {
+			root = nil
+		}
+		if protojson.Unmarshal(delSpec, del) != nil {
+			del = nil
+		}
+		tab := NewTable([]VirtualServiceObject{{Name: "root", Namespace: "shop", Spec: root}, {Name: "d", Namespace: "shop", Spec: del}},
+			[]GatewayObject{{Name: "gw", Namespace: "shop", Spec: gw}})
+		req := Request{Authority: authority, URI: uri, Scheme: scheme, Port: port, Headers: map[string]string{"host": authority}}
+		for _, got := range []Result{tab.Ingress("shop/gw", req), tab.Evaluate("shop/root", req)} {
+			switch {
+			case got.Matched && (got.VirtualService == "" || got.Index < 0 || got.Path == ""):
+				t.Fatalf("matched without a route: %+v", got)
+			case !got.Matched && got.Reason == "":
+				t.Fatalf("no match and no reason: %+v", got)
+			}
+		}
+		if a := tab.Ingress("shop/gw", req).Arrival; a == nil || a.Known != (gw != nil) {
+			t.Fatalf("arrival %+v", a)
+		}
+	})
+}

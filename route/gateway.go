@@ -6,13 +6,13 @@ import "strings"
 // the mesh; a VirtualService without gateways applies to it alone.
 const meshGateway = "mesh"
 
-// resolveGateway turns a gateway reference into the "namespace/name" form that
-// istiod compares (resolveGatewayName in pilot/pkg/model/virtualservice.go): a
+// ResolveGateway turns a gateway reference into the "namespace/name" form that
+// istiod compares (resolveGatewayName in pilot/pkg/model/config.go): a
 // short name lives in the VirtualService's namespace, "./name" too, and the
 // legacy "name.namespace.svc.cluster.local" form names its namespace second.
 // "mesh" and "" are returned unchanged, and so are short names when namespace
 // is unknown ("").
-func resolveGateway(name, namespace string) string {
+func ResolveGateway(name, namespace string) string {
 	if name == "" || name == meshGateway {
 		return name
 	}
@@ -50,7 +50,7 @@ func resolveGateways(names []string, namespace string, def bool) []string {
 	}
 	out := make([]string, len(names))
 	for i, n := range names {
-		out[i] = resolveGateway(n, namespace)
+		out[i] = ResolveGateway(n, namespace)
 	}
 	return out
 }

@@ -8,14 +8,16 @@ import (
 // values take the defaults documented on each field, so that a test can name
 // only what matters to it.
 type Request struct {
-	// Headers holds request headers. Names are case-insensitive, as in HTTP;
-	// Evaluate compares them in lower case, the form Istio requires in match
-	// blocks. A JWT claim that Istio matches as a header (for example
+	// Headers holds request headers, one value per name: a header sent more
+	// than once is given with its values joined as Envoy joins them (see
+	// JoinHeaders). Names are case-insensitive, as in HTTP; Evaluate compares
+	// them in lower case, the form Istio requires in match blocks. A JWT
+	// claim that Istio matches as a header (for example
 	// "@request.auth.claims.group") is given here under that name.
 	Headers map[string]string
-	// Cookies are name/value pairs in the order a browser sends them. They are
-	// joined into one "cookie" header ("a=1; b=2") unless Headers already
-	// holds a "cookie" header, which then wins.
+	// Cookies are name/value pairs in the order a browser sends them. They
+	// are joined into the one "cookie" header Envoy sees ("a=1; b=2"), after
+	// the cookies of a "cookie" header in Headers if there is one.
 	Cookies []Cookie
 	// SourceLabels are the labels of the calling workload (for a gateway: of
 	// the gateway's pods). A match block's sourceLabels must all be present
@@ -42,6 +44,8 @@ type Request struct {
 	// Gateway names the gateway the request enters through, as "name"
 	// (resolved in the VirtualService's namespace), "namespace/name" or the
 	// legacy "name.namespace.svc.cluster.local". "" or "mesh" means a sidecar.
+	// Evaluate checks only that the VirtualService and its match blocks
+	// apply to it; Table.Ingress simulates the gateway itself.
 	Gateway string
 	// QueryParams are added to (and override) the parameters of URI's query
 	// string. Values are compared as given, without URL decoding, as Envoy
@@ -106,10 +110,13 @@ func prepare(req *Request, r *Router) prepared {
 	// ignoring case when the caller used upper case.
 	p.mixedCase = hasUpperKey(p.headers)
 	if len(req.Cookies) > 0 {
-		if _, ok := p.header("cookie"); !ok {
-			p.cookie = CookieHeader(req.Cookies)
-			p.cookieSet = true
+		// A request has one cookie header: the cookies given apart follow
+		// those of the header, as one header joined with "; ".
+		p.cookie = CookieHeader(req.Cookies)
+		if h, ok := p.header("cookie"); ok && h != "" {
+			p.cookie = h + "; " + p.cookie
 		}
+		p.cookieSet = true
 	}
 	// A fragment never reaches the proxy: clients do not send it.
 	if i := strings.IndexByte(p.fullPath, '#'); i >= 0 {
@@ -137,7 +144,7 @@ func prepare(req *Request, r *Router) prepared {
 			p.authority = r.defaultAuthority
 		}
 	}
-	p.gateway = resolveGateway(req.Gateway, r.namespace)
+	p.gateway = ResolveGateway(req.Gateway, r.namespace)
 	if p.gateway == "" {
 		p.gateway = meshGateway
 	}

@@ -421,17 +421,47 @@ func (d *decoder) expectations(r *Rollout, n *Node) {
 		x := Expectation{Name: str(e.Get("name"), ""), Pos: e.P(), Index: i}
 		req := e.Get("request")
 		x.Request = Request{
-			Headers:      strMap(req.Get("headers")),
-			Cookies:      strMap(req.Get("cookies")),
-			SourceLabels: strMap(req.Get("sourceLabels")),
-			URI:          str(req.Get("uri"), ""),
-			Method:       str(req.Get("method"), ""),
+			Cookies:         strMap(req.Get("cookies")),
+			SourceLabels:    strMap(req.Get("sourceLabels")),
+			SourceNamespace: str(req.Get("sourceNamespace"), ""),
+			URI:             str(req.Get("uri"), ""),
+			Method:          str(req.Get("method"), ""),
+			Scheme:          str(req.Get("scheme"), ""),
+			Authority:       str(req.Get("authority"), ""),
+			Query:           strMap(req.Get("query")),
+		}
+		if p := req.Get("port"); p != nil && p.I() >= 1 && p.I() <= math.MaxUint16 {
+			x.Request.Port = uint32(p.I())
 		}
 		if hs := req.Get("headers"); hs != nil {
+			x.Request.Headers = make(map[string][]string, len(hs.Map()))
 			for _, f := range hs.Map() {
 				if !headerName.MatchString(f.Name) {
 					d.errorf(f.Value.P(), "%s: expect[%d]: header %q must be a lower-case HTTP header name", ctx, i, f.Name)
 				}
+				if f.Value.Kind == List {
+					x.Request.Headers[f.Name] = strs(f.Value)
+				} else {
+					x.Request.Headers[f.Name] = []string{f.Value.S()}
+				}
+			}
+		}
+		if u := x.Request.URI; u != "" && !strings.HasPrefix(u, "/") {
+			d.errorf(req.Get("uri").P(), "%s: expect[%d]: uri %q must start with /", ctx, i, u)
+		}
+		if g := e.Get("gateway"); g != nil {
+			x.Gateway = g.S()
+			x.GatewayID = route.ResolveGateway(x.Gateway, r.Namespace)
+			bound := make([]string, 0, len(r.Gateways)+1)
+			for _, gw := range r.Gateways {
+				bound = append(bound, route.ResolveGateway(gw, r.Namespace))
+			}
+			if len(bound) == 0 {
+				bound = append(bound, "mesh")
+			}
+			if indexOf(bound, x.GatewayID) < 0 {
+				d.errorf(g.P(), "%s: expect[%d]: gateway %q is not one of the rollout's gateways (%s), so no request through it reaches the rollout; add it to gateways or name one of them",
+					ctx, i, x.Gateway, strings.Join(bound, ", "))
 			}
 		}
 		if ps := e.Get("phases"); ps != nil {

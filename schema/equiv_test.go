@@ -68,7 +68,8 @@ const seedIntent = `{"rollouts": {"reviews": {
      "outlierDetection": {"consecutive5xxErrors": 5, "interval": "30s", "maxEjectionPercent": 100, "splitExternalLocalOriginErrors": false},
      "loadBalancer": {"simple": "ROUND_ROBIN"}, "tls": {"mode": "ISTIO_MUTUAL"}},
   "mtls": "STRICT",
-  "expect": [{"name": "x", "request": {"headers": {"a": "b"}, "cookies": {"c": "d"}, "uri": "/", "method": "GET"}, "phases": ["canary"], "reaches": {"canary": 100}}]
+  "expect": [{"name": "x", "gateway": "istio-system/gw", "request": {"headers": {"a": "b", "b": ["1", "2"]}, "cookies": {"c": "d"}, "sourceNamespace": "web",
+     "uri": "/", "query": {"v": "2"}, "method": "GET", "scheme": "https", "authority": "a.example.com", "port": 443}, "phases": ["canary"], "reaches": {"canary": 100}}]
 }}, "mesh": {"rootNamespace": "istio-system", "mtls": "PERMISSIVE"}}`
 
 // replacements are values that sit on either side of the schema's

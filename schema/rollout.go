@@ -216,9 +216,14 @@ type OutlierDetection struct {
 
 // Expectation is a routing test: where a request must go in some phases.
 type Expectation struct {
-	Name    string
-	Request Request
-	Phases  []string // empty: every phase
+	Name string
+	// Gateway is the gateway the request enters through, as written; ""
+	// for a request from a sidecar. GatewayID is it resolved to
+	// namespace/name ("mesh" for sidecars).
+	Gateway   string
+	GatewayID string
+	Request   Request
+	Phases    []string // empty: every phase
 	// Reaches maps a track or extra subset to the percentage of the requests
 	// it must receive.
 	Reaches map[string]float64
@@ -228,11 +233,18 @@ type Expectation struct {
 
 // Request is a request of an expectation.
 type Request struct {
-	Headers      map[string]string
-	Cookies      map[string]string
-	SourceLabels map[string]string
-	URI          string
-	Method       string
+	// Headers maps a header name to its values: one, or several for a
+	// header sent more than once, in the order written.
+	Headers         map[string][]string
+	Cookies         map[string]string
+	SourceLabels    map[string]string
+	SourceNamespace string
+	URI             string
+	Method          string
+	Scheme          string
+	Authority       string
+	Port            uint32
+	Query           map[string]string
 }
 
 // LivePhase returns the phase named by r.Phase; ok is false for rollback.

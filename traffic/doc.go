@@ -3,5 +3,7 @@
 // requests through Istio's matching semantics (package route) and names the
 // destinations by the intent's tracks and subsets; it checks the routing
 // expectations written in the intent, and tabulates what each A/B route and
-// everyone else reach in every phase.
+// everyone else reach in every phase. Requests may come from a sidecar or
+// through a gateway, where every rollout bound to it takes part
+// (Simulator.Ingress, IngressMatrix).
 package traffic

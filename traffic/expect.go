@@ -29,7 +29,7 @@ func (c Check) Name() string {
 	if c.Expectation.Name != "" {
 		return c.Expectation.Name
 	}
-	return fmt.Sprintf("expect[%d] (%s)", c.Expectation.Index, DescribeRequest(FromIntent(c.Expectation.Request)))
+	return fmt.Sprintf("expect[%d] (%s)", c.Expectation.Index, DescribeRequest(FromIntent(c.Expectation)))
 }
 
 // Phases returns the phases an expectation covers: those it lists, or every
@@ -52,7 +52,7 @@ const tolerance = 1e-6
 func (s *Simulator) Expectations(r *schema.Rollout) ([]Check, error) {
 	var out []Check
 	for _, x := range r.Expect {
-		req := FromIntent(x.Request)
+		req := FromIntent(x)
 		for _, phase := range Phases(r, x) {
 			o, err := s.Simulate(r, phase, req)
 			if err != nil {
@@ -80,6 +80,12 @@ func (s *Simulator) Expectations(r *schema.Rollout) ([]Check, error) {
 func (c Check) Explain() string {
 	o := c.Outcome
 	where := "no route matched"
+	switch res := o.Result; {
+	case res.Redirect != nil && !res.Matched:
+		where = fmt.Sprintf("the gateway answers %d, a redirect to %s", res.Redirect.Code, res.Redirect.Scheme)
+	case !res.Matched && res.Reason != "":
+		where = "no route: " + res.Reason
+	}
 	if o.Result.Matched {
 		where = fmt.Sprintf("route %s matched and sends %s", o.Result.Name, Describe(o.Shares))
 	}

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	apinet "istio.io/api/networking/v1"
+
 	"github.com/meshroll/meshroll/lint"
 	"github.com/meshroll/meshroll/route"
 )
@@ -28,10 +30,51 @@ func VirtualServicesFor(m *lint.Manifests, host, ns string) []*lint.Resource {
 	return out
 }
 
-// SimulateManifest runs req through the VirtualService vs as read from a
-// manifest; destinations are named host or host/subset.
-func SimulateManifest(vs *lint.Resource, req route.Request) Outcome {
-	res := route.Evaluate(vs.VirtualService(), vs.Namespace, req)
+// Table indexes the VirtualServices and Gateways among the manifests for
+// route.Table: requests through a gateway, and routes that delegate.
+func Table(m *lint.Manifests, extra ...*lint.Manifests) *route.Table {
+	var vss []route.VirtualServiceObject
+	for _, r := range m.Resources {
+		if vs := r.VirtualService(); vs != nil {
+			vss = append(vss, route.VirtualServiceObject{Name: r.Name, Namespace: r.Namespace, Spec: vs})
+		}
+	}
+	return route.NewTable(vss, Gateways(append([]*lint.Manifests{m}, extra...)...))
+}
+
+// Gateways returns the Gateway objects among the manifests.
+func Gateways(ms ...*lint.Manifests) []route.GatewayObject {
+	var out []route.GatewayObject
+	for _, m := range ms {
+		if m == nil {
+			continue
+		}
+		for _, r := range m.Resources {
+			if gw, ok := r.Spec.(*apinet.Gateway); ok && r.Kind == "Gateway" {
+				out = append(out, route.GatewayObject{Name: r.Name, Namespace: r.Namespace, Spec: gw})
+			}
+		}
+	}
+	return out
+}
+
+// NoGatewayError says that the manifests hold no Gateway id, naming those
+// they hold.
+func NoGatewayError(gws []route.GatewayObject, id, where string) error {
+	var ids []string
+	for _, g := range gws {
+		ids = append(ids, g.Namespace+"/"+g.Name)
+	}
+	sort.Strings(ids)
+	if len(ids) == 0 {
+		return fmt.Errorf("no Gateway %s in %s: they hold no Gateway", id, where)
+	}
+	return fmt.Errorf("no Gateway %s in %s; they hold %s", id, where, strings.Join(ids, ", "))
+}
+
+// ManifestOutcome describes a route.Result on manifests: destinations are
+// named host or host/subset.
+func ManifestOutcome(res route.Result) Outcome {
 	name := func(host, subset string) string {
 		if subset == "" {
 			return host

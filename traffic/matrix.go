@@ -1,7 +1,10 @@
 package traffic
 
 import (
+	"fmt"
+
 	"github.com/meshroll/meshroll/render"
+	"github.com/meshroll/meshroll/route"
 	"github.com/meshroll/meshroll/schema"
 )
 
@@ -17,6 +20,10 @@ type Matrix struct {
 // Row is one A/B route (or Everyone) across the phases.
 type Row struct {
 	Route string
+	// NotAtGateway is set in an ingress matrix for an A/B route that
+	// matches workload labels that requests through the gateway do not
+	// carry: no such request takes it.
+	NotAtGateway bool
 	// Cells are in the order of Matrix.Phases.
 	Cells []Cell
 }
@@ -27,6 +34,11 @@ type Cell struct {
 	// FallsThrough is true when the phase renders no such route (rollback
 	// drops the A/B routes), so its requests take the weighted split.
 	FallsThrough bool
+	// Answer, in an ingress matrix, is what the gateway answers every
+	// request of the phase with when it does not route them to the rollout:
+	// "no route", a redirect such as "301 to https", or "routed by" another
+	// VirtualService.
+	Answer string
 }
 
 // PhaseMatrix tabulates r over phases (all of them, rollback included, when
@@ -84,4 +96,84 @@ func PhaseMatrix(r *schema.Rollout, phases []string) (Matrix, error) {
 		}
 	}
 	return m, nil
+}
+
+// Ingress is the matrix of requests that arrive through a gateway, with the
+// simulated request in each phase.
+type Ingress struct {
+	Matrix
+	// Request holds the request's outcome in each phase, in the order of
+	// Matrix.Phases; its Rollout is nil when no rollout took the request.
+	Request []Outcome
+}
+
+// IngressMatrix tabulates rollout r over phases (all of them when phases is
+// empty) for requests that arrive through gateway id, with every rollout of
+// others (which may include r) at its live phase, as the gateway sees them
+// all. Each phase's cells hold what the gateway does with req, or with
+// requests that match each A/B route: where the gateway does not route the
+// request's host at all (Cell.Answer), every cell of the phase says so; an
+// A/B route that matches workload labels the gateway's requests do not carry
+// is marked in Row.NotAtGateway.
+func (s *Simulator) IngressMatrix(r *schema.Rollout, others []*schema.Rollout, phases []string, id string, req route.Request) (Ingress, error) {
+	m, err := PhaseMatrix(r, phases)
+	if err != nil {
+		return Ingress{}, err
+	}
+	all := []*schema.Rollout{r}
+	for _, o := range others {
+		if o != r {
+			all = append(all, o)
+		}
+	}
+	labels := req.SourceLabels
+	if labels == nil {
+		for _, g := range s.Gateways {
+			if g.Namespace+"/"+g.Name == id && g.Spec != nil {
+				labels = g.Spec.GetSelector()
+			}
+		}
+	}
+	for i, rt := range r.Routes {
+		for k, v := range rt.Match.SourceLabels {
+			if labels[k] != v {
+				m.Rows[i].NotAtGateway = true
+			}
+		}
+	}
+	out := Ingress{Matrix: m}
+	bare := route.Request{Authority: req.Authority, Port: req.Port, Scheme: req.Scheme, SourceLabels: req.SourceLabels}
+	for p, phase := range m.Phases {
+		phaseOf := func(x *schema.Rollout) string {
+			if x == r {
+				return phase
+			}
+			return x.Phase
+		}
+		o, err := s.Ingress(all, phaseOf, id, req)
+		if err != nil {
+			return Ingress{}, err
+		}
+		out.Request = append(out.Request, o)
+		b, err := s.Ingress(all, phaseOf, id, bare)
+		if err != nil {
+			return Ingress{}, err
+		}
+		answer := ""
+		switch res := b.Result; {
+		case res.Matched && b.Rollout != r:
+			answer = "routed by " + res.VirtualService
+		case res.Matched:
+		case res.Redirect != nil:
+			answer = fmt.Sprintf("%d to %s", res.Redirect.Code, res.Redirect.Scheme)
+		case res.Arrival != nil && res.Arrival.Refused != "":
+			answer = "no route"
+		}
+		if answer != "" {
+			for i := range out.Rows {
+				out.Rows[i].Cells[p] = Cell{Answer: answer}
+			}
+		}
+	}
+	return out, nil
 }

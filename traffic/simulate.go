@@ -39,10 +39,18 @@ type Outcome struct {
 }
 
 // Simulator renders each rollout's VirtualService once per phase and keeps
-// it compiled, for many requests. It is safe for concurrent use.
+// it compiled, for many requests. It is safe for concurrent use once its
+// Gateways are set.
 type Simulator struct {
+	// Gateways are the Gateway objects known for requests through a
+	// gateway: their servers decide which hosts and ports a gateway takes.
+	// A gateway not among them is simulated with its servers unknown, so
+	// that the VirtualServices bound to it alone decide.
+	Gateways []route.GatewayObject
+
 	mu      sync.Mutex
 	routers map[key]*route.Router
+	tables  map[key]*route.Table
 }
 
 type key struct {
@@ -51,7 +59,9 @@ type key struct {
 }
 
 // NewSimulator returns an empty Simulator.
-func NewSimulator() *Simulator { return &Simulator{routers: map[key]*route.Router{}} }
+func NewSimulator() *Simulator {
+	return &Simulator{routers: map[key]*route.Router{}, tables: map[key]*route.Table{}}
+}
 
 // VirtualService renders the VirtualService of r in phase.
 func VirtualService(r *schema.Rollout, phase string) (*apinet.VirtualService, error) {
@@ -88,13 +98,53 @@ func (s *Simulator) router(r *schema.Rollout, phase string) (*route.Router, erro
 	return rt, nil
 }
 
-// Simulate runs req through rollout r in phase.
-func (s *Simulator) Simulate(r *schema.Rollout, phase string, req route.Request) (Outcome, error) {
-	rt, err := s.router(r, phase)
-	if err != nil {
-		return Outcome{}, err
+// table returns the Table of r's VirtualService in phase and the known
+// Gateways, for requests through a gateway.
+func (s *Simulator) table(r *schema.Rollout, phase string) (*route.Table, error) {
+	k := key{r, phase}
+	s.mu.Lock()
+	t, ok := s.tables[k]
+	s.mu.Unlock()
+	if ok {
+		return t, nil
 	}
-	res := rt.Evaluate(req)
+	vs, err := VirtualService(r, phase)
+	if err != nil {
+		return nil, err
+	}
+	t = route.NewTable([]route.VirtualServiceObject{{Name: r.Name, Namespace: r.Namespace, Spec: vs}}, s.Gateways)
+	s.mu.Lock()
+	s.tables[k] = t
+	s.mu.Unlock()
+	return t, nil
+}
+
+// Simulate runs req through rollout r in phase: from a sidecar, or through
+// req.Gateway ("namespace/name") when it names one. A request through a
+// gateway without an authority is for the rollout's public host
+// (PublicHost).
+func (s *Simulator) Simulate(r *schema.Rollout, phase string, req route.Request) (Outcome, error) {
+	var res route.Result
+	if req.Gateway != "" && req.Gateway != meshGateway {
+		t, err := s.table(r, phase)
+		if err != nil {
+			return Outcome{}, err
+		}
+		if req.Authority == "" && !hasHostHeader(req) {
+			req.Authority = PublicHost(r)
+		}
+		res = t.Ingress(req.Gateway, req)
+	} else {
+		rt, err := s.router(r, phase)
+		if err != nil {
+			return Outcome{}, err
+		}
+		res = rt.Evaluate(req)
+	}
+	return outcome(r, phase, res), nil
+}
+
+func outcome(r *schema.Rollout, phase string, res route.Result) Outcome {
 	out := Outcome{Rollout: r, Phase: phase, Result: res}
 	for _, d := range res.Destinations {
 		out.Shares = append(out.Shares, Share{Target: TargetName(r, d.Host, d.Subset), Host: d.Host, Subset: d.Subset, Percent: d.Weight})
@@ -102,7 +152,86 @@ func (s *Simulator) Simulate(r *schema.Rollout, phase string, req route.Request)
 	if m := res.Mirror; m != nil {
 		out.Mirror = &Share{Target: TargetName(r, m.Host, m.Subset), Host: m.Host, Subset: m.Subset, Percent: m.Percent}
 	}
-	return out, nil
+	return out
+}
+
+func hasHostHeader(req route.Request) bool {
+	for k := range req.Headers {
+		if strings.EqualFold(k, "host") || k == ":authority" {
+			return true
+		}
+	}
+	return false
+}
+
+// bindsGateway reports whether r's VirtualService is bound to gateway id.
+func bindsGateway(r *schema.Rollout, id string) bool {
+	for _, g := range r.Gateways {
+		if route.ResolveGateway(g, r.Namespace) == id {
+			return true
+		}
+	}
+	return false
+}
+
+// routesHost reports whether one of r's hosts, as istiod resolves them,
+// takes host.
+func routesHost(r *schema.Rollout, host string) bool {
+	for _, h := range append([]string{r.Host}, r.Hosts...) {
+		if !strings.Contains(h, ".") && h != "*" {
+			h = h + "." + r.Namespace + ".svc.cluster.local"
+		}
+		if h == host || h == "*" || strings.HasPrefix(h, "*") && strings.HasSuffix(host, h[1:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// PublicHost is the host a request through a gateway is for when it names
+// none: the first of the rollout's host and hosts that is a domain name
+// (with a dot, without a wildcard), else the host's in-cluster name, which
+// is how istiod resolves a short VirtualService host.
+func PublicHost(r *schema.Rollout) string {
+	for _, h := range append([]string{r.Host}, r.Hosts...) {
+		if strings.Contains(h, ".") && !strings.Contains(h, "*") {
+			return h
+		}
+	}
+	return r.Host + "." + r.Namespace + ".svc.cluster.local"
+}
+
+// Ingress runs req through the gateway id ("namespace/name") across every
+// rollout of rollouts, each at the phase phaseOf gives it, as one gateway
+// sees all the VirtualServices bound to it. The Outcome's Rollout is the
+// one whose VirtualService took the request, nil when none did.
+func (s *Simulator) Ingress(rollouts []*schema.Rollout, phaseOf func(*schema.Rollout) string, id string, req route.Request) (Outcome, error) {
+	objs := make([]route.VirtualServiceObject, 0, len(rollouts))
+	byID := map[string]*schema.Rollout{}
+	host := strings.ToLower(req.Authority)
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		host = host[:i]
+	}
+	for _, r := range rollouts {
+		// Only rollouts bound to the gateway take part, and those that
+		// route the host, so that the answer can name them; the others
+		// need not be rendered.
+		if !bindsGateway(r, id) && !routesHost(r, host) {
+			continue
+		}
+		vs, err := VirtualService(r, phaseOf(r))
+		if err != nil {
+			return Outcome{}, err
+		}
+		objs = append(objs, route.VirtualServiceObject{Name: r.Name, Namespace: r.Namespace, Spec: vs})
+		byID[r.ID()] = r
+	}
+	res := route.NewTable(objs, s.Gateways).Ingress(id, req)
+	r := byID[res.VirtualService]
+	if r == nil {
+		return Outcome{Result: res}, nil
+	}
+	return outcome(r, phaseOf(r), res), nil
 }
 
 // TargetName names a destination of r by the intent's terms.
@@ -159,18 +288,37 @@ func Percent(p float64) string {
 	return fmt.Sprintf("%.4g%%", p)
 }
 
-// FromIntent converts an expectation's request into a route.Request.
-// Cookies are sent in name order, joined as a browser joins them.
-func FromIntent(q schema.Request) route.Request {
-	req := route.Request{URI: q.URI, Method: q.Method}
+// FromIntent converts an expectation's request into a route.Request. The
+// values of a header written as a list are joined as Envoy joins a header
+// sent more than once (route.JoinHeaders); cookies are sent in name order,
+// after those of a cookie header. The expectation's gateway, if any, is set
+// as the request's.
+func FromIntent(x schema.Expectation) route.Request {
+	q := x.Request
+	req := route.Request{URI: q.URI, Method: q.Method, Scheme: q.Scheme, Authority: q.Authority, Port: q.Port,
+		SourceNamespace: q.SourceNamespace}
+	if x.GatewayID != "" && x.GatewayID != meshGateway {
+		req.Gateway = x.GatewayID
+	}
 	if len(q.Headers) > 0 {
-		req.Headers = make(map[string]string, len(q.Headers))
-		for k, v := range q.Headers {
-			req.Headers[strings.ToLower(k)] = v
+		names := make([]string, 0, len(q.Headers))
+		for n := range q.Headers {
+			names = append(names, n)
 		}
+		sort.Strings(names)
+		var hs []route.Header
+		for _, n := range names {
+			for _, v := range q.Headers[n] {
+				hs = append(hs, route.Header{Name: n, Value: v})
+			}
+		}
+		req.Headers = route.JoinHeaders(hs)
 	}
 	if len(q.SourceLabels) > 0 {
 		req.SourceLabels = q.SourceLabels
+	}
+	if len(q.Query) > 0 {
+		req.QueryParams = q.Query
 	}
 	names := make([]string, 0, len(q.Cookies))
 	for n := range q.Cookies {
@@ -182,3 +330,6 @@ func FromIntent(q schema.Request) route.Request {
 	}
 	return req
 }
+
+// meshGateway is Istio's name for the sidecars of the mesh.
+const meshGateway = "mesh"

@@ -3,6 +3,7 @@ package traffic
 import (
 	"bytes"
 	"math/rand/v2"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -103,7 +104,7 @@ func TestExpectations(t *testing.T) {
 	}
 	// Expecting the weighted split in another phase fails, and says why.
 	bad := *reviews
-	bad.Expect = []schema.Expectation{{Request: schema.Request{Headers: map[string]string{"end-user": "alice"}}, Phases: []string{"expand"}, Reaches: map[string]float64{"stable": 90, "canary": 10}}}
+	bad.Expect = []schema.Expectation{{Request: schema.Request{Headers: map[string][]string{"end-user": {"alice"}}}, Phases: []string{"expand"}, Reaches: map[string]float64{"stable": 90, "canary": 10}}}
 	checks, err = s.Expectations(&bad)
 	if err != nil {
 		t.Fatal(err)
@@ -369,4 +370,157 @@ func BenchmarkCheckAll(b *testing.B) {
 			}
 		}
 	}
+}
+
+// TestFromIntent: an expectation's request becomes the request Envoy sees.
+func TestFromIntent(t *testing.T) {
+	x := schema.Expectation{
+		GatewayID: "shop/public-gateway",
+		Request: schema.Request{
+			Headers:         map[string][]string{"end-user": {"bob", "jason"}, "cookie": {"theme=dark"}},
+			Cookies:         map[string]string{"user": "beta", "lang": "en"},
+			SourceNamespace: "web", Scheme: "https", Authority: "app.example.com", Port: 443,
+			Query: map[string]string{"v": "2"},
+		},
+	}
+	req := FromIntent(x)
+	// Joined as Envoy joins a repeated header (route.JoinHeaders).
+	if got := req.Headers["end-user"]; got != "bob,jason" {
+		t.Errorf("end-user %q, want bob,jason", got)
+	}
+	if req.Gateway != "shop/public-gateway" || req.Scheme != "https" || req.Authority != "app.example.com" || req.Port != 443 ||
+		req.SourceNamespace != "web" || req.QueryParams["v"] != "2" {
+		t.Errorf("request fields lost: %+v", req)
+	}
+	// One cookie header: the header's cookies, then the others in name order.
+	vs := &apinet.VirtualService{Hosts: []string{"app"}, Http: []*apinet.HTTPRoute{{
+		Match: []*apinet.HTTPMatchRequest{{Headers: map[string]*apinet.StringMatch{"cookie": {MatchType: &apinet.StringMatch_Exact{Exact: "theme=dark; lang=en; user=beta"}}}}},
+		Route: []*apinet.HTTPRouteDestination{{Destination: &apinet.Destination{Host: "hit"}}},
+	}}}
+	sidecar := req
+	sidecar.Gateway = ""
+	if got := route.Evaluate(vs, "shop", sidecar); !got.Matched {
+		t.Errorf("cookie header not as expected: %+v", got.Trace)
+	}
+	if got := FromIntent(schema.Expectation{GatewayID: "mesh"}).Gateway; got != "" {
+		t.Errorf("mesh expectation has gateway %q", got)
+	}
+}
+
+// TestExpectationsThroughGateway runs the bundled app's ingress
+// expectations, with its Gateway's servers unknown (as meshroll test does)
+// and known (fixtures/gateways), and a request the Gateway redirects.
+func TestExpectationsThroughGateway(t *testing.T) {
+	app := find(t, examples(t), "app")
+	gws := fixtureGateways(t)
+	for _, known := range []bool{false, true} {
+		s := NewSimulator()
+		if known {
+			s.Gateways = gws
+		}
+		checks, err := s.Expectations(app)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(checks) != 2 {
+			t.Fatalf("%d checks, want 2", len(checks))
+		}
+		for _, c := range checks {
+			if !c.OK() {
+				t.Errorf("known=%v: %s fails: %s", known, c.Name(), c.Explain())
+			}
+		}
+	}
+	s := NewSimulator()
+	s.Gateways = gws
+	bad := *app
+	bad.Expect = []schema.Expectation{{GatewayID: "shop/public-gateway", Phases: []string{"canary"}, Reaches: map[string]float64{"stable": 90, "canary": 10}}}
+	checks, err := s.Expectations(&bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "in phase canary: canary gets 0%, want 10%, stable gets 0%, want 90%; the gateway answers 301, a redirect to https"
+	if len(checks) != 1 || checks[0].OK() || checks[0].Explain() != want {
+		t.Errorf("plain HTTP through a redirecting gateway: %q, want %q", checks[0].Explain(), want)
+	}
+	if o := checks[0].Outcome; o.Result.Arrival == nil || o.Result.Arrival.Port != 80 || o.Result.Arrival.Host != "app.example.com" {
+		t.Errorf("arrival %+v", o.Result.Arrival)
+	}
+}
+
+// TestIngressMatrix: through a gateway, a route that matches workload
+// labels is not taken, and a phase the gateway turns away says so.
+func TestIngressMatrix(t *testing.T) {
+	in := examples(t)
+	reviews := find(t, in, "reviews")
+	s := NewSimulator()
+	m, err := s.IngressMatrix(reviews, nil, []string{"canary"}, "bookinfo/bookinfo-gateway", route.Request{Authority: "reviews.bookinfo.svc.cluster.local"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range m.Rows {
+		if want := row.Route == "productpage-v2"; row.NotAtGateway != want {
+			t.Errorf("row %s: NotAtGateway %v, want %v", row.Route, row.NotAtGateway, want)
+		}
+		// reviews is bound to the mesh only: the gateway routes nothing to it.
+		if row.Cells[0].Answer != "no route" {
+			t.Errorf("row %s: %+v, want no route", row.Route, row.Cells[0])
+		}
+	}
+	app := find(t, in, "app")
+	s.Gateways = fixtureGateways(t)
+	m, err = s.IngressMatrix(app, in.Rollouts, []string{"canary", "promote"}, "shop/public-gateway", route.Request{Authority: "app.example.com", Port: 443})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Describe(m.Request[1].Shares); got != "canary 100%" || m.Request[1].Rollout != app {
+		t.Errorf("promote through the gateway: %s", got)
+	}
+	if got := Describe(m.Rows[0].Cells[0].Shares); got != "stable 90% / canary 10%" {
+		t.Errorf("anyone else in canary: %s", got)
+	}
+	m, err = s.IngressMatrix(app, in.Rollouts, []string{"canary"}, "shop/public-gateway", route.Request{Authority: "app.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Rows[0].Cells[0].Answer; got != "301 to https" {
+		t.Errorf("port 80: %q, want the redirect", got)
+	}
+}
+
+func TestPublicHost(t *testing.T) {
+	for _, tt := range []struct {
+		r    schema.Rollout
+		want string
+	}{
+		{schema.Rollout{Name: "app", Namespace: "shop", Host: "app.example.com"}, "app.example.com"},
+		{schema.Rollout{Name: "reviews", Namespace: "bookinfo", Host: "reviews", Hosts: []string{"*.example.com", "reviews.example.com"}}, "reviews.example.com"},
+		{schema.Rollout{Name: "reviews", Namespace: "bookinfo", Host: "reviews"}, "reviews.bookinfo.svc.cluster.local"},
+	} {
+		if got := PublicHost(&tt.r); got != tt.want {
+			t.Errorf("PublicHost(%s %v) = %s, want %s", tt.r.Host, tt.r.Hosts, got, tt.want)
+		}
+	}
+}
+
+func fixtureGateways(t testing.TB) []route.GatewayObject {
+	t.Helper()
+	data, err := os.ReadFile("../fixtures/gateways/shop.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var obj struct {
+		Metadata struct{ Name, Namespace string }
+		Spec     map[string]any
+	}
+	if err := yaml.Unmarshal(data, &obj); err != nil {
+		t.Fatal(err)
+	}
+	js, _ := yaml.Marshal(obj.Spec)
+	js, _ = yaml.YAMLToJSON(js)
+	gw := &apinet.Gateway{}
+	if err := protojson.Unmarshal(js, gw); err != nil {
+		t.Fatal(err)
+	}
+	return []route.GatewayObject{{Name: obj.Metadata.Name, Namespace: obj.Metadata.Namespace, Spec: gw}}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,24 +16,50 @@ import (
 )
 
 type routeOptions struct {
-	src          intentSource
-	phase        string
-	allPhases    bool
-	headers      []string
-	cookies      []string
-	sourceLabels []string
-	uri          string
-	method       string
-	output       string
-	manifests    []string
-	host         string
-	namespace    string
+	src              intentSource
+	phase            string
+	allPhases        bool
+	pairs            []flagPair // --header and --cookie, in the order given
+	sourceLabels     []string
+	sourceNamespace  string
+	uri              string
+	method           string
+	scheme           string
+	authority        string
+	port             uint32
+	query            []string
+	gateway          string
+	gatewayManifests []string
+	output           string
+	manifests        []string
+	host             string
+	namespace        string
 }
+
+// flagPair is one name=value of a repeatable flag, with the flag it came
+// from, so that --header cookie=... and --cookie keep their order.
+type flagPair struct {
+	flag, value string
+}
+
+// orderedPairs is a pflag.Value that appends to a list shared by several
+// flags.
+type orderedPairs struct {
+	flag string
+	list *[]flagPair
+}
+
+func (o orderedPairs) Set(v string) error {
+	*o.list = append(*o.list, flagPair{o.flag, v})
+	return nil
+}
+func (o orderedPairs) String() string { return "" }
+func (o orderedPairs) Type() string   { return "name=value" }
 
 func newRouteCmd(a *app) *cobra.Command {
 	var o routeOptions
 	cmd := &cobra.Command{
-		Use:   "route (ROLLOUT | --manifests PATH --host HOST)",
+		Use:   "route (ROLLOUT | --gateway NAMESPACE/NAME --host HOST | --manifests PATH --host HOST)",
 		Short: "Show which destinations a request reaches",
 		Long: `Route runs a request through a rollout's VirtualService as Istio would — routes
 in order, the first match wins, conditions of a match block all hold, match blocks
@@ -40,16 +67,35 @@ are alternatives — and prints the route that matched, why each earlier one did
 not, where the request goes with what probability, and the mirror and fault that
 apply. The phase is the live one unless --phase says otherwise.
 
+The request is what Envoy sees: a header given more than once is matched as its
+values joined with "," (end-user=bob and end-user=jason make "bob,jason"), and
+the cookies of --cookie and of --header cookie=... make one cookie header,
+joined with "; " in the order given. A query parameter given twice matches its
+first value.
+
+With --gateway NAMESPACE/NAME the request enters through that ingress gateway
+instead of a sidecar: only VirtualServices bound to the gateway apply, and its
+host (--host, or --authority) picks the one that routes it. Without a ROLLOUT,
+every rollout of the intents takes part, as the gateway sees them all. The
+Gateway's servers decide which hosts and ports it takes: give the manifests that
+hold it with --gateway-manifests (with --manifests they are read from there);
+without them its servers are not checked. --port defaults to 80, or 443 with
+--scheme https.
+
 With --all-phases it prints a matrix instead: one row per A/B route and one for
-everyone else, one column per phase, and a row for the request when one is given.
+everyone else, one column per phase, and a row for the request when one is given
+(through a gateway: always).
 
 With --manifests it reads any VirtualServices — rendered or hand-written, files,
 directories, kustomize directories or - for standard input — and simulates the
-one that routes --host (a short name resolves in --namespace).`,
+one that routes --host (a short name resolves in --namespace), following routes
+that delegate to other VirtualServices.`,
 		Example: `  meshroll route reviews --intents fixtures/intents --header end-user=jason
   meshroll route reviews --intents fixtures/intents --phase expand --cookie theme=dark --cookie user=beta
   meshroll route reviews --intents fixtures/intents --source-label app=productpage -o json
   meshroll route reviews --intents fixtures/intents --all-phases
+  meshroll route --intents fixtures/intents --gateway shop/public-gateway --host app.example.com --port 443 --gateway-manifests fixtures/gateways
+  meshroll route --intents fixtures/intents --gateway shop/public-gateway --host app.example.com --scheme https --all-phases
   meshroll route --manifests rendered/ --host reviews --namespace bookinfo --header end-user=jason`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -62,15 +108,18 @@ one that routes --host (a short name resolves in --namespace).`,
 			}
 			if len(o.manifests) > 0 {
 				if len(args) > 0 || o.phase != "" || o.allPhases {
-					return usageErrorf("--manifests simulates a VirtualService as it is: give --host, not a ROLLOUT, --phase or --all-phases")
+					return usageErrorf("--manifests simulates the VirtualServices as they are: give --host, not a ROLLOUT, --phase or --all-phases")
 				}
 				return o.routeManifests(a, req)
 			}
-			if len(args) == 0 {
-				return usageErrorf("name a ROLLOUT, or give --manifests PATH --host HOST")
+			if len(args) == 0 && !o.throughGateway() {
+				return usageErrorf("name a ROLLOUT, or give --gateway NAMESPACE/NAME --host HOST, or --manifests PATH --host HOST")
 			}
 			if o.allPhases && o.phase != "" {
 				return usageErrorf("--phase and --all-phases exclude each other")
+			}
+			if len(args) == 0 && o.phase != "" {
+				return usageErrorf("--phase needs a ROLLOUT: each rollout has its own phases")
 			}
 			paths, err := o.src.paths(nil)
 			if err != nil {
@@ -80,11 +129,35 @@ one that routes --host (a short name resolves in --namespace).`,
 			if err != nil {
 				return err
 			}
+			sim := traffic.NewSimulator()
+			if len(o.gatewayManifests) > 0 {
+				gm, err := lint.Load(o.gatewayManifests, lint.LoadOptions{Stdin: a.stdin})
+				if err != nil {
+					return err
+				}
+				sim.Gateways = traffic.Gateways(gm)
+				if o.throughGateway() && !hasGateway(sim.Gateways, o.gateway) {
+					return usageError(traffic.NoGatewayError(sim.Gateways, o.gateway, "the --gateway-manifests"))
+				}
+			}
+			if len(args) == 0 {
+				return o.routeIngress(a, sim, in, req)
+			}
 			r, err := in.Find(args[0])
 			if err != nil {
 				return usageErrorf("%v", err)
 			}
+			if o.throughGateway() && req.Authority == "" {
+				req.Authority = traffic.PublicHost(r)
+			}
 			if o.allPhases {
+				if o.throughGateway() {
+					m, err := sim.IngressMatrix(r, nil, nil, o.gateway, req)
+					if err != nil {
+						return err
+					}
+					return writeIngressMatrix(a.stdout, r, m, req, o.output)
+				}
 				return writeMatrix(a.stdout, r, req, o.hasRequest(), o.output)
 			}
 			phase := o.phase
@@ -94,41 +167,128 @@ one that routes --host (a short name resolves in --namespace).`,
 			if _, ok := r.PhaseNamed(phase); !ok && phase != schema.PhaseRollback {
 				return usageErrorf("rollout %s has no phase %q; it has %s", r.Name, phase, strings.Join(append(phaseNames(r), schema.PhaseRollback), ", "))
 			}
-			out, err := traffic.NewSimulator().Simulate(r, phase, req)
+			out, err := sim.Simulate(r, phase, req)
 			if err != nil {
 				return err
 			}
 			if o.output == "json" {
-				return writeOutcomeJSON(a.stdout, out)
+				return writeOutcomeJSON(a.stdout, out, req)
 			}
+			writeArrival(a.stdout, out.Result.Arrival, o.gatewayManifests)
 			writeOutcome(a.stdout, out, req)
 			return nil
 		},
 	}
 	o.src.register(cmd, true)
-	cmd.Flags().StringVar(&o.phase, "phase", "", "phase to simulate (default: the live phase)")
-	cmd.Flags().BoolVar(&o.allPhases, "all-phases", false, "print the matrix of A/B routes and phases")
-	cmd.Flags().StringArrayVar(&o.headers, "header", nil, "request header name=value (repeatable)")
-	cmd.Flags().StringArrayVar(&o.cookies, "cookie", nil, "request cookie name=value, sent in the order given (repeatable)")
-	cmd.Flags().StringArrayVar(&o.sourceLabels, "source-label", nil, "label key=value of the calling workload (repeatable)")
-	cmd.Flags().StringVar(&o.uri, "uri", "", "request path (default /)")
-	cmd.Flags().StringVar(&o.method, "method", "", "request method (default GET)")
-	cmd.Flags().StringVarP(&o.output, "output", "o", "text", "output format: text or json")
-	cmd.Flags().StringSliceVar(&o.manifests, "manifests", nil, "simulate the VirtualService of --host in these manifests instead of a rollout")
-	cmd.Flags().StringVar(&o.host, "host", "", "with --manifests, the host the request is for")
-	cmd.Flags().StringVar(&o.namespace, "namespace", "default", "with --manifests, the namespace of the client: short host names resolve in it")
+	f := cmd.Flags()
+	f.StringVar(&o.phase, "phase", "", "phase to simulate (default: the live phase)")
+	f.BoolVar(&o.allPhases, "all-phases", false, "print the matrix of A/B routes and phases")
+	f.Var(orderedPairs{"--header", &o.pairs}, "header", "request header name=value (repeatable; a header given twice is matched as its values joined with \",\")")
+	f.Var(orderedPairs{"--cookie", &o.pairs}, "cookie", "request cookie name=value (repeatable; joined with --header cookie=... into one cookie header, in the order given)")
+	f.StringArrayVar(&o.sourceLabels, "source-label", nil, "label key=value of the calling workload, or of the gateway's pods (repeatable)")
+	f.StringVar(&o.sourceNamespace, "source-namespace", "", "namespace of the calling workload")
+	f.StringVar(&o.uri, "uri", "", "request path, with an optional ?query (default /)")
+	f.StringVar(&o.method, "method", "", "request method (default GET)")
+	f.StringVar(&o.scheme, "scheme", "", "request scheme, http or https (default http; through a gateway, https on a TLS port)")
+	f.StringVar(&o.authority, "authority", "", "request authority (Host header); through a gateway it defaults to --host")
+	f.Uint32Var(&o.port, "port", 0, "port the request is sent to (through a gateway: default 80, or 443 with --scheme https)")
+	f.StringArrayVar(&o.query, "query", nil, "query parameter name=value (repeatable)")
+	f.StringVar(&o.gateway, "gateway", "", "send the request through this gateway, NAMESPACE/NAME, instead of from a sidecar")
+	f.StringSliceVar(&o.gatewayManifests, "gateway-manifests", nil, "manifests that hold the Gateway of --gateway: its servers decide which hosts and ports it takes")
+	f.StringVarP(&o.output, "output", "o", "text", "output format: text or json")
+	f.StringSliceVar(&o.manifests, "manifests", nil, "simulate the VirtualServices of these manifests instead of a rollout")
+	f.StringVar(&o.host, "host", "", "the host the request is for: with --manifests, the one whose VirtualService to simulate; through a gateway, its authority")
+	f.StringVar(&o.namespace, "namespace", "default", "with --manifests, the namespace of the client: short host names resolve in it")
 	return cmd
 }
 
-// routeManifests simulates the request on the VirtualService that routes
-// o.host among the manifests.
+// throughGateway reports whether the request enters through a gateway
+// rather than from a sidecar.
+func (o *routeOptions) throughGateway() bool { return o.gateway != "" && o.gateway != "mesh" }
+
+func hasGateway(gws []route.GatewayObject, id string) bool {
+	for _, g := range gws {
+		if g.Namespace+"/"+g.Name == id {
+			return true
+		}
+	}
+	return false
+}
+
+// routeIngress simulates a request through a gateway across every rollout
+// of the intents, or tabulates it over the phases of the rollout that takes
+// it.
+func (o *routeOptions) routeIngress(a *app, sim *traffic.Simulator, in *schema.Intent, req route.Request) error {
+	if req.Authority == "" {
+		return usageErrorf("--gateway without a ROLLOUT needs --host: the host the request is for")
+	}
+	live := func(r *schema.Rollout) string { return r.Phase }
+	out, err := sim.Ingress(in.Rollouts, live, o.gateway, req)
+	if err != nil {
+		return err
+	}
+	if o.allPhases {
+		r := out.Rollout
+		if r == nil {
+			// The gateway itself turns the request away (a port or host it
+			// does not serve, a redirect): the rollout is the one whose
+			// VirtualService would route the host, its servers aside.
+			bare, err := traffic.NewSimulator().Ingress(in.Rollouts, live, o.gateway, req)
+			if err != nil {
+				return err
+			}
+			r = bare.Rollout
+		}
+		if r == nil {
+			return usageErrorf("no rollout routes host %s through gateway %s: %s", req.Authority, o.gateway, out.Result.Reason)
+		}
+		m, err := sim.IngressMatrix(r, in.Rollouts, nil, o.gateway, req)
+		if err != nil {
+			return err
+		}
+		return writeIngressMatrix(a.stdout, r, m, req, o.output)
+	}
+	if o.output == "json" {
+		return writeOutcomeJSON(a.stdout, out, req)
+	}
+	writeArrival(a.stdout, out.Result.Arrival, o.gatewayManifests)
+	writeOutcome(a.stdout, out, req)
+	return nil
+}
+
+// routeManifests simulates the request on the VirtualServices among the
+// manifests: through a gateway, or on the one that routes o.host.
 func (o *routeOptions) routeManifests(a *app, req route.Request) error {
-	if o.host == "" {
+	if o.host == "" && !(o.throughGateway() && req.Authority != "") {
 		return usageErrorf("--manifests needs --host: the host the request is for")
 	}
 	m, err := lint.Load(o.manifests, lint.LoadOptions{Stdin: a.stdin})
 	if err != nil {
 		return err
+	}
+	var extra *lint.Manifests
+	if len(o.gatewayManifests) > 0 {
+		if extra, err = lint.Load(o.gatewayManifests, lint.LoadOptions{Stdin: a.stdin}); err != nil {
+			return err
+		}
+	}
+	tab := traffic.Table(m, extra)
+	if o.throughGateway() {
+		if tab.Gateway(o.gateway) == nil {
+			return usageError(traffic.NoGatewayError(traffic.Gateways(m, extra), o.gateway, "the manifests"))
+		}
+		out := traffic.ManifestOutcome(tab.Ingress(o.gateway, req))
+		if o.output == "json" {
+			return writeOutcomeJSON(a.stdout, out, req)
+		}
+		writeArrival(a.stdout, out.Result.Arrival, nil)
+		if id := out.Result.VirtualService; id != "" {
+			if r := findResource(m, "VirtualService/"+id); r != nil {
+				fmt.Fprintf(a.stdout, "%s (%s)\n", r.ID(), r.Position("").String())
+			}
+		}
+		writeOutcome(a.stdout, out, req)
+		return nil
 	}
 	vss := traffic.VirtualServicesFor(m, o.host, o.namespace)
 	switch len(vss) {
@@ -143,12 +303,21 @@ func (o *routeOptions) routeManifests(a *app, req route.Request) error {
 		return usageErrorf("%d VirtualServices route host %s, and Istio would use only one: %s; give --namespace or lint them (MR105 and IST0109)", len(vss), o.host, strings.Join(ids, ", "))
 	}
 	vs := vss[0]
-	out := traffic.SimulateManifest(vs, req)
+	out := traffic.ManifestOutcome(tab.Evaluate(vs.Namespace+"/"+vs.Name, req))
 	if o.output == "json" {
-		return writeOutcomeJSON(a.stdout, out)
+		return writeOutcomeJSON(a.stdout, out, req)
 	}
 	fmt.Fprintf(a.stdout, "%s (%s), host %s\n", vs.ID(), vs.Position("").String(), o.host)
 	writeOutcome(a.stdout, out, req)
+	return nil
+}
+
+func findResource(m *lint.Manifests, id string) *lint.Resource {
+	for _, r := range m.Resources {
+		if r.ID() == id {
+			return r
+		}
+	}
 	return nil
 }
 
@@ -161,28 +330,54 @@ func phaseNames(r *schema.Rollout) []string {
 }
 
 func (o *routeOptions) hasRequest() bool {
-	return len(o.headers)+len(o.cookies)+len(o.sourceLabels) > 0 || o.uri != "" || o.method != ""
+	return len(o.pairs)+len(o.sourceLabels)+len(o.query) > 0 || o.uri != "" || o.method != "" ||
+		o.sourceNamespace != "" || o.scheme != "" || o.authority != "" || o.port != 0
 }
+
+var (
+	gatewayRef = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
+	dnsLabel   = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+)
 
 // request builds the simulated request from the flags.
 func (o *routeOptions) request() (route.Request, error) {
 	var req route.Request
-	headers, err := parsePairs("--header", o.headers)
-	if err != nil {
-		return req, err
+	var headers []route.Header
+	var cookies []route.Cookie
+	var cookiePieces []string
+	cookieHeader, hosts := false, 0
+	for _, p := range o.pairs {
+		kv, err := parsePairs(p.flag, []string{p.value})
+		if err != nil {
+			return req, err
+		}
+		k, v := kv[0][0], kv[0][1]
+		switch name := strings.ToLower(k); {
+		case p.flag == "--cookie":
+			cookies = append(cookies, route.Cookie{Name: k, Value: v})
+			cookiePieces = append(cookiePieces, k+"="+v)
+		case name == "cookie":
+			cookieHeader = true
+			cookiePieces = append(cookiePieces, v)
+		default:
+			if name == "host" || name == ":authority" {
+				hosts++
+			}
+			headers = append(headers, route.Header{Name: name, Value: v})
+		}
 	}
-	for _, kv := range headers {
+	if hosts > 1 || hosts > 0 && o.authority != "" {
+		return req, usageErrorf("a request has one host: give --authority or one --header host=..., not both or twice")
+	}
+	req.Headers = route.JoinHeaders(headers)
+	if cookieHeader {
+		// One cookie header, its cookies in the order given.
 		if req.Headers == nil {
 			req.Headers = map[string]string{}
 		}
-		req.Headers[strings.ToLower(kv[0])] = kv[1]
-	}
-	cookies, err := parsePairs("--cookie", o.cookies)
-	if err != nil {
-		return req, err
-	}
-	for _, kv := range cookies {
-		req.Cookies = append(req.Cookies, route.Cookie{Name: kv[0], Value: kv[1]})
+		req.Headers["cookie"] = strings.Join(cookiePieces, "; ")
+	} else {
+		req.Cookies = cookies
 	}
 	labels, err := parsePairs("--source-label", o.sourceLabels)
 	if err != nil {
@@ -194,11 +389,49 @@ func (o *routeOptions) request() (route.Request, error) {
 		}
 		req.SourceLabels[kv[0]] = kv[1]
 	}
+	query, err := parsePairs("--query", o.query)
+	if err != nil {
+		return req, err
+	}
+	for _, kv := range query {
+		if req.QueryParams == nil {
+			req.QueryParams = map[string]string{}
+		}
+		// Envoy matches the first value of a parameter given twice.
+		if _, seen := req.QueryParams[kv[0]]; !seen {
+			req.QueryParams[kv[0]] = kv[1]
+		}
+	}
 	if o.uri != "" && !strings.HasPrefix(o.uri, "/") {
 		return req, usageErrorf("--uri %q must start with /", o.uri)
 	}
+	if o.scheme != "" && o.scheme != "http" && o.scheme != "https" {
+		return req, usageErrorf("--scheme must be http or https, not %q", o.scheme)
+	}
+	if o.port > 65535 {
+		return req, usageErrorf("--port %d: a port is a number from 1 to 65535", o.port)
+	}
+	if o.sourceNamespace != "" && !dnsLabel.MatchString(o.sourceNamespace) {
+		return req, usageErrorf("--source-namespace %q is not a namespace name (a DNS-1123 label)", o.sourceNamespace)
+	}
+	if o.gateway != "" && o.gateway != "mesh" && !gatewayRef.MatchString(o.gateway) {
+		return req, usageErrorf("--gateway %q: give the gateway as NAMESPACE/NAME (or mesh, for sidecars)", o.gateway)
+	}
+	if len(o.gatewayManifests) > 0 && !o.throughGateway() {
+		return req, usageErrorf("--gateway-manifests needs --gateway: the gateway the request enters through")
+	}
 	req.URI = o.uri
 	req.Method = strings.ToUpper(o.method)
+	req.Scheme = o.scheme
+	req.Port = o.port
+	req.SourceNamespace = o.sourceNamespace
+	req.Authority = o.authority
+	if o.throughGateway() {
+		req.Gateway = o.gateway
+		if req.Authority == "" {
+			req.Authority = o.host
+		}
+	}
 	return req, nil
 }
 
@@ -246,24 +479,83 @@ func describeShares(shares []traffic.Share) string {
 	return strings.Join(parts, " / ")
 }
 
+// writeArrival writes how a gateway took the request, before the outcome.
+func writeArrival(w io.Writer, a *route.Arrival, gatewayManifests []string) {
+	if a == nil {
+		return
+	}
+	line := "gateway " + a.Gateway
+	if a.Port != 0 {
+		line += fmt.Sprintf(", port %d", a.Port)
+	}
+	if a.Server >= 0 {
+		name := a.ServerName
+		if name == "" {
+			name = fmt.Sprintf("servers[%d]", a.Server)
+		}
+		line += fmt.Sprintf(": server %s (%s)", name, a.Protocol)
+	}
+	if a.Host != "" {
+		line += ", host " + a.Host
+	}
+	fmt.Fprintln(w, line)
+	if !a.Known {
+		hint := "give --gateway-manifests with the Gateway to check them"
+		if len(gatewayManifests) > 0 {
+			hint = "the Gateway is not in the manifests given"
+		}
+		fmt.Fprintf(w, "  the gateway's servers are not known (%s): every host and port are taken to be served\n", hint)
+	}
+}
+
+// routeLabel names a route of the trace: with its VirtualService when the
+// request met several, and the delegating route it was reached through.
+func routeLabel(index int, name, vs string, via *route.Via, showVS bool) string {
+	s := fmt.Sprintf("[%d] %s", index, routeName(name))
+	if showVS && vs != "" {
+		s = vs + " " + s
+	}
+	if via != nil {
+		s += fmt.Sprintf(" (via %s [%d] %s)", via.VirtualService, via.Index, routeName(via.Name))
+	}
+	return s
+}
+
 func writeOutcome(w io.Writer, o traffic.Outcome, req route.Request) {
 	if r := o.Rollout; r != nil {
 		fmt.Fprintf(w, "rollout %s/%s, phase %s\n", r.Namespace, r.Name, o.Phase)
 	}
 	fmt.Fprintf(w, "request: %s\n\n", traffic.DescribeRequest(req))
 	res := o.Result
+	// Route indices need their VirtualService when the request met several.
+	showVS := res.Arrival != nil && len(res.Arrival.VirtualServices) > 1 || res.Via != nil
 	for _, m := range res.Trace {
-		fmt.Fprintf(w, "  no   [%d] %s: %s\n", m.Index, routeName(m.Name), m.Why)
+		showVS = showVS || m.Via != nil
+	}
+	for _, m := range res.Trace {
+		fmt.Fprintf(w, "  no   %s: %s\n", routeLabel(m.Index, m.Name, m.VirtualService, m.Via, showVS), m.Why)
 	}
 	if !res.Matched {
-		fmt.Fprintf(w, "\nno route matches: %s\n", res.Reason)
+		if rd := res.Redirect; rd != nil {
+			fmt.Fprintf(w, "%sis answered by the gateway: %d redirect to %s://%s%s (%s)\n", blankIf(len(res.Trace) > 0), rd.Code, rd.Scheme, rd.Authority, rd.URI, res.Reason)
+		} else {
+			fmt.Fprintf(w, "%sno route: %s\n", blankIf(len(res.Trace) > 0), res.Reason)
+		}
+		writeWarnings(w, res.Warnings)
 		return
 	}
-	how := "matches every request"
+	var held []string
 	if res.Match >= 0 {
-		how = "matches (" + res.Path + ")"
+		held = append(held, res.Path)
 	}
-	fmt.Fprintf(w, "  yes  [%d] %s: %s\n\n", res.Index, routeName(res.Name), how)
+	if v := res.Via; v != nil && v.Match >= 0 {
+		held = append(held, fmt.Sprintf("%s spec.http[%d].match[%d]", v.VirtualService, v.Index, v.Match))
+	}
+	how := "matches every request"
+	if len(held) > 0 {
+		how = "matches (" + strings.Join(held, " and ") + ")"
+	}
+	fmt.Fprintf(w, "  yes  %s: %s\n\n", routeLabel(res.Index, res.Name, res.VirtualService, res.Via, showVS), how)
 	switch res.Action {
 	case route.ActionForward:
 		fmt.Fprintf(w, "goes to %s\n", describeShares(o.Shares))
@@ -281,20 +573,73 @@ func writeOutcome(w io.Writer, o traffic.Outcome, req route.Request) {
 			fmt.Fprintf(w, "fault: %s of requests aborted with %d\n", traffic.Percent(ab.Percent), ab.HTTPStatus)
 		}
 	}
-	for _, warn := range res.Warnings {
+	writeWarnings(w, res.Warnings)
+}
+
+func blankIf(b bool) string {
+	if b {
+		return "\n"
+	}
+	return ""
+}
+
+func writeWarnings(w io.Writer, warnings []string) {
+	for _, warn := range warnings {
 		fmt.Fprintf(w, "warning: %s\n", warn)
 	}
 }
 
 // outcomeJSON is the -o json form of meshroll route.
 type outcomeJSON struct {
-	Rollout      string            `json:"rollout,omitempty"`
-	Namespace    string            `json:"namespace,omitempty"`
-	Phase        string            `json:"phase,omitempty"`
-	Route        *routeRef         `json:"route"`
-	Destinations []destinationJSON `json:"destinations"`
-	Mirror       *mirrorJSON       `json:"mirror"`
-	Fault        *faultJSON        `json:"fault"`
+	Rollout   string       `json:"rollout,omitempty"`
+	Namespace string       `json:"namespace,omitempty"`
+	Phase     string       `json:"phase,omitempty"`
+	Request   requestJSON  `json:"request"`
+	Gateway   *arrivalJSON `json:"gateway,omitempty"`
+	// VirtualService is set when the request met several (a gateway, a
+	// delegate): namespace/name of the one whose route matched.
+	VirtualService string            `json:"virtualService,omitempty"`
+	Route          *routeRef         `json:"route"`
+	Reason         string            `json:"reason,omitempty"`
+	Redirect       *redirectJSON     `json:"redirect,omitempty"`
+	Destinations   []destinationJSON `json:"destinations"`
+	Mirror         *mirrorJSON       `json:"mirror"`
+	Fault          *faultJSON        `json:"fault"`
+	Warnings       []string          `json:"warnings,omitempty"`
+}
+
+// requestJSON echoes the request as Envoy sees it, with the field names of
+// an expectation's request: headers joined, cookies in the cookie header,
+// the defaults that do not depend on the VirtualService filled in.
+type requestJSON struct {
+	Gateway         string            `json:"gateway,omitempty"`
+	Method          string            `json:"method"`
+	Scheme          string            `json:"scheme"`
+	Authority       string            `json:"authority,omitempty"`
+	Port            uint32            `json:"port,omitempty"`
+	URI             string            `json:"uri"`
+	Query           map[string]string `json:"query,omitempty"`
+	Headers         map[string]string `json:"headers,omitempty"`
+	SourceLabels    map[string]string `json:"sourceLabels,omitempty"`
+	SourceNamespace string            `json:"sourceNamespace,omitempty"`
+}
+
+type arrivalJSON struct {
+	Name string `json:"name"`
+	// Known is false when the Gateway was not given: its servers were not
+	// checked.
+	Known    bool     `json:"known"`
+	Port     uint32   `json:"port,omitempty"`
+	Server   string   `json:"server,omitempty"`
+	Protocol string   `json:"protocol,omitempty"`
+	Host     string   `json:"host,omitempty"`
+	Routes   []string `json:"virtualServices,omitempty"`
+	Refused  string   `json:"refused,omitempty"`
+}
+
+type redirectJSON struct {
+	Code uint32 `json:"code"`
+	URL  string `json:"url"`
 }
 
 type mirrorJSON struct {
@@ -318,6 +663,9 @@ type faultJSON struct {
 type routeRef struct {
 	Name  string `json:"name"`
 	Index int    `json:"index"`
+	// Via names the delegating route, "namespace/name [index]", when the
+	// route is a delegate's.
+	Via string `json:"via,omitempty"`
 }
 
 type destinationJSON struct {
@@ -327,12 +675,53 @@ type destinationJSON struct {
 	Weight float64 `json:"weight"`
 }
 
-func writeOutcomeJSON(w io.Writer, o traffic.Outcome) error {
-	out := outcomeJSON{Phase: o.Phase, Destinations: []destinationJSON{}}
+// echoRequest is the request as Envoy sees it.
+func echoRequest(req route.Request, a *route.Arrival) requestJSON {
+	out := requestJSON{Gateway: req.Gateway, Method: req.Method, Scheme: req.Scheme, Authority: req.Authority, Port: req.Port,
+		URI: req.URI, Query: req.QueryParams, SourceLabels: req.SourceLabels, SourceNamespace: req.SourceNamespace}
+	if out.Method == "" {
+		out.Method = "GET"
+	}
+	if out.URI == "" {
+		out.URI = "/"
+	}
+	if a != nil && a.Port != 0 {
+		out.Port = a.Port
+	}
+	if out.Scheme == "" {
+		out.Scheme = "http"
+		if a != nil && a.TLS {
+			out.Scheme = "https"
+		}
+	}
+	if len(req.Headers) > 0 || len(req.Cookies) > 0 {
+		out.Headers = make(map[string]string, len(req.Headers)+1)
+		for k, v := range req.Headers {
+			out.Headers[strings.ToLower(k)] = v
+		}
+		if len(req.Cookies) > 0 {
+			c := route.CookieHeader(req.Cookies)
+			if h := out.Headers["cookie"]; h != "" {
+				c = h + "; " + c
+			}
+			out.Headers["cookie"] = c
+		}
+	}
+	return out
+}
+
+func writeOutcomeJSON(w io.Writer, o traffic.Outcome, req route.Request) error {
+	res := o.Result
+	out := outcomeJSON{Phase: o.Phase, Destinations: []destinationJSON{}, Request: echoRequest(req, res.Arrival),
+		VirtualService: res.VirtualService, Warnings: res.Warnings}
 	if r := o.Rollout; r != nil {
 		out.Rollout, out.Namespace = r.Name, r.Namespace
 	}
-	if f := o.Result.Fault; f != nil {
+	if a := res.Arrival; a != nil {
+		out.Gateway = &arrivalJSON{Name: a.Gateway, Known: a.Known, Port: a.Port, Server: a.ServerName, Protocol: a.Protocol,
+			Host: a.Host, Routes: a.VirtualServices, Refused: a.Refused}
+	}
+	if f := res.Fault; f != nil {
 		out.Fault = &faultJSON{}
 		if d := f.Delay; d != nil {
 			out.Fault.Delay = &struct {
@@ -347,8 +736,16 @@ func writeOutcomeJSON(w io.Writer, o traffic.Outcome) error {
 			}{ab.Percent, ab.HTTPStatus}
 		}
 	}
-	if o.Result.Matched {
-		out.Route = &routeRef{Name: o.Result.Name, Index: o.Result.Index}
+	if res.Matched {
+		out.Route = &routeRef{Name: res.Name, Index: res.Index}
+		if v := res.Via; v != nil {
+			out.Route.Via = fmt.Sprintf("%s [%d]", v.VirtualService, v.Index)
+		}
+	} else {
+		out.Reason = res.Reason
+		if rd := res.Redirect; rd != nil {
+			out.Redirect = &redirectJSON{Code: rd.Code, URL: rd.Scheme + "://" + rd.Authority + rd.URI}
+		}
 	}
 	for _, s := range o.Shares {
 		out.Destinations = append(out.Destinations, destinationJSON{Target: s.Target, Host: s.Host, Subset: s.Subset, Weight: s.Percent})
@@ -356,9 +753,19 @@ func writeOutcomeJSON(w io.Writer, o traffic.Outcome) error {
 	if m := o.Mirror; m != nil {
 		out.Mirror = &mirrorJSON{Target: m.Target, Host: m.Host, Subset: m.Subset, Percent: m.Percent}
 	}
+	return writeJSON(w, out)
+}
+
+func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return enc.Encode(v)
+}
+
+// matrixRow is one row of the printed matrix.
+type matrixRow struct {
+	name  string
+	cells []string
 }
 
 func writeMatrix(w io.Writer, r *schema.Rollout, req route.Request, withRequest bool, format string) error {
@@ -366,14 +773,10 @@ func writeMatrix(w io.Writer, r *schema.Rollout, req route.Request, withRequest 
 	if err != nil {
 		return err
 	}
-	type row struct {
-		name  string
-		cells []string
-	}
-	var rows []row
+	var rows []matrixRow
 	if withRequest {
 		s := traffic.NewSimulator()
-		rr := row{name: "request: " + traffic.DescribeRequest(req)}
+		rr := matrixRow{name: "request: " + traffic.DescribeRequest(req)}
 		for _, p := range m.Phases {
 			o, err := s.Simulate(r, p, req)
 			if err != nil {
@@ -383,17 +786,95 @@ func writeMatrix(w io.Writer, r *schema.Rollout, req route.Request, withRequest 
 		}
 		rows = append(rows, rr)
 	}
-	for _, mr := range m.Rows {
-		rr := row{name: mr.Route}
+	rows = append(rows, matrixRows(m.Rows)...)
+	var notes []string
+	if len(r.Routes) > 0 {
+		notes = append(notes, "* the phase has no such route: its requests take the weighted split")
+	}
+	return printMatrix(w, r, fmt.Sprintf("rollout %s, live phase %s", r.ID(), r.Phase), m.Phases, rows, notes, format)
+}
+
+func matrixRows(in []traffic.Row) []matrixRow {
+	var rows []matrixRow
+	for _, mr := range in {
+		rr := matrixRow{name: mr.Route}
 		for _, c := range mr.Cells {
-			cell := traffic.Describe(c.Shares)
-			if c.FallsThrough {
-				cell += " *"
+			var cell string
+			switch {
+			case c.Answer != "":
+				cell = c.Answer
+			case mr.NotAtGateway:
+				cell = "-"
+			default:
+				cell = traffic.Describe(c.Shares)
+				if c.FallsThrough {
+					cell += " *"
+				}
 			}
 			rr.cells = append(rr.cells, cell)
 		}
 		rows = append(rows, rr)
 	}
+	return rows
+}
+
+// writeIngressMatrix prints the matrix of requests through a gateway.
+func writeIngressMatrix(w io.Writer, r *schema.Rollout, m traffic.Ingress, req route.Request, format string) error {
+	// The title names the gateway, host, port and scheme; the row names the
+	// rest of the request.
+	rest := req
+	rest.Gateway, rest.Authority, rest.Port, rest.Scheme = "", "", 0, ""
+	rr := matrixRow{name: "request"}
+	if d := traffic.DescribeRequest(rest); d != "any request" {
+		rr.name += ": " + d
+	}
+	for _, o := range m.Request {
+		rr.cells = append(rr.cells, ingressCell(o, r))
+	}
+	rows := append([]matrixRow{rr}, matrixRows(m.Rows)...)
+	var notes []string
+	if len(r.Routes) > 0 {
+		notes = append(notes, "* the phase has no such route: its requests take the weighted split")
+	}
+	for _, row := range m.Rows {
+		if row.NotAtGateway {
+			notes = append(notes, "- the route matches labels of the calling workload; through the gateway that is the gateway's pods, which do not carry them")
+			break
+		}
+	}
+	title := fmt.Sprintf("rollout %s, live phase %s, through gateway %s", r.ID(), r.Phase, req.Gateway)
+	if len(m.Request) > 0 {
+		if a := m.Request[0].Result.Arrival; a != nil {
+			title += ", host " + req.Authority
+			if a.Port != 0 {
+				title += fmt.Sprintf(", port %d", a.Port)
+			}
+			if req.Scheme != "" {
+				title += ", " + req.Scheme
+			}
+			if !a.Known {
+				title += " (the gateway's servers are not known)"
+			}
+		}
+	}
+	return printMatrix(w, r, title, m.Phases, rows, notes, format)
+}
+
+// ingressCell is where the request goes in one phase through the gateway.
+func ingressCell(o traffic.Outcome, r *schema.Rollout) string {
+	res := o.Result
+	switch {
+	case res.Matched && o.Rollout != r:
+		return "routed by " + res.VirtualService
+	case res.Matched:
+		return traffic.Describe(o.Shares)
+	case res.Redirect != nil:
+		return fmt.Sprintf("%d to %s", res.Redirect.Code, res.Redirect.Scheme)
+	}
+	return "no route"
+}
+
+func printMatrix(w io.Writer, r *schema.Rollout, title string, phases []string, rows []matrixRow, notes []string, format string) error {
 	if format == "json" {
 		type jsonRow struct {
 			Route string            `json:"route"`
@@ -403,21 +884,19 @@ func writeMatrix(w io.Writer, r *schema.Rollout, req route.Request, withRequest 
 			Rollout string    `json:"rollout"`
 			Phases  []string  `json:"phases"`
 			Rows    []jsonRow `json:"rows"`
-		}{Rollout: r.ID(), Phases: m.Phases}
+		}{Rollout: r.ID(), Phases: phases}
 		for _, rr := range rows {
 			jr := jsonRow{Route: rr.name, Cells: map[string]string{}}
-			for i, p := range m.Phases {
+			for i, p := range phases {
 				jr.Cells[p] = rr.cells[i]
 			}
 			out.Rows = append(out.Rows, jr)
 		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(w, out)
 	}
-	widths := make([]int, len(m.Phases)+1)
+	widths := make([]int, len(phases)+1)
 	widths[0] = len("ROUTE")
-	for i, p := range m.Phases {
+	for i, p := range phases {
 		widths[i+1] = len(p)
 		if p == r.Phase {
 			widths[i+1] += 2
@@ -429,7 +908,7 @@ func writeMatrix(w io.Writer, r *schema.Rollout, req route.Request, withRequest 
 			widths[i+1] = max(widths[i+1], len(c))
 		}
 	}
-	fmt.Fprintf(w, "rollout %s, live phase %s\n\n", r.ID(), r.Phase)
+	fmt.Fprintf(w, "%s\n\n", title)
 	line := func(first string, cells []string) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "%-*s", widths[0], first)
@@ -438,8 +917,8 @@ func writeMatrix(w io.Writer, r *schema.Rollout, req route.Request, withRequest 
 		}
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
 	}
-	header := make([]string, len(m.Phases))
-	for i, p := range m.Phases {
+	header := make([]string, len(phases))
+	for i, p := range phases {
 		header[i] = p
 		if p == r.Phase {
 			header[i] = "[" + p + "]"
@@ -449,8 +928,11 @@ func writeMatrix(w io.Writer, r *schema.Rollout, req route.Request, withRequest 
 	for _, rr := range rows {
 		line(rr.name, rr.cells)
 	}
-	if len(r.Routes) > 0 {
-		fmt.Fprintln(w, "\n* the phase has no such route: its requests take the weighted split")
+	if len(notes) > 0 {
+		fmt.Fprintln(w)
+		for _, n := range notes {
+			fmt.Fprintln(w, n)
+		}
 	}
 	return nil
 }

@@ -18,7 +18,14 @@ func newTestCmd(a *app) *cobra.Command {
 		Long: `Test runs every expectation (the expect list of a rollout) in every phase it
 names — every phase of the ladder when it names none — and prints a pass or fail
 line per expectation. A failed expectation exits 1; render, check and lint
---intents report it as MR601.`,
+--intents report it as MR601.
+
+A request is the one Envoy sees: the values of a header listed more than once
+are joined with ",", and cookies join the cookie header with "; ". An
+expectation with a gateway (one of the rollout's gateways) sends its request
+through that gateway, for the rollout's public host unless its authority names
+another; Gateway objects are not read, so the rollout's gateways and hosts
+decide.`,
 		Example: `  meshroll test fixtures/intents
   meshroll test --intents intents`,
 		RunE: func(cmd *cobra.Command, args []string) error {
