@@ -63,6 +63,9 @@ func explain(w io.Writer, r *lint.Rule) error {
 	if u := r.URL(); u != "" {
 		fmt.Fprintf(&b, "More: %s\n", u)
 	}
+	if r.Base != "" {
+		fmt.Fprintf(&b, "\nAt the base revision:\n\n%s", indent(r.Base))
+	}
 	if r.Bad != "" {
 		fmt.Fprintf(&b, "\nFlagged:\n\n%s", indent(r.Bad))
 	}
