@@ -77,6 +77,12 @@ func (d *decoder) analysis(r *Rollout, n *Node) {
 				d.errorf(e.Get("query").P(), "%s: query is blank", mctx)
 			}
 		}
+		if r.Canary != nil && r.Canary.Subset != "" && r.Canary.Labels["version"] == "" {
+			names, _ := QueryVariableNames(m.Query)
+			if m.Template != "" || indexOf(names, "version") >= 0 {
+				d.errorf(e.P(), "%s: the canary subset %s has no version label, which Istio's metrics tell its requests apart by (destination_version); give it labels: version: ..., or write a query that selects it otherwise", mctx, r.Canary.Subset)
+			}
+		}
 		if v := e.Get("min"); v != nil {
 			f := v.F()
 			m.Min = &f
