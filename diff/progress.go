@@ -35,8 +35,12 @@ type Move struct {
 	Problem string
 }
 
-// Forced reports whether the move records a reason.
-func (m *Move) Forced() bool { return m != nil && m.Reason != "" }
+// phaseRollback is the phase every rollout has: all traffic to stable.
+const phaseRollback = "rollback"
+
+// Forced reports whether the move records a reason and is not a rollback,
+// which needs none.
+func (m *Move) Forced() bool { return m != nil && m.Reason != "" && m.To != phaseRollback }
 
 // The kinds of ladder change.
 const (
@@ -83,15 +87,19 @@ func (c LadderChange) Text() string {
 	return c.Kind + " " + c.Phase
 }
 
-// Lines describes p in lines of text, the move first: "forced canary →
-// half: hotfix", "not forced: …", then one line per ladder change.
+// Lines describes p in lines of text, the move first — "✗ " and why it
+// breaks the ladder, "forced canary → half: hotfix", "rolled back from
+// half: 5xx" — then one line per ladder change.
 func (p *Progress) Lines() []string {
 	var out []string
 	if m := p.Move; m != nil {
 		if m.Problem != "" {
 			out = append(out, "✗ "+m.Problem)
 		}
-		if m.Reason != "" {
+		switch {
+		case m.Reason != "" && m.To == phaseRollback:
+			out = append(out, "rolled back from "+m.From+": "+m.Reason)
+		case m.Reason != "":
 			out = append(out, "forced "+m.From+" → "+m.To+": "+m.Reason)
 		}
 	}
@@ -155,13 +163,16 @@ func (r *Result) progressOnly() []Progress {
 // refused: "ladder changed in 1 rollout, 1 move forced, 1 move breaks its
 // ladder".
 func (r *Result) progressHeadline() string {
-	ladders, forced, problems := 0, 0, 0
+	ladders, forced, rollbacks, problems := 0, 0, 0, 0
 	for _, p := range r.Progress {
 		if len(p.Ladder) > 0 {
 			ladders++
 		}
 		if p.Move.Forced() {
 			forced++
+		}
+		if p.Move != nil && p.Move.To == phaseRollback {
+			rollbacks++
 		}
 		if p.Move != nil && p.Move.Problem != "" {
 			problems++
@@ -173,6 +184,9 @@ func (r *Result) progressHeadline() string {
 	}
 	if forced > 0 {
 		parts = append(parts, plural(forced, "move", "moves")+" forced")
+	}
+	if rollbacks > 0 {
+		parts = append(parts, plural(rollbacks, "rollback", "rollbacks"))
 	}
 	if problems > 0 {
 		parts = append(parts, plural(problems, "move breaks its ladder", "moves break their ladders"))
