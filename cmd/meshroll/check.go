@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -107,8 +109,7 @@ settings (failOn, disable, enable, severity, policies) come from
 				return usageErrorf("--base needs a revision, such as main or origin/main")
 			}
 			if o.base != "" {
-				base, err = revision.LoadBase(cmd.Context(), revision.Options{Ref: o.base, Intents: paths})
-				if err != nil {
+				if base, err = loadBase(cmd, o.base, paths); err != nil {
 					return revisionError(cmd, o.base, err)
 				}
 			}
@@ -145,6 +146,24 @@ settings (failOn, disable, enable, severity, policies) come from
 	_ = cmd.Flags().MarkHidden("now")
 	o.src.register(cmd, true)
 	return cmd
+}
+
+// loadBase loads the intents at the revision base. Intents paths that base
+// does not have yet are new, with no move to judge: they are left out.
+func loadBase(cmd *cobra.Command, base string, paths []string) (*schema.Intent, error) {
+	paths = slices.Clone(paths)
+	for len(paths) > 0 {
+		in, err := revision.LoadBase(cmd.Context(), revision.Options{Ref: base, Intents: paths})
+		var missing *revision.MissingError
+		if !errors.As(err, &missing) {
+			return in, err
+		}
+		paths = slices.DeleteFunc(paths, func(p string) bool { return filepath.Clean(p) == filepath.Clean(missing.Path) || filepath.ToSlash(filepath.Clean(p)) == missing.Path })
+		if len(paths) == 0 {
+			break
+		}
+	}
+	return &schema.Intent{}, nil
 }
 
 // checkResult is what check found: the differences between the tree on

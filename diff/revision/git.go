@@ -20,6 +20,12 @@ import (
 // fill the disk through the temporary copy.
 const MaxFileSize = 32 << 20
 
+// MissingError is an intents path that the revision does not have, such
+// as the intents directory before the commit that added it.
+type MissingError struct{ Path, Ref string }
+
+func (e *MissingError) Error() string { return fmt.Sprintf("%s does not exist at %s", e.Path, e.Ref) }
+
 // Repo is a git repository, reached through the git on PATH.
 type Repo struct {
 	// Root is the top directory of the working tree, symbolic links
@@ -194,7 +200,7 @@ func (r *Repo) Export(ctx context.Context, ref, commit string, paths []string, k
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("%s does not exist at %s", p, ref)
+			return nil, &MissingError{Path: p, Ref: ref}
 		}
 	}
 	var files []entry
