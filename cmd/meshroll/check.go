@@ -158,7 +158,9 @@ func loadBase(cmd *cobra.Command, base string, paths []string) (*schema.Intent, 
 		if !errors.As(err, &missing) {
 			return in, err
 		}
-		paths = slices.DeleteFunc(paths, func(p string) bool { return filepath.Clean(p) == filepath.Clean(missing.Path) || filepath.ToSlash(filepath.Clean(p)) == missing.Path })
+		paths = slices.DeleteFunc(paths, func(p string) bool {
+			return filepath.Clean(p) == filepath.Clean(missing.Path) || filepath.ToSlash(filepath.Clean(p)) == missing.Path
+		})
 		if len(paths) == 0 {
 			break
 		}
