@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -151,21 +149,7 @@ settings (failOn, disable, enable, severity, policies) come from
 // loadBase loads the intents at the revision base. Intents paths that base
 // does not have yet are new, with no move to judge: they are left out.
 func loadBase(cmd *cobra.Command, base string, paths []string) (*schema.Intent, error) {
-	paths = slices.Clone(paths)
-	for len(paths) > 0 {
-		in, err := revision.LoadBase(cmd.Context(), revision.Options{Ref: base, Intents: paths})
-		var missing *revision.MissingError
-		if !errors.As(err, &missing) {
-			return in, err
-		}
-		paths = slices.DeleteFunc(paths, func(p string) bool {
-			return filepath.Clean(p) == filepath.Clean(missing.Path) || filepath.ToSlash(filepath.Clean(p)) == missing.Path
-		})
-		if len(paths) == 0 {
-			break
-		}
-	}
-	return &schema.Intent{}, nil
+	return revision.LoadBase(cmd.Context(), revision.Options{Ref: base, Intents: paths, SkipMissing: true})
 }
 
 // checkResult is what check found: the differences between the tree on

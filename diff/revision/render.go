@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -26,6 +27,9 @@ type Options struct {
 	Intents []string
 	// Mode is render.Live or render.AllPhases.
 	Mode render.Mode
+	// SkipMissing leaves out of the base the intents paths that Ref does
+	// not have (LoadBase only): intents added since are new there.
+	SkipMissing bool
 }
 
 // Trees are the rendered trees of both sides.
@@ -63,6 +67,7 @@ func (e *InvalidError) Unwrap() error { return e.Errs }
 // touching the working tree or the index, and loads and renders both
 // sides at once.
 func Render(ctx context.Context, o Options) (*Trees, error) {
+	o.SkipMissing = false
 	return both(ctx, o, true, true)
 }
 
@@ -101,6 +106,21 @@ func both(ctx context.Context, o Options, work, render bool) (*Trees, error) {
 		}
 	}
 	blobs, err := repo.Export(ctx, o.Ref, commit, rels, schema.IsIntentFile)
+	for o.SkipMissing && len(rels) > 0 {
+		var missing *MissingError
+		if !errors.As(err, &missing) {
+			break
+		}
+		i := slices.Index(rels, missing.Path)
+		if i < 0 {
+			break
+		}
+		rels, o.Intents = slices.Delete(slices.Clone(rels), i, i+1), slices.Delete(slices.Clone(o.Intents), i, i+1)
+		blobs, err = nil, nil
+		if len(rels) > 0 {
+			blobs, err = repo.Export(ctx, o.Ref, commit, rels, schema.IsIntentFile)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
