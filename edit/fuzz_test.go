@@ -65,8 +65,14 @@ func fuzzEdit(f *testing.F, ext string) {
 	})
 }
 
+// checkEdit moves r to phase: a rollback with a reason, an advance without
+// (which removes any reason there was).
 func checkEdit(t *testing.T, in *schema.Intent, r *schema.Rollout, phase string) {
-	e, err := SetPhase(r, phase, when)
+	reason := ""
+	if phase == schema.PhaseRollback {
+		reason = "fuzz: \"quoted\", 'single', #hash //slashes"
+	}
+	e, err := Move(r, phase, when, reason)
 	if err != nil {
 		return
 	}
@@ -101,12 +107,12 @@ func checkEdit(t *testing.T, in *schema.Intent, r *schema.Rollout, phase string)
 		if err != nil {
 			t.Fatalf("rollout %s is gone after the edit: %v", o.ID(), err)
 		}
-		want, since := o.Phase, o.Since
+		want, since, why := o.Phase, o.Since, o.Reason
 		if o.ID() == r.ID() {
-			want, since = phase, when
+			want, since, why = phase, when, reason
 		}
-		if n.Phase != want || !n.Since.Equal(since) {
-			t.Fatalf("after setting %s to %s, %s is at %s since %v, want %s since %v", r.ID(), phase, o.ID(), n.Phase, n.Since, want, since)
+		if n.Phase != want || !n.Since.Equal(since) || n.Reason != why {
+			t.Fatalf("after setting %s to %s, %s is at %s since %v (reason %q), want %s since %v (reason %q)", r.ID(), phase, o.ID(), n.Phase, n.Since, n.Reason, want, since, why)
 		}
 	}
 	if len(after.Rollouts) != len(in.Rollouts) {
