@@ -34,17 +34,13 @@ func (o *phaseOptions) flags(cmd *cobra.Command) {
 
 // clock returns the time the command runs at: UTC, whole seconds, as since
 // is written.
-func (o *phaseOptions) clock() (time.Time, error) { return clockAt(o.now) }
-
-// clockAt returns the time a command runs at: now, or the hidden --now
-// flag's value when set; UTC, whole seconds, as since is written.
-func clockAt(now string) (time.Time, error) {
-	if now == "" {
+func (o *phaseOptions) clock() (time.Time, error) {
+	if o.now == "" {
 		return time.Now().UTC().Truncate(time.Second), nil
 	}
-	t, err := time.Parse(time.RFC3339, now)
+	t, err := time.Parse(time.RFC3339, o.now)
 	if err != nil {
-		return time.Time{}, usageErrorf("--now %q is not an RFC 3339 time such as 2026-11-22T09:30:00Z", now)
+		return time.Time{}, usageErrorf("--now %q is not an RFC 3339 time such as 2026-11-22T09:30:00Z", o.now)
 	}
 	return t.UTC().Truncate(time.Second), nil
 }
