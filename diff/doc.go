@@ -16,7 +16,11 @@
 // as a change to every later route.
 //
 // Three formats write a Result: Text, Markdown (a pull request comment
-// kept under GitHub's size limit) and JSON.
+// kept under GitHub's size limit) and JSON. With the intents of both sides
+// (diff --base), a Result also tells what the change does to each rollout's
+// phase ladder and live phase (Progress): phases added, removed, renamed,
+// reweighted or held differently, and moves that were forced, with their
+// reasons, or that skip a step or cut a hold short.
 //
 // # JSON schema
 //
@@ -43,6 +47,14 @@
 //	      "resources": ["VirtualService/bookinfo/reviews"]
 //	    }],
 //	    "mtls": [{"namespace": "shop", "before": "STRICT", "after": "PERMISSIVE"}],
+//	    "progress": [{               // diff --base only: ladders and moves, by rollout
+//	      "rollout": "bookinfo/reviews",
+//	      "move": {"from": "canary", "to": "half", // null when the move is ordinary
+//	        "reason": "",            // recorded with a forced move or a rollback
+//	        "problem": "rollout reviews moved from canary to half, ..."}, // "" when the move keeps the ladder
+//	      "ladder": [{"kind": "hold", // added | removed | renamed | weight | hold | order
+//	        "phase": "expand", "before": "2h", "after": "1h"}]
+//	    }],
 //	    "resources": {"added": 0, "removed": 0, "changed": 2, "unchanged": 0}
 //	  },
 //	  "resources": [{                // resources added, removed or changed

@@ -102,6 +102,9 @@ func (r *Result) Headline() string {
 		}
 	}
 	res = append(res, strconv.Itoa(r.Unchanged)+" unchanged")
+	if p := r.progressHeadline(); p != "" {
+		parts = append(parts, p)
+	}
 	parts = append(parts, "resources: "+strings.Join(res, ", "))
 	return strings.Join(parts, "; ")
 }

@@ -22,10 +22,31 @@ type jsonResult struct {
 }
 
 type jsonSummary struct {
-	Headline  string        `json:"headline"`
-	Rollouts  []jsonRollout `json:"rollouts"`
-	MTLS      []jsonMTLS    `json:"mtls"`
-	Resources jsonCounts    `json:"resources"`
+	Headline  string         `json:"headline"`
+	Rollouts  []jsonRollout  `json:"rollouts"`
+	MTLS      []jsonMTLS     `json:"mtls"`
+	Progress  []jsonProgress `json:"progress"`
+	Resources jsonCounts     `json:"resources"`
+}
+
+type jsonProgress struct {
+	Rollout string       `json:"rollout"`
+	Move    *jsonMove    `json:"move"`
+	Ladder  []jsonLadder `json:"ladder"`
+}
+
+type jsonMove struct {
+	From    string `json:"from"`
+	To      string `json:"to"`
+	Reason  string `json:"reason"`
+	Problem string `json:"problem"`
+}
+
+type jsonLadder struct {
+	Kind   string `json:"kind"`
+	Phase  string `json:"phase"`
+	Before string `json:"before"`
+	After  string `json:"after"`
 }
 
 type jsonCounts struct {
@@ -114,6 +135,7 @@ func (JSON) Write(w io.Writer, r *Result) error {
 			Headline: r.Headline(),
 			Rollouts: []jsonRollout{},
 			MTLS:     []jsonMTLS{},
+			Progress: []jsonProgress{},
 			Resources: jsonCounts{
 				Added:     r.Count(StatusAdded),
 				Removed:   r.Count(StatusRemoved),
@@ -154,6 +176,16 @@ func (JSON) Write(w io.Writer, r *Result) error {
 	}
 	for _, m := range r.MTLS {
 		out.Summary.MTLS = append(out.Summary.MTLS, jsonMTLS(m))
+	}
+	for _, p := range r.Progress {
+		jp := jsonProgress{Rollout: p.Rollout, Ladder: []jsonLadder{}}
+		if m := p.Move; m != nil {
+			jp.Move = &jsonMove{From: m.From, To: m.To, Reason: m.Reason, Problem: m.Problem}
+		}
+		for _, c := range p.Ladder {
+			jp.Ladder = append(jp.Ladder, jsonLadder(c))
+		}
+		out.Summary.Progress = append(out.Summary.Progress, jp)
 	}
 	for _, res := range r.Resources {
 		jr := jsonResource{

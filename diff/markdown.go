@@ -63,6 +63,25 @@ func (m Markdown) Write(w io.Writer, r *Result) error {
 			b.WriteString(row)
 		}
 	}
+	if len(r.Progress) > 0 {
+		// Ladder changes and forced or refused moves go right under the
+		// weights: they are what a reviewer must not miss.
+		var pb strings.Builder
+		pb.WriteString("\n**Ladders and moves**\n\n")
+		for _, p := range r.Progress {
+			for _, l := range p.Lines() {
+				if strings.HasPrefix(l, "✗ ") {
+					l = "**" + escapeText(strings.TrimPrefix(l, "✗ ")) + "**"
+					fmt.Fprintf(&pb, "- :x: `%s`: %s\n", p.Rollout, l)
+					continue
+				}
+				fmt.Fprintf(&pb, "- `%s`: %s\n", p.Rollout, escapeText(l))
+			}
+		}
+		if b.Len()+pb.Len() <= budget {
+			b.WriteString(pb.String())
+		}
+	}
 	if len(r.MTLS) > 0 && rowsLeft == 0 {
 		var mb strings.Builder
 		mb.WriteString("\n**mTLS** by namespace:")

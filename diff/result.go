@@ -30,10 +30,15 @@ type Result struct {
 	Resources []*Resource
 	// Unchanged counts the resources present and equal in both trees.
 	Unchanged int
+	// Progress is what the change does to the rollouts' ladders and live
+	// phases, sorted by rollout; set by SetProgress when the intents of
+	// both sides are known (diff --base).
+	Progress []Progress
 }
 
-// Empty reports whether the two trees mean the same.
-func (r *Result) Empty() bool { return len(r.Resources) == 0 }
+// Empty reports whether the two sides mean the same: the manifests, and
+// the ladders when they are known.
+func (r *Result) Empty() bool { return len(r.Resources) == 0 && len(r.Progress) == 0 }
 
 // Count returns how many resources have status s.
 func (r *Result) Count(s Status) int {

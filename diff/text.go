@@ -50,15 +50,35 @@ func (t Text) Write(w io.Writer, r *Result) error {
 		return bw.Flush()
 	}
 	bw.WriteString(bold("meshroll diff: "+r.Headline()) + "\n")
-	if len(r.Rollouts) > 0 {
+	only := r.progressOnly()
+	if len(r.Rollouts)+len(only) > 0 {
 		bw.WriteString("\n" + bold("Rollouts") + "\n")
 		width := 0
 		for _, ro := range r.Rollouts {
 			width = max(width, utf8.RuneCountInString(ro.Label()))
 		}
+		for _, p := range only {
+			width = max(width, utf8.RuneCountInString(p.Rollout))
+		}
 		width = min(width, 48)
+		// The ladder and the move of each rollout go under its weights.
+		progress := func(p *Progress) {
+			if p == nil {
+				return
+			}
+			for _, l := range p.Lines() {
+				bw.WriteString("  " + pad("", width) + "    " + l + "\n")
+			}
+		}
 		for _, ro := range r.Rollouts {
 			bw.WriteString("  " + pad(ro.Label(), width) + "  " + ro.Headline() + "\n")
+			if !ro.Ambiguous {
+				progress(r.progressOf(ro.ID()))
+			}
+		}
+		for i := range only {
+			bw.WriteString("  " + pad(only[i].Rollout, width) + "  traffic unchanged\n")
+			progress(&only[i])
 		}
 	}
 	if len(r.MTLS) > 0 {

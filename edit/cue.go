@@ -17,6 +17,7 @@ const (
 	fieldRollouts = "rollouts"
 	fieldPhase    = "phase"
 	fieldSince    = "since"
+	fieldReason   = "reason"
 )
 
 // cueFile is one parsed file of a CUE instance.
@@ -60,6 +61,9 @@ type cueWalker struct {
 	// declFiles holds the file of each chain in decls.
 	declFiles []*cueFile
 	fields    map[string][]occurrence
+	// removing holds the fields the edit removes, which are no place to
+	// insert beside.
+	removing map[string]bool
 }
 
 func (w *cueWalker) file(f *cueFile) { w.elts(f, f.ast.Decls, nil, nil) }
@@ -85,7 +89,7 @@ func (w *cueWalker) elts(f *cueFile, elts []ast.Decl, in *ast.StructLit, chain [
 				w.decls = append(w.decls, next)
 				w.declFiles = append(w.declFiles, f)
 				w.value(f, d.Value, next)
-			case len(chain) == 2 && (name == fieldPhase || name == fieldSince):
+			case len(chain) == 2 && (name == fieldPhase || name == fieldSince || name == fieldReason):
 				w.fields[name] = append(w.fields[name], occurrence{field: d, rs: rs})
 			}
 		case *ast.EmbedDecl:
@@ -119,10 +123,14 @@ func fieldName(f *ast.Field) (string, bool) {
 }
 
 // editCUE computes the edits that set fields in the rollout called name,
-// declared in files (one CUE instance). set holds phase and since, in that
-// order, with their new values.
-func editCUE(files []*cueFile, name string, set []setting) (map[string][]splice, error) {
-	w := &cueWalker{name: name, fields: map[string][]occurrence{}}
+// declared in files (one CUE instance), and remove the fields named in
+// remove. set holds phase and since, in that order, then perhaps reason,
+// with their new values.
+func editCUE(files []*cueFile, name string, set []setting, remove []string) (map[string][]splice, error) {
+	w := &cueWalker{name: name, fields: map[string][]occurrence{}, removing: map[string]bool{}}
+	for _, k := range remove {
+		w.removing[k] = true
+	}
 	for _, f := range files {
 		w.file(f)
 	}
@@ -148,6 +156,18 @@ func editCUE(files []*cueFile, name string, set []setting) (map[string][]splice,
 				return nil, fmt.Errorf("%s: cannot find the %s literal in the file", position(o.rs.file, lit.ValuePos), s.key)
 			}
 			out[o.rs.file.path] = append(out[o.rs.file.path], splice{at: at, end: end, text: literal.String.Quote(s.value), field: s.key})
+		}
+	}
+	for _, key := range remove {
+		for _, o := range w.fields[key] {
+			if _, err := stringLit(o.field.Value); err != nil {
+				return nil, fmt.Errorf("%s: rollout %s: %s is %s, not a string literal; meshroll removes only `%s: \"...\"`: change it by hand", position(o.rs.file, o.field.Value.Pos()), name, key, err, key)
+			}
+			sp, err := o.removal()
+			if err != nil {
+				return nil, err
+			}
+			out[o.rs.file.path] = append(out[o.rs.file.path], sp)
 		}
 	}
 	if len(missing) == 0 {
@@ -222,15 +242,16 @@ type cueTarget struct {
 }
 
 // target chooses where to insert the missing field key: beside the rollout's
-// other state field when it has one, so that phase and since stay together;
-// else at the end of the rollout's largest braced struct; else after its last
-// `rollouts: NAME:` chain in its first file, as a chain of its own.
+// other state fields when it has one (since, else phase, else reason), so
+// that phase, since and reason stay together; else at the end of the
+// rollout's largest braced struct; else after its last `rollouts: NAME:`
+// chain in its first file, as a chain of its own.
 func (w *cueWalker) target(key string) (cueTarget, error) {
-	other := fieldPhase
-	if key == fieldPhase {
-		other = fieldSince
-	}
-	if occs := w.fields[other]; len(occs) > 0 {
+	for _, other := range []string{fieldSince, fieldPhase, fieldReason} {
+		occs := w.fields[other]
+		if other == key || len(occs) == 0 || w.removing[other] {
+			continue
+		}
 		o := occs[0]
 		if braced(o.rs.lit) {
 			return cueTarget{file: o.rs.file, in: o.rs.lit, after: o.field}, nil
@@ -262,6 +283,67 @@ func (w *cueWalker) target(key string) (cueTarget, error) {
 		return climb(first, w.decls[last]), nil
 	}
 	return cueTarget{}, fmt.Errorf("rollout %s has no struct meshroll can add %s to", w.name, key)
+}
+
+// removal returns the splice that removes the field of o: the field itself
+// in a braced struct, or the whole `rollouts: NAME: field: value` chain that
+// holds it otherwise.
+func (o occurrence) removal() (splice, error) {
+	f := o.rs.file
+	var decl ast.Node = o.field
+	if !braced(o.rs.lit) {
+		decl = o.rs.chain[0].field
+		if braced(o.rs.chain[1].in) {
+			decl = o.rs.chain[1].field
+		}
+	}
+	at, end := decl.Pos().Offset(), decl.End().Offset()
+	if at < 0 || end < at || end > len(f.src) {
+		return splice{}, fmt.Errorf("%s: cannot find where the field ends", position(f, decl.Pos()))
+	}
+	return removeMember(f.src, at, end, "//"), nil
+}
+
+// removeMember returns the splice that removes the member src[at:end] of a
+// struct, mapping or object, with its separator: the whole line when the
+// member stands alone on it (a trailing comma and comment go with it), else
+// the member with the comma after it, or the one before it when it is the
+// last. comment is the syntax's comment marker ("" for JSON).
+func removeMember(src []byte, at, end int, comment string) splice {
+	after := skipBlanks(src, end)
+	comma := after < len(src) && src[after] == ','
+	if comma {
+		after = skipBlanks(src, after+1)
+	}
+	// JSON allows no trailing comma: its last member takes the comma
+	// before it, below. CUE and YAML flow mappings allow one.
+	if _, alone := leading(src, at); alone && (comma || comment != "") && (after >= len(src) || isBreak(src[after]) || comment != "" && bytes.HasPrefix(src[after:], []byte(comment))) {
+		ls, le := lineStart(src, at), lineEnd(src, after)
+		return splice{at: ls, end: le + len(breakAt(src, le))}
+	}
+	i := skipBlanks(src, end)
+	if i < len(src) && src[i] == ',' {
+		// The next member moves up to where this one started.
+		j := i + 1
+		for j < len(src) && (src[j] == ' ' || src[j] == '\t' || isBreak(src[j])) {
+			j++
+		}
+		if _, alone := leading(src, at); alone {
+			// The member starts its line but shares it: keep the
+			// indentation, drop up to the next member.
+			return splice{at: at, end: j}
+		}
+		return splice{at: at, end: skipBlanks(src, i+1)}
+	}
+	// The last member: take the comma before it.
+	j := at
+	for j > 0 && (src[j-1] == ' ' || src[j-1] == '\t' || isBreak(src[j-1])) {
+		j--
+	}
+	if j > 0 && src[j-1] == ',' {
+		return splice{at: j - 1, end: end}
+	}
+	return splice{at: at, end: end}
 }
 
 // braced reports whether s is written with braces; `a: b: c` holds structs

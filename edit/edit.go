@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"cuelang.org/go/cue/parser"
 	"github.com/rogpeppe/go-internal/diff"
@@ -30,6 +31,8 @@ type Edit struct {
 	From, To string // the live phase before and after
 	// Since is the new since: UTC, whole seconds.
 	Since time.Time
+	// Reason is the new reason; "" when the edit removes it.
+	Reason string
 	// Files are the intent files that change, sorted by path. A rollout
 	// declared over several files of a CUE package may change in more than
 	// one.
@@ -45,24 +48,65 @@ type File struct {
 // setting is a field to set in the rollout, with its new value.
 type setting struct{ key, value string }
 
+// MaxReasonLength is the most characters a reason may have, as the schema
+// says.
+const MaxReasonLength = 1024
+
+// CheckReason says what is wrong with a reason, or returns nil: a reason is
+// one line of text of at most MaxReasonLength characters.
+func CheckReason(reason string) error {
+	switch {
+	case strings.TrimSpace(reason) == "":
+		return errors.New("the reason is empty; say in a few words why")
+	case utf8.RuneCountInString(reason) > MaxReasonLength:
+		return fmt.Errorf("the reason is %d characters long; it is at most %d", utf8.RuneCountInString(reason), MaxReasonLength)
+	case strings.IndexFunc(reason, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0:
+		return errors.New("the reason holds a line break or another control character; it is one line of text")
+	case !utf8.ValidString(reason):
+		return errors.New("the reason is not UTF-8 text")
+	}
+	return nil
+}
+
 // SetPhase computes the edit that sets r's phase and since in the intent file
-// that declares r (r comes from schema.Load). It changes only the bytes of
-// the two values, or adds them beside the rollout's fields, and proves the
-// result: the edited files must load, hold the new phase and since, and be
-// the same intent otherwise. It writes nothing; see Edit.Apply.
-//
-// It refuses, with the position, a phase or since that is not a literal
-// (a reference, a default, a disjunction), and anything else it cannot edit
-// in place.
+// that declares r (r comes from schema.Load), and removes its reason: a
+// reason belongs to the move that set since, so an ordinary move drops the
+// last one. It is Move with no reason.
 func SetPhase(r *schema.Rollout, phase string, since time.Time) (Edit, error) {
+	return Move(r, phase, since, "")
+}
+
+// Move computes the edit that sets r's phase, since and reason in the intent
+// file that declares r (r comes from schema.Load); an empty reason removes
+// the reason field. It changes only the bytes of those values, adds them
+// beside the rollout's fields, or removes the reason's field, and proves
+// the result: the edited files must load, hold the new phase, since and
+// reason, and be the same intent otherwise. It writes nothing; see
+// Edit.Apply.
+//
+// It refuses, with the position, a phase, since or reason that is not a
+// literal (a reference, a default, a disjunction), and anything else it
+// cannot edit in place.
+func Move(r *schema.Rollout, phase string, since time.Time, reason string) (Edit, error) {
 	if r == nil || r.File == "" {
 		return Edit{}, errors.New("the rollout does not name the file that declares it")
 	}
 	if _, ok := r.PhaseNamed(phase); !ok && phase != schema.PhaseRollback {
 		return Edit{}, fmt.Errorf("rollout %s has no phase %q", r.Name, phase)
 	}
+	if reason != "" {
+		if err := CheckReason(reason); err != nil {
+			return Edit{}, err
+		}
+	}
 	since = since.UTC().Truncate(time.Second)
 	set := []setting{{fieldPhase, phase}, {fieldSince, since.Format(time.RFC3339)}}
+	var remove []string
+	if reason != "" {
+		set = append(set, setting{fieldReason, reason})
+	} else {
+		remove = append(remove, fieldReason)
+	}
 	paths, err := instance(r.File)
 	if err != nil {
 		return Edit{}, err
@@ -86,16 +130,16 @@ func SetPhase(r *schema.Rollout, phase string, since time.Time) (Edit, error) {
 			}
 			files = append(files, f)
 		}
-		edits, err = editCUE(files, r.Name, set)
+		edits, err = editCUE(files, r.Name, set, remove)
 	case ".json":
-		edits[r.File], err = editJSON(r.File, old[r.File], r.Name, set)
+		edits[r.File], err = editJSON(r.File, old[r.File], r.Name, set, remove)
 	default:
-		edits[r.File], err = editYAML(r.File, old[r.File], r.Name, set)
+		edits[r.File], err = editYAML(r.File, old[r.File], r.Name, set, remove)
 	}
 	if err != nil {
 		return Edit{}, err
 	}
-	e := Edit{Rollout: r.ID(), From: r.Phase, To: phase, Since: since}
+	e := Edit{Rollout: r.ID(), From: r.Phase, To: phase, Since: since, Reason: reason}
 	news := map[string][]byte{}
 	for _, p := range paths {
 		news[p] = old[p]
@@ -124,7 +168,7 @@ func SetPhase(r *schema.Rollout, phase string, since time.Time) (Edit, error) {
 			}
 		}
 	}
-	if err := prove(r, paths, old, news, phase, since, added); err != nil {
+	if err := prove(r, paths, old, news, state{phase, since, reason}, added); err != nil {
 		return Edit{}, err
 	}
 	return e, nil
@@ -187,14 +231,22 @@ func readFile(p string) ([]byte, error) {
 	return os.ReadFile(p)
 }
 
-// prove loads the instance before and after the edit (copies, in temporary
-// directories) and checks that the edit set r's phase and since and changed
-// nothing else in any rollout.
+// state is what an edit sets: the live phase, since and reason.
+type state struct {
+	phase  string
+	since  time.Time
+	reason string
+}
+
+// prove loads the instance before and after the edit (in memory) and checks
+// that the edit set r's phase, since and reason and changed nothing else in
+// any rollout.
 //
 // added tells that the edit adds the phase field rather than rewriting one:
 // when the result then does not load, the phase comes from somewhere meshroll
 // does not see, such as a definition.
-func prove(r *schema.Rollout, paths []string, old, news map[string][]byte, phase string, since time.Time, added bool) error {
+func prove(r *schema.Rollout, paths []string, old, news map[string][]byte, st state, added bool) error {
+	phase, since := st.phase, st.since
 	before, err := loadCopy(paths, old)
 	if err != nil {
 		return fmt.Errorf("the intent does not load as it is: %w", err)
@@ -213,11 +265,14 @@ func prove(r *schema.Rollout, paths []string, old, news map[string][]byte, phase
 	if nr.Phase != phase || !nr.Since.Equal(since) {
 		return fmt.Errorf("after the edit, rollout %s is at %s since %s, not at %s: its phase or since is also set by something meshroll does not edit (a reference, a default, a definition, a pattern or a comprehension); change it by hand", r.Name, nr.Phase, nr.Since.UTC().Format(time.RFC3339), phase)
 	}
-	a, err := snapshot(before, r.ID(), phase, since)
+	if nr.Reason != st.reason {
+		return fmt.Errorf("after the edit, rollout %s has the reason %q, not %q: its reason is also set by something meshroll does not edit (a reference, a default, a definition, a pattern or a comprehension); change it by hand", r.Name, nr.Reason, st.reason)
+	}
+	a, err := snapshot(before, r.ID(), st)
 	if err != nil {
 		return err
 	}
-	b, err := snapshot(after, "", "", time.Time{})
+	b, err := snapshot(after, "", state{})
 	if err != nil {
 		return err
 	}
@@ -243,8 +298,8 @@ func loadCopy(paths []string, content map[string][]byte) (*schema.Intent, error)
 }
 
 // snapshot returns each rollout of in as JSON, without positions and file
-// names, with rollout id set to phase and since.
-func snapshot(in *schema.Intent, id, phase string, since time.Time) (map[string]string, error) {
+// names, with rollout id set to st.
+func snapshot(in *schema.Intent, id string, st state) (map[string]string, error) {
 	out := map[string]string{}
 	for _, r := range in.Rollouts {
 		c := *r
@@ -253,8 +308,17 @@ func snapshot(in *schema.Intent, id, phase string, since time.Time) (map[string]
 		for i := range c.Expect {
 			c.Expect[i].Pos = schema.Pos{}
 		}
+		if a := r.Analysis; a != nil {
+			ca := *a
+			ca.Pos = schema.Pos{}
+			ca.Metrics = append([]schema.Metric(nil), a.Metrics...)
+			for i := range ca.Metrics {
+				ca.Metrics[i].Pos = schema.Pos{}
+			}
+			c.Analysis = &ca
+		}
 		if r.ID() == id {
-			c.Phase, c.Since = phase, since
+			c.Phase, c.Since, c.Reason = st.phase, st.since, st.reason
 		}
 		b, err := json.Marshal(&c)
 		if err != nil {

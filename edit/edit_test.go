@@ -20,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite the want files of fixtures/edit
 // TestSetPhase runs the cases in fixtures/edit. Each case is a txtar archive
 // whose comment holds directives:
 //
-//	set ROLLOUT PHASE SINCE   the edit to make
+//	set ROLLOUT PHASE SINCE [REASON...]   the edit to make (Move)
 //	crlf                      run it with CRLF line endings in every file
 //	error REGEXP              the edit fails with a matching error
 //
@@ -59,7 +59,7 @@ func TestSetPhase(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			e, err := SetPhase(r, c.phase, c.since)
+			e, err := Move(r, c.phase, c.since, c.reason)
 			if c.err != nil {
 				if err == nil {
 					t.Fatalf("SetPhase succeeded, want an error matching %q", c.err)
@@ -80,7 +80,7 @@ func TestSetPhase(t *testing.T) {
 			for _, f := range e.Files {
 				rel, _ := filepath.Rel(dir, f.Path)
 				got[filepath.ToSlash(rel)] = f.New
-				unchangedOutside(t, rel, f.Old, f.New, 2)
+				unchangedOutside(t, rel, f.Old, f.New, 3)
 			}
 			for _, f := range ar.Files {
 				name, ok := strings.CutPrefix(f.Name, "want/")
@@ -112,8 +112,8 @@ func TestSetPhase(t *testing.T) {
 				t.Fatalf("after Apply, the intent does not load: %v", err)
 			}
 			nr, err := after.Find(c.rollout)
-			if err != nil || nr.Phase != c.phase || !nr.Since.Equal(c.since) {
-				t.Errorf("after Apply, %s is at %v since %v, want %s since %v (%v)", c.rollout, nr.Phase, nr.Since, c.phase, c.since, err)
+			if err != nil || nr.Phase != c.phase || !nr.Since.Equal(c.since) || nr.Reason != c.reason {
+				t.Errorf("after Apply, %s is at %v since %v (reason %q), want %s since %v (reason %q) (%v)", c.rollout, nr.Phase, nr.Since, nr.Reason, c.phase, c.since, c.reason, err)
 			}
 		})
 	}
@@ -122,6 +122,7 @@ func TestSetPhase(t *testing.T) {
 type editCase struct {
 	rollout, phase string
 	since          time.Time
+	reason         string
 	crlf           bool
 	err            *regexp.Regexp
 }
@@ -140,12 +141,13 @@ func parseCase(t *testing.T, ar *txtar.Archive) editCase {
 		f := strings.Fields(line)
 		switch {
 		case len(f) == 0 || strings.HasPrefix(f[0], "#"):
-		case f[0] == "set" && len(f) == 4:
+		case f[0] == "set" && len(f) >= 4:
 			since, err := time.Parse(time.RFC3339, f[3])
 			if err != nil {
 				t.Fatal(err)
 			}
 			c.rollout, c.phase, c.since = f[1], f[2], since
+			c.reason = strings.Join(f[4:], " ")
 		case f[0] == "crlf":
 			c.crlf = true
 		case f[0] == "error" && len(f) > 1:
@@ -176,8 +178,8 @@ func unchangedOutside(t *testing.T, name string, old, new []byte, maxRemoved int
 		was[l], was[l+","] = true, true
 	}
 	for _, l := range added {
-		if !strings.Contains(l, "phase") && !strings.Contains(l, "since") && !was[strings.TrimRight(l, "\r\n")] {
-			t.Errorf("%s: the edit added the line %q, which holds neither phase nor since", name, l)
+		if !strings.Contains(l, "phase") && !strings.Contains(l, "since") && !strings.Contains(l, "reason") && !was[strings.TrimRight(l, "\r\n")] {
+			t.Errorf("%s: the edit added the line %q, which holds neither phase, since nor reason", name, l)
 		}
 	}
 }

@@ -65,8 +65,14 @@ func fuzzEdit(f *testing.F, ext string) {
 	})
 }
 
+// checkEdit moves r to phase: a rollback with a reason, an advance without
+// (which removes any reason there was).
 func checkEdit(t *testing.T, in *schema.Intent, r *schema.Rollout, phase string) {
-	e, err := SetPhase(r, phase, when)
+	reason := ""
+	if phase == schema.PhaseRollback {
+		reason = "fuzz: \"quoted\", 'single', #hash //slashes"
+	}
+	e, err := Move(r, phase, when, reason)
 	if err != nil {
 		return
 	}
@@ -80,7 +86,12 @@ func checkEdit(t *testing.T, in *schema.Intent, r *schema.Rollout, phase string)
 			t.Fatalf("the edit of %s changes %s, outside its directory", r.File, f.Path)
 		}
 		_, added := lineDiff(f.Old, f.New)
-		unchangedOutside(t, f.Path, f.Old, f.New, len(added))
+		// SetPhase removes the reason of the move before: its line may go.
+		extra := 0
+		if r.Reason != "" {
+			extra = 1
+		}
+		unchangedOutside(t, f.Path, f.Old, f.New, len(added)+extra)
 		edited[f.Path] = f.New
 	}
 	var files []schema.File
@@ -96,12 +107,12 @@ func checkEdit(t *testing.T, in *schema.Intent, r *schema.Rollout, phase string)
 		if err != nil {
 			t.Fatalf("rollout %s is gone after the edit: %v", o.ID(), err)
 		}
-		want, since := o.Phase, o.Since
+		want, since, why := o.Phase, o.Since, o.Reason
 		if o.ID() == r.ID() {
-			want, since = phase, when
+			want, since, why = phase, when, reason
 		}
-		if n.Phase != want || !n.Since.Equal(since) {
-			t.Fatalf("after setting %s to %s, %s is at %s since %v, want %s since %v", r.ID(), phase, o.ID(), n.Phase, n.Since, want, since)
+		if n.Phase != want || !n.Since.Equal(since) || n.Reason != why {
+			t.Fatalf("after setting %s to %s, %s is at %s since %v (reason %q), want %s since %v (reason %q)", r.ID(), phase, o.ID(), n.Phase, n.Since, n.Reason, want, since, why)
 		}
 	}
 	if len(after.Rollouts) != len(in.Rollouts) {

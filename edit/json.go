@@ -118,7 +118,9 @@ func (v *jsonValue) member(key string) (*jsonMember, error) {
 }
 
 // editJSON computes the edits that set fields in the rollout called name.
-func editJSON(path string, src []byte, name string, set []setting) ([]splice, error) {
+// set holds phase and since, then perhaps reason; remove names fields to
+// remove.
+func editJSON(path string, src []byte, name string, set []setting, remove []string) ([]splice, error) {
 	root, err := parseJSON(src)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -157,15 +159,31 @@ func editJSON(path string, src []byte, name string, set []setting) ([]splice, er
 			return nil, fmt.Errorf("%s: rollout %s: %s is not a string", lc.pos(path, m.value.start), name, s.key)
 		}
 		out = append(out, splice{at: m.value.start, end: m.value.end, text: jsonString(s.value), field: s.key})
-		if anchor == nil {
-			anchor = m
+		// Missing fields go after the last of the state fields present.
+		anchor = m
+	}
+	removed := map[string]bool{}
+	for _, key := range remove {
+		m, err := obj.member(key)
+		if err != nil {
+			return nil, fmt.Errorf("%s: rollout %s %w", lc.pos(path, obj.start), name, err)
 		}
+		if m == nil {
+			continue
+		}
+		if m.value.str == nil {
+			return nil, fmt.Errorf("%s: rollout %s: %s is not a string", lc.pos(path, m.value.start), name, key)
+		}
+		removed[key] = true
+		out = append(out, removeMember(src, m.keyStart, m.value.end, ""))
 	}
 	if len(missing) == 0 {
 		return out, nil
 	}
-	if anchor == nil && len(obj.members) > 0 {
-		anchor = &obj.members[len(obj.members)-1]
+	for i := len(obj.members) - 1; anchor == nil && i >= 0; i-- {
+		if !removed[obj.members[i].key] {
+			anchor = &obj.members[i]
+		}
 	}
 	if anchor == nil {
 		return append(out, splice{at: obj.start + 1, end: obj.start + 1, text: joinPairs(missing)}), nil

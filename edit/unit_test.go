@@ -39,7 +39,7 @@ func TestCUENotLiteral(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tt.value, err)
 		}
-		_, err = editCUE([]*cueFile{f}, "reviews", []setting{{fieldPhase, "expand"}, {fieldSince, "2026-11-21T10:00:00Z"}})
+		_, err = editCUE([]*cueFile{f}, "reviews", []setting{{fieldPhase, "expand"}, {fieldSince, "2026-11-21T10:00:00Z"}}, nil)
 		want := "x.cue:3:9: rollout reviews: phase is " + tt.want + ", not a string literal"
 		if err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("phase: %s: error %v, want %q", tt.value, err, want)
@@ -59,7 +59,7 @@ func TestCUENotDeclared(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = editCUE([]*cueFile{f}, "reviews", []setting{{fieldPhase, "expand"}})
+		_, err = editCUE([]*cueFile{f}, "reviews", []setting{{fieldPhase, "expand"}}, nil)
 		if err == nil || !strings.Contains(err.Error(), "rollout reviews is not declared as `rollouts: reviews: {...}` in x.cue") {
 			t.Errorf("%q: error %v", src, err)
 		}

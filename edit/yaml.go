@@ -23,7 +23,9 @@ func (y *yamlFile) pos(n *yaml.Node) string {
 }
 
 // editYAML computes the edits that set fields in the rollout called name.
-func editYAML(path string, src []byte, name string, set []setting) ([]splice, error) {
+// set holds phase and since, then perhaps reason; remove names fields to
+// remove.
+func editYAML(path string, src []byte, name string, set []setting, remove []string) ([]splice, error) {
 	if bytes.HasPrefix(src, []byte{0xfe, 0xff}) || bytes.HasPrefix(src, []byte{0xff, 0xfe}) {
 		return nil, fmt.Errorf("%s: is UTF-16; meshroll edits UTF-8 YAML only", path)
 	}
@@ -74,9 +76,31 @@ func editYAML(path string, src []byte, name string, set []setting) ([]splice, er
 			return nil, fmt.Errorf("%s: rollout %s: %s %w; meshroll edits only a plain or quoted scalar: change it by hand", y.pos(v), name, s.key, err)
 		}
 		out = append(out, splice{at: at, end: end, text: yamlScalar(v, s.value), field: s.key})
-		if anchorKey == nil {
-			anchorKey, anchorEnd = k, end
+		// Missing fields go after the last of the state fields present.
+		anchorKey, anchorEnd = k, end
+	}
+	for _, key := range remove {
+		k, v, err := y.get(ro, key)
+		if err != nil {
+			return nil, err
 		}
+		if v == nil {
+			continue
+		}
+		at, err := y.start(k)
+		if err != nil {
+			return nil, err
+		}
+		_, end, err := y.scalar(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: rollout %s: %s %w; meshroll removes only a plain or quoted scalar: change it by hand", y.pos(v), name, key, err)
+		}
+		if ro.Style&yaml.FlowStyle == 0 {
+			if _, alone := leading(src, at); !alone || !restIsBlank(src, end, "#") {
+				return nil, fmt.Errorf("%s: rollout %s: %s shares its line with other text; meshroll removes only a key on a line of its own: change it by hand", y.pos(k), name, key)
+			}
+		}
+		out = append(out, removeMember(src, at, end, "#"))
 	}
 	if len(missing) == 0 {
 		return out, nil

@@ -31,6 +31,9 @@ suppress it on one resource with the annotation `+"`"+SuppressPrefix+"ID: \"<rea
 		fmt.Fprintf(b, "Severity: %s. Since: %s. Based on: %s.\n\n", r.Severity, r.Since, r.Anchor)
 		fmt.Fprintf(b, "%s.\n\n", upperFirst(r.Summary))
 		fmt.Fprintf(b, "%s\n\n", r.Doc)
+		if r.Base != "" {
+			fmt.Fprintf(b, "At the base revision:\n\n```yaml\n%s```\n\n", r.Base)
+		}
 		fmt.Fprintf(b, "Flagged:\n\n```yaml\n%s```\n\nFixed:\n\n```yaml\n%s```\n", r.Bad, r.Good)
 	}
 	return b.Flush()

@@ -24,6 +24,19 @@ type IntentRollout struct {
 	Phases []IntentPhase
 	// Checks are the verdicts on the routing expectations, one each.
 	Checks []ExpectationCheck
+	// Move is the change of the live phase since a base revision (check
+	// --base); nil when there is no base or the phase did not move.
+	Move *PhaseMove
+}
+
+// PhaseMove is a change of a rollout's live phase since a base revision.
+type PhaseMove struct {
+	From, To string
+	// Problem says why the move breaks the ladder's holds; "" when it
+	// keeps them or records a reason.
+	Problem string
+	// Pos is the rollout's phase field.
+	Pos Position
 }
 
 // ID is the resource name intent findings carry: Rollout/namespace/name.

@@ -27,6 +27,7 @@ func All() []*Rule {
 		overlappingMatch(),
 		ladderSanity(),
 		routingExpectation(),
+		holdSkipped(),
 		cookieRegexSeparator(),
 		noCircuitBreaker(),
 		retriesExceedTimeout(),

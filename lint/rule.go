@@ -15,7 +15,11 @@ type Rule struct {
 	Doc      string   // why it matters and what to do, in plain text paragraphs
 	Bad      string   // a YAML example that the rule flags
 	Good     string   // the same example, fixed
-	Since    string   // meshroll version that introduced the rule
+	// Base is, for a rule that compares a change with a base revision
+	// (check --base), the intent at the base; Bad and Good are then the
+	// working tree's.
+	Base  string
+	Since string // meshroll version that introduced the rule
 	// Anchor names what the rule rests on: the seed documents, Istio's
 	// analyzer codes (IST0101), Kiali's checks (KIA0201), Istio validation.
 	Anchor string

@@ -29,6 +29,9 @@ const (
 	AnnotationRollout = "meshroll.dev/rollout"
 	AnnotationPhase   = "meshroll.dev/phase"
 	AnnotationSince   = "meshroll.dev/phase-since"
+	// AnnotationReason is why the live phase was entered out of the
+	// ordinary: a forced advance or a rollback (the intent's reason).
+	AnnotationReason = "meshroll.dev/phase-reason"
 	// AnnotationIgnore, followed by a rule ID, suppresses that rule of
 	// meshroll lint on the object; its value is the reason.
 	AnnotationIgnore = "meshroll.dev/ignore."
@@ -127,6 +130,9 @@ func Rollout(r *schema.Rollout, phase string) ([]Object, error) {
 	ann := map[string]string{AnnotationRollout: r.Name, AnnotationPhase: phase}
 	if phase == r.Phase && !r.Since.IsZero() {
 		ann[AnnotationSince] = r.Since.UTC().Format(time.RFC3339)
+	}
+	if phase == r.Phase && r.Reason != "" {
+		ann[AnnotationReason] = r.Reason
 	}
 	vs := &clientnet.VirtualService{}
 	vs.TypeMeta, vs.ObjectMeta = meta("VirtualService", "networking.istio.io/v1", r.Namespace, r.Name, ann)

@@ -102,6 +102,7 @@ func (d *decoder) rollout(name string, n *Node, file string, at Path) *Rollout {
 		}
 		r.Since = t
 	}
+	r.Reason = str(n.Get("reason"), "")
 	d.routes(r, n)
 	if m := n.Get("mirror"); m != nil {
 		r.Mirror = &Mirror{To: m.Get("to").S(), Percent: num(m.Get("percent"), 100)}
@@ -131,6 +132,7 @@ func (d *decoder) rollout(name string, n *Node, file string, at Path) *Rollout {
 		r.TrafficPolicy = d.trafficPolicy(ctx, tp)
 	}
 	d.expectations(r, n)
+	d.analysis(r, n)
 	return r
 }
 

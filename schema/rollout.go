@@ -50,7 +50,10 @@ type Rollout struct {
 	// Phase is the live phase: a phase name or PhaseRollback.
 	Phase string
 	// Since is when the live phase began; zero when unknown.
-	Since  time.Time
+	Since time.Time
+	// Reason says why the live phase was entered out of the ordinary (a
+	// forced advance, a rollback); "" for an ordinary move.
+	Reason string
 	Phases []Phase
 	Routes []Route
 	Mirror *Mirror
@@ -61,6 +64,8 @@ type Rollout struct {
 	TrafficPolicy *TrafficPolicy
 	MTLS          string
 	Expect        []Expectation
+	// Analysis is the metric analysis that gates the canary; nil when none.
+	Analysis *Analysis
 
 	// File is the intent file the rollout is declared in.
 	File string
@@ -229,6 +234,37 @@ type Expectation struct {
 	Reaches map[string]float64
 	Pos     Pos
 	Index   int
+}
+
+// The built-in metric templates of an analysis.
+const (
+	TemplateSuccessRate = "request-success-rate"
+	TemplateDuration    = "request-duration"
+)
+
+// DefaultAnalysisInterval is the query window of an analysis that names none.
+const DefaultAnalysisInterval = time.Minute
+
+// Analysis is the metric analysis of a rollout's canary.
+type Analysis struct {
+	// Interval is the window every query looks at.
+	Interval time.Duration
+	Metrics  []Metric
+	Pos      Pos
+}
+
+// Metric is one metric of an analysis: a built-in template or a PromQL
+// query, and the bounds its value must stay within.
+type Metric struct {
+	Name string
+	// Template is TemplateSuccessRate or TemplateDuration; "" with Query.
+	Template string
+	// Query is the PromQL as written, variables not yet expanded; "" with
+	// Template.
+	Query string
+	// Min and Max bound the value; nil when unbounded on that side.
+	Min, Max *float64
+	Pos      Pos
 }
 
 // Request is a request of an expectation.

@@ -18,6 +18,7 @@ import (
 type phaseOptions struct {
 	src    intentSource
 	force  bool
+	reason string
 	dryRun bool
 	out    string
 	// now is the hidden --now flag: the time the command runs at, so that
@@ -29,6 +30,7 @@ func (o *phaseOptions) flags(cmd *cobra.Command) {
 	o.src.register(cmd, true)
 	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "print the diff of the intent files and write nothing (not even --out)")
 	cmd.Flags().StringVar(&o.out, "out", "", "re-render the live phases into `DIR` afterwards, as meshroll render --out DIR")
+	cmd.Flags().StringVar(&o.reason, "reason", "", "why: recorded in the intent as the rollout's reason, next to since, for reviewers (required with --force)")
 	cmd.Flags().StringVar(&o.now, "now", "", "the current time (RFC 3339), instead of the clock")
 	_ = cmd.Flags().MarkHidden("now")
 }
@@ -59,13 +61,17 @@ rollout name, or namespace/name when the name is ambiguous.
 
 Advance refuses, with exit status 1, while the live phase's hold has not
 passed since since, when the live phase holds but since is not set, and at
-the last phase; --force overrides a hold. An unknown rollout, invalid intent,
+the last phase. --force overrides a hold and needs --reason TEXT, which is
+recorded in the intent as the rollout's reason, next to since: the pull
+request shows it, and meshroll check --base accepts the move because of it.
+A plain advance removes the reason of the move before. An unknown rollout, invalid intent,
 or a phase meshroll cannot edit in place (a reference, a default, a
 definition) is exit status 2. Nothing is written on a refusal or an error.
 
 --dry-run prints the diff of the intent file and writes nothing. --out DIR
 renders the live phases into DIR afterwards, as meshroll render does.`,
 		Example: `  meshroll advance reviews
+  meshroll advance reviews --force --reason "hotfix for INC-42, approved by on-call"
   meshroll advance bookinfo/reviews --intents intents --dry-run
   meshroll advance reviews --out rendered`,
 		Args: cobra.ExactArgs(1),
@@ -74,7 +80,7 @@ renders the live phases into DIR afterwards, as meshroll render does.`,
 		},
 	}
 	o.flags(cmd)
-	cmd.Flags().BoolVar(&o.force, "force", false, "advance even though the live phase's hold has not passed or cannot be checked")
+	cmd.Flags().BoolVar(&o.force, "force", false, "advance even though the live phase's hold has not passed or cannot be checked (needs --reason)")
 	return cmd
 }
 
@@ -86,13 +92,14 @@ func newRollbackCmd(a *app) *cobra.Command {
 		Long: `Rollback sets a rollout's phase to rollback, which sends every request to
 stable, without waiting for any hold. It edits the rollout's phase and since
 fields in its intent file in place (since becomes now, in UTC) and leaves
-every other byte of the file as it was. A rollout already rolled back is left
+every other byte of the file as it was. --reason TEXT records why, as the
+rollout's reason next to since, for the pull request. A rollout already rolled back is left
 alone, with exit status 0. meshroll advance later restarts the ladder at its
 first phase.
 
 --dry-run prints the diff of the intent file and writes nothing. --out DIR
 renders the live phases into DIR afterwards, as meshroll render does.`,
-		Example: `  meshroll rollback reviews
+		Example: `  meshroll rollback reviews --reason "5xx on checkout since 10:02"
   meshroll rollback reviews --out rendered`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -109,6 +116,9 @@ renders the live phases into DIR afterwards, as meshroll render does.`,
 // is held, so that two runs at once take turns: the second sees the first's
 // edit (and its hold), and no edit is lost.
 func changePhase(a *app, o *phaseOptions, ref string, advance bool) error {
+	if err := o.checkReason(); err != nil {
+		return err
+	}
 	now, err := o.clock()
 	if err != nil {
 		return err
@@ -126,10 +136,7 @@ func changePhase(a *app, o *phaseOptions, ref string, advance bool) error {
 		return err
 	}
 	if !o.dryRun {
-		dir := filepath.Dir(input.ResolveExisting(r.File))
-		lk, err := lock.Dir(dir, lock.Exclusive, 0, func() {
-			fmt.Fprintf(a.stderr, "meshroll: waiting for another meshroll editing %s\n", r.File)
-		})
+		lk, err := lockIntent(a, r.File)
 		if err != nil {
 			return err
 		}
@@ -151,6 +158,26 @@ func changePhase(a *app, o *phaseOptions, ref string, advance bool) error {
 		return renderTree(a, &o.src, paths, o.out, render.Live, renderFlags{})
 	}
 	return nil
+}
+
+// lockIntent takes the lock under which intent files are edited: on the
+// directory of the file, exclusive.
+func lockIntent(a *app, file string) (*lock.Lock, error) {
+	dir := filepath.Dir(input.ResolveExisting(file))
+	return lock.Dir(dir, lock.Exclusive, 0, func() {
+		fmt.Fprintf(a.stderr, "meshroll: waiting for another meshroll editing %s\n", file)
+	})
+}
+
+// lockedEdit runs f, which reads the intent and edits it, under the lock of
+// file's directory.
+func lockedEdit(a *app, file string, f func() (edit.Edit, error)) (edit.Edit, error) {
+	lk, err := lockIntent(a, file)
+	if err != nil {
+		return edit.Edit{}, err
+	}
+	defer lk.Unlock()
+	return f()
 }
 
 // stepPhase makes the edit of one advance or rollback of r and prints it;
@@ -178,13 +205,13 @@ func stepPhase(a *app, o *phaseOptions, r *schema.Rollout, now time.Time, advanc
 		fmt.Fprintf(a.stdout, "%s is already rolled back%s; nothing to do\n", r.Name, since)
 		return false, nil
 	}
-	e, err := edit.SetPhase(r, to, now)
+	e, err := edit.Move(r, to, now, o.reason)
 	if err != nil {
 		return false, err
 	}
 	if hold != nil {
 		if !o.force {
-			return false, &exitError{code: 1, err: fmt.Errorf("%s; pass --force to advance anyway", hold.Msg)}
+			return false, &exitError{code: 1, err: fmt.Errorf("%s; pass --force --reason TEXT to advance anyway", hold.Msg)}
 		}
 		fmt.Fprintf(a.stderr, "meshroll: --force: %s\n", hold.Msg)
 	}
@@ -206,6 +233,20 @@ func stepPhase(a *app, o *phaseOptions, r *schema.Rollout, now time.Time, advanc
 		fmt.Fprintf(a.stdout, "updated  %s\n", f.Path)
 	}
 	return true, nil
+}
+
+// checkReason refuses --force without --reason, and a reason the intent
+// could not hold.
+func (o *phaseOptions) checkReason() error {
+	if o.force && o.reason == "" {
+		return usageErrorf("--force needs --reason TEXT: the reason is recorded in the intent next to since, so that reviewers see why the hold was cut short")
+	}
+	if o.reason != "" {
+		if err := edit.CheckReason(o.reason); err != nil {
+			return usageErrorf("--reason: %v", err)
+		}
+	}
+	return nil
 }
 
 // stepSummary describes the move of r to phase to:

@@ -5,14 +5,17 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/meshroll/meshroll/diff/revision"
 	"github.com/meshroll/meshroll/internal/tree"
 	"github.com/meshroll/meshroll/lint"
 	"github.com/meshroll/meshroll/lint/intent"
 	"github.com/meshroll/meshroll/lint/report"
 	"github.com/meshroll/meshroll/render"
+	"github.com/meshroll/meshroll/schema"
 )
 
 type checkOptions struct {
@@ -21,6 +24,10 @@ type checkOptions struct {
 	allPhases bool
 	output    string
 	failOn    string
+	// base is --base REF: judge each rollout's move since REF (MR602).
+	base string
+	// now is the hidden --now flag: when moves are judged.
+	now string
 }
 
 func newCheckCmd(a *app) *cobra.Command {
@@ -37,6 +44,13 @@ rendered tree — every finding reported at the intent line that produced it —
 and runs the routing expectations of the intent (MR601), failing on findings
 at or above --fail-on.
 
+With --base REF (the branch a pull request merges into) it also compares
+each rollout's live phase with the one at the git revision REF, and reports
+(MR602, an error at the phase field) a move forward of more than one step,
+or one made before the hold of the phase it left had passed — from since at
+REF to the new since, or to now — unless the move records a reason
+(meshroll advance --force --reason TEXT writes it).
+
 The intents are --intents, else the intents entry of .meshroll.yaml, else the
 arguments, else ./intents. When the intents come from --intents or the
 configuration, arguments are ignored: pre-commit passes the names of the
@@ -46,7 +60,8 @@ settings (failOn, disable, enable, severity, policies) come from
 		Example: `  meshroll check fixtures/intents --out rendered
   meshroll check                       # intents and out from .meshroll.yaml
   meshroll check --all-phases --out review
-  meshroll check -o github             # findings as GitHub annotations`,
+  meshroll check -o github             # findings as GitHub annotations
+  meshroll check --base origin/main    # and holds kept since main`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			configured, err := o.src.fromFlagOrConfig()
 			if err != nil {
@@ -83,7 +98,20 @@ settings (failOn, disable, enable, severity, policies) come from
 			if o.allPhases {
 				mode = render.AllPhases
 			}
-			res, err := check(a, &o.src, paths, out, mode, lint.Options{Rules: rules, Disabled: lo.disabled, Severity: lo.severity})
+			var base *schema.Intent
+			now, err := clockAt(o.now)
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("base") && o.base == "" {
+				return usageErrorf("--base needs a revision, such as main or origin/main")
+			}
+			if o.base != "" {
+				if base, err = loadBase(cmd, o.base, paths); err != nil {
+					return revisionError(cmd, o.base, err)
+				}
+			}
+			res, err := check(a, &o.src, paths, out, mode, lint.Options{Rules: rules, Disabled: lo.disabled, Severity: lo.severity}, base, now)
 			if err != nil {
 				return err
 			}
@@ -111,8 +139,17 @@ settings (failOn, disable, enable, severity, policies) come from
 	cmd.Flags().BoolVar(&o.allPhases, "all-phases", false, "the tree was rendered with --all-phases")
 	cmd.Flags().StringVarP(&o.output, "output", "o", "text", "format of the lint findings: "+strings.Join(report.Formats(), ", "))
 	cmd.Flags().StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning or info")
+	cmd.Flags().StringVar(&o.base, "base", "", "git revision to judge each rollout's move of its live phase against (MR602)")
+	cmd.Flags().StringVar(&o.now, "now", "", "the current time (RFC 3339), instead of the clock")
+	_ = cmd.Flags().MarkHidden("now")
 	o.src.register(cmd, true)
 	return cmd
+}
+
+// loadBase loads the intents at the revision base. Intents paths that base
+// does not have yet are new, with no move to judge: they are left out.
+func loadBase(cmd *cobra.Command, base string, paths []string) (*schema.Intent, error) {
+	return revision.LoadBase(cmd.Context(), revision.Options{Ref: base, Intents: paths, SkipMissing: true})
 }
 
 // checkResult is what check found: the differences between the tree on
@@ -124,8 +161,9 @@ type checkResult struct {
 }
 
 // check renders the intents in memory, compares the result with the tree in
-// out, and lints the rendering with positions in the intent.
-func check(a *app, src *intentSource, paths []string, out string, mode render.Mode, opts lint.Options) (*checkResult, error) {
+// out, and lints the rendering with positions in the intent; with base (the
+// intent at a base revision), as a change of base judged at now.
+func check(a *app, src *intentSource, paths []string, out string, mode render.Mode, opts lint.Options, base *schema.Intent, now time.Time) (*checkResult, error) {
 	if err := src.checkOut(out, paths); err != nil {
 		return nil, err
 	}
@@ -145,7 +183,7 @@ func check(a *app, src *intentSource, paths []string, out string, mode render.Mo
 	case err != nil:
 		return nil, err
 	}
-	res.report, err = intent.Lint(in, files, mode, opts)
+	res.report, err = intent.LintChange(in, base, now, files, mode, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/meshroll/meshroll/diff"
 	"github.com/meshroll/meshroll/diff/revision"
 	"github.com/meshroll/meshroll/render"
+	"github.com/meshroll/meshroll/review"
 )
 
 type diffOptions struct {
@@ -20,6 +21,8 @@ type diffOptions struct {
 	exitCode  bool
 	allPhases bool
 	src       intentSource
+	// now is the hidden --now flag: the time moves are judged at.
+	now string
 }
 
 func newDiffCmd(a *app) *cobra.Command {
@@ -42,6 +45,12 @@ and nothing the repository configures (hooks, filters, monitors) runs.
 
 With --from DIR --to DIR it compares two directories of manifests, rendered by
 meshroll or written by hand.
+
+With --base, the intents of both sides also tell what the change does to
+each rollout's phase ladder — phases added, removed, renamed, reweighted or
+held differently — and to its live phase: a move forced with a reason shows
+the reason, and a move that skips a phase or leaves one before its hold has
+passed without a reason is marked (meshroll check --base fails on it).
 
 Key order, comments, quoting and the generated-file header do not count.
 Routes and subsets are matched by name, route destinations by host and subset,
@@ -68,7 +77,7 @@ cannot be read or is invalid, or on misuse.`,
 			// Loading, rendering and parsing both sides allocates much that
 			// lives briefly, in a process that lives briefly: collecting
 			// less often saves about a fifth of the CPU time.
-			old, new, err := o.trees(cmd, args)
+			old, new, progress, err := o.trees(cmd, args)
 			if err != nil {
 				return err
 			}
@@ -76,6 +85,7 @@ cannot be read or is invalid, or on misuse.`,
 			if err != nil {
 				return fmt.Errorf("the manifests do not parse: %w", err)
 			}
+			r.SetProgress(progress)
 			if err := w.Write(a.stdout, r); err != nil {
 				return err
 			}
@@ -92,6 +102,8 @@ cannot be read or is invalid, or on misuse.`,
 	f.StringVarP(&o.output, "output", "o", "text", "output format: "+strings.Join(diff.Formats, ", "))
 	f.BoolVar(&o.exitCode, "exit-code", false, "exit with status 1 when anything changed")
 	f.BoolVar(&o.allPhases, "all-phases", false, "with --base, compare every phase of every rollout, not only the live one")
+	f.StringVar(&o.now, "now", "", "the current time (RFC 3339), instead of the clock")
+	_ = f.MarkHidden("now")
 	o.src.register(cmd, false)
 	return cmd
 }
@@ -124,24 +136,29 @@ func (o *diffOptions) check(a *app, cmd *cobra.Command, args []string) (diff.Wri
 	return nil, usageErrorf("-o must be one of %s, not %q", strings.Join(diff.Formats, ", "), o.output)
 }
 
-// trees returns the two sides to compare.
-func (o *diffOptions) trees(cmd *cobra.Command, args []string) (old, new []diff.File, err error) {
+// trees returns the two sides to compare and, with --base, what the change
+// does to the rollouts' ladders and live phases.
+func (o *diffOptions) trees(cmd *cobra.Command, args []string) (old, new []diff.File, progress []diff.Progress, err error) {
 	ex, err := o.src.excludes()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if o.base == "" {
 		if old, err = diff.Read(o.from, ex); err != nil {
-			return nil, nil, fmt.Errorf("reading --from: %w", err)
+			return nil, nil, nil, fmt.Errorf("reading --from: %w", err)
 		}
 		if new, err = diff.Read(o.to, ex); err != nil {
-			return nil, nil, fmt.Errorf("reading --to: %w", err)
+			return nil, nil, nil, fmt.Errorf("reading --to: %w", err)
 		}
-		return old, new, nil
+		return old, new, nil, nil
+	}
+	now, err := clockAt(o.now)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	intents, err := o.src.paths(slices.Clone(args))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	mode := render.Live
 	if o.allPhases {
@@ -149,17 +166,23 @@ func (o *diffOptions) trees(cmd *cobra.Command, args []string) (old, new []diff.
 	}
 	t, err := revision.Render(cmd.Context(), revision.Options{Ref: o.base, Intents: intents, Mode: mode, Exclude: ex})
 	if err != nil {
-		var invalid *revision.InvalidError
-		if errors.As(err, &invalid) {
-			also := ""
-			if invalid.BothSides {
-				also = fmt.Sprintf(" (and so are those at %s)", o.base)
-			}
-			// Main prints the schema errors; say first which side they are from.
-			fmt.Fprintf(cmd.ErrOrStderr(), "meshroll: the intents in %s are invalid%s:\n", invalid.Side, also)
-			return nil, nil, invalid.Errs
-		}
-		return nil, nil, err
+		return nil, nil, nil, revisionError(cmd, o.base, err)
 	}
-	return t.Base, t.Work, nil
+	return t.Base, t.Work, review.Progress(review.Compare(t.BaseIntent, t.WorkIntent, now)), nil
+}
+
+// revisionError reports intents that do not load at a revision or in the
+// working tree: the schema errors, after a line saying which side.
+func revisionError(cmd *cobra.Command, base string, err error) error {
+	var invalid *revision.InvalidError
+	if errors.As(err, &invalid) {
+		also := ""
+		if invalid.BothSides {
+			also = fmt.Sprintf(" (and so are those at %s)", base)
+		}
+		// Main prints the schema errors; say first which side they are from.
+		fmt.Fprintf(cmd.ErrOrStderr(), "meshroll: the intents in %s are invalid%s:\n", invalid.Side, also)
+		return invalid.Errs
+	}
+	return err
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/meshroll/meshroll/gate"
 	"github.com/meshroll/meshroll/lint"
 )
 
@@ -18,10 +19,13 @@ func newExplainCmd(a *app) *cobra.Command {
 		Long: `Print a lint rule's documentation: what it checks and why, how to fix a
 finding, and a manifest it flags next to the same manifest fixed. RULE is
 an ID (MR101) or a name (subset-not-found). With --policy, the policies of a
-CUE policy directory can be explained too.`,
+CUE policy directory can be explained too. meshroll explain analysis documents
+the metric analysis of rollout intent: its fields, the templates with the
+PromQL they run, and the variables of custom queries.`,
 		Example: `  meshroll explain MR101
   meshroll explain subset-not-found
-  meshroll explain ACME001 --policy policies/acme`,
+  meshroll explain ACME001 --policy policies/acme
+  meshroll explain analysis`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rules, err := lintRules(policyDirs)
@@ -29,8 +33,16 @@ CUE policy directory can be explained too.`,
 				return err
 			}
 			r := findRule(rules, args[0])
+			if r == nil && strings.EqualFold(args[0], "analysis") {
+				doc, err := gate.Explain()
+				if err != nil {
+					return err
+				}
+				_, err = io.WriteString(a.stdout, doc)
+				return err
+			}
 			if r == nil {
-				return fmt.Errorf("no rule %q: meshroll rules lists them", args[0])
+				return fmt.Errorf("no rule %q: meshroll rules lists them (and meshroll explain analysis documents metric analysis)", args[0])
 			}
 			return explain(a.stdout, r)
 		},
@@ -62,6 +74,9 @@ func explain(w io.Writer, r *lint.Rule) error {
 	fmt.Fprintf(&b, "\nBased on: %s\n", r.Anchor)
 	if u := r.URL(); u != "" {
 		fmt.Fprintf(&b, "More: %s\n", u)
+	}
+	if r.Base != "" {
+		fmt.Fprintf(&b, "\nAt the base revision:\n\n%s", indent(r.Base))
 	}
 	if r.Bad != "" {
 		fmt.Fprintf(&b, "\nFlagged:\n\n%s", indent(r.Bad))

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,6 +23,12 @@ import (
 // this large (schema refuses larger ones), and a hostile repository cannot
 // fill the disk through the temporary copy.
 const MaxFileSize = 32 << 20
+
+// MissingError is an intents path that the revision does not have, such
+// as the intents directory before the commit that added it.
+type MissingError struct{ Path, Ref string }
+
+func (e *MissingError) Error() string { return fmt.Sprintf("%s does not exist at %s", e.Path, e.Ref) }
 
 // Repo is a git repository, reached through the git on PATH.
 type Repo struct {
@@ -189,6 +196,9 @@ func (r *Repo) Export(ctx context.Context, ref, commit string, paths []string, o
 				name = rel
 			}
 			if pr.Msg == input.Describe(fs.ErrNotExist) {
+				if slices.Contains(args, pr.Path) {
+					return nil, &MissingError{Path: name, Ref: ref}
+				}
 				msgs = append(msgs, fmt.Sprintf("%s does not exist at %s", name, ref))
 				continue
 			}

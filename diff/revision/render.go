@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -29,6 +30,9 @@ type Options struct {
 	Mode render.Mode
 	// Exclude leaves out what it matches, on both sides.
 	Exclude *input.Exclude
+	// SkipMissing leaves out of the base the intents paths that Ref does
+	// not have (LoadBase only): intents added since are new there.
+	SkipMissing bool
 }
 
 // Trees are the rendered trees of both sides.
@@ -38,6 +42,9 @@ type Trees struct {
 	// Base is the rendering of the intents at Ref, Work of those in the
 	// working tree (as they are on disk, committed or not).
 	Base, Work []diff.File
+	// BaseIntent and WorkIntent are the intents themselves, for what the
+	// rendering does not carry: the phase ladders, since and reason.
+	BaseIntent, WorkIntent *schema.Intent
 }
 
 // InvalidError is intent that does not load on one side. It unwraps to the
@@ -63,6 +70,23 @@ func (e *InvalidError) Unwrap() error { return e.Errs }
 // touching the working tree or the index, and loads and renders both
 // sides at once.
 func Render(ctx context.Context, o Options) (*Trees, error) {
+	o.SkipMissing = false
+	return both(ctx, o, true, true)
+}
+
+// LoadBase loads the intents at o.Ref, as Render reads them, without
+// rendering them or reading the working tree's.
+func LoadBase(ctx context.Context, o Options) (*schema.Intent, error) {
+	t, err := both(ctx, o, false, false)
+	if err != nil {
+		return nil, err
+	}
+	return t.BaseIntent, nil
+}
+
+// both reads the intents at o.Ref and, with work, in the working tree, and
+// with render renders them.
+func both(ctx context.Context, o Options, work, render bool) (*Trees, error) {
 	dir := o.Dir
 	if dir == "" {
 		var err error
@@ -85,6 +109,21 @@ func Render(ctx context.Context, o Options) (*Trees, error) {
 		}
 	}
 	blobs, err := repo.Export(ctx, o.Ref, commit, rels, schema.WalkOptions(o.Exclude))
+	for o.SkipMissing && len(rels) > 0 {
+		var missing *MissingError
+		if !errors.As(err, &missing) {
+			break
+		}
+		i := slices.Index(rels, missing.Path)
+		if i < 0 {
+			break
+		}
+		rels, o.Intents = slices.Delete(slices.Clone(rels), i, i+1), slices.Delete(slices.Clone(o.Intents), i, i+1)
+		blobs, err = nil, nil
+		if len(rels) > 0 {
+			blobs, err = repo.Export(ctx, o.Ref, commit, rels, schema.WalkOptions(o.Exclude))
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -97,18 +136,19 @@ func Render(ctx context.Context, o Options) (*Trees, error) {
 
 	// The two sides load and render independently: on two processors, at
 	// once.
-	var base, work []diff.File
+	t := &Trees{Commit: commit}
 	var baseErr, workErr error
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		in, err := schema.LoadFiles(baseFiles)
-		if err != nil {
-			baseErr = err
-			return
+		t.BaseIntent, baseErr = schema.LoadFiles(baseFiles)
+		if baseErr == nil && render {
+			t.Base, baseErr = renderFiles(t.BaseIntent, o.Mode)
 		}
-		base, baseErr = renderFiles(in, o.Mode)
 	})
 	wg.Go(func() {
+		if !work {
+			return
+		}
 		paths := make([]string, len(o.Intents))
 		for i, p := range o.Intents {
 			paths[i] = p
@@ -116,7 +156,10 @@ func Render(ctx context.Context, o Options) (*Trees, error) {
 				paths[i] = filepath.Join(dir, p)
 			}
 		}
-		work, workErr = loadAndRender(paths, o.Intents, o.Mode, o.Exclude)
+		t.WorkIntent, workErr = loadNamed(paths, o.Intents, o.Exclude)
+		if workErr == nil && render {
+			t.Work, workErr = renderFiles(t.WorkIntent, o.Mode)
+		}
 	})
 	wg.Wait()
 
@@ -132,13 +175,13 @@ func Render(ctx context.Context, o Options) (*Trees, error) {
 	case baseErr != nil:
 		return nil, fmt.Errorf("rendering %s: %w", o.Ref, baseErr)
 	}
-	return &Trees{Commit: commit, Base: base, Work: work}, nil
+	return t, nil
 }
 
-// loadAndRender loads the intents at paths and renders them. Positions in
-// errors name the files under names[i] instead of paths[i], so that both
-// sides name the same files alike.
-func loadAndRender(paths, names []string, mode render.Mode, exclude *input.Exclude) ([]diff.File, error) {
+// loadNamed loads the intents at paths. Positions in errors name the
+// files under names[i] instead of paths[i], so that both sides name the
+// same files alike.
+func loadNamed(paths, names []string, exclude *input.Exclude) (*schema.Intent, error) {
 	in, err := schema.LoadWith(paths, schema.LoadOptions{Exclude: exclude})
 	if err != nil {
 		var errs schema.Errors
@@ -147,7 +190,7 @@ func loadAndRender(paths, names []string, mode render.Mode, exclude *input.Exclu
 		}
 		return nil, err
 	}
-	return renderFiles(in, mode)
+	return in, nil
 }
 
 // renderFiles renders loaded intent as the files the diff compares.

@@ -26,10 +26,11 @@ type Config struct {
 	// file's directory, or "" when there is no file.
 	Dir string
 
-	Intents string   // default intents path for commands taking a ROLLOUT
-	Out     string   // the rendered tree
-	Exclude []string // gitignore-style patterns of paths no command reads
-	Lint    Lint
+	Intents    string   // default intents path for commands taking a ROLLOUT
+	Out        string   // the rendered tree
+	Exclude    []string // gitignore-style patterns of paths no command reads
+	Lint       Lint
+	Prometheus Prometheus
 
 	root *yaml.Node
 }
@@ -43,6 +44,17 @@ type Lint struct {
 	Policies  []string          // CUE policy directories, relative to Dir
 	Namespace string            // namespace of objects that name none
 }
+
+// Prometheus says where meshroll gate and promote query the metrics.
+type Prometheus struct {
+	URL string // base URL, such as http://prometheus.monitoring:9090
+	// TokenEnv names the environment variable that holds a bearer token;
+	// the token itself never belongs in the repository.
+	TokenEnv string
+}
+
+// envName is the name of an environment variable.
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // severities are the values failOn and severity take.
 func severities() []string { return []string{"error", "warning", "info"} }
@@ -109,6 +121,22 @@ func Parse(path string, data []byte) (*Config, error) {
 		"intents": func(n *yaml.Node, at string) { c.Intents = p.inside(n, at) },
 		"out":     func(n *yaml.Node, at string) { c.Out = p.inside(n, at) },
 		"exclude": func(n *yaml.Node, at string) { c.Exclude = p.patterns(n, at) },
+		"prometheus": func(n *yaml.Node, at string) {
+			p.mapping(n, at, map[string]func(*yaml.Node, string){
+				"url": func(n *yaml.Node, at string) {
+					c.Prometheus.URL = p.str(n, at)
+					if u := c.Prometheus.URL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+						p.errorf(n, "%s must be an http or https URL, such as http://prometheus.monitoring:9090", at)
+					}
+				},
+				"tokenEnv": func(n *yaml.Node, at string) {
+					c.Prometheus.TokenEnv = p.str(n, at)
+					if v := c.Prometheus.TokenEnv; v != "" && !envName.MatchString(v) {
+						p.errorf(n, "%s must name an environment variable, such as PROMETHEUS_TOKEN (the token itself never belongs in the repository)", at)
+					}
+				},
+			})
+		},
 		"lint": func(n *yaml.Node, at string) {
 			p.mapping(n, at, map[string]func(*yaml.Node, string){
 				"failOn":    func(n *yaml.Node, at string) { c.Lint.FailOn = p.severity(n, at) },

@@ -19,9 +19,15 @@ lint:
   severity: {MR301: error, ACME-1: info}
   policies: [policies/acme]
   namespace: team
+prometheus:
+  url: http://prometheus.monitoring:9090
+  tokenEnv: PROMETHEUS_TOKEN
 `))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if want := (Prometheus{URL: "http://prometheus.monitoring:9090", TokenEnv: "PROMETHEUS_TOKEN"}); c.Prometheus != want {
+		t.Errorf("Prometheus = %+v, want %+v", c.Prometheus, want)
 	}
 	want := Lint{FailOn: "warning", Disable: []string{"MR104", "MR207"}, Enable: []string{"MR104"},
 		Severity: map[string]string{"MR301": "error", "ACME-1": "info"}, Policies: []string{"policies/acme"}, Namespace: "team"}
@@ -42,7 +48,10 @@ lint:
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"lint:\n  failon: error\n", `f.yaml:2:3: unknown key "failon" in lint (known: disable, enable, failOn, namespace, policies, severity)`},
-		{"output: x\n", `f.yaml:1:1: unknown key "output" at the top level (known: exclude, intents, lint, out)`},
+		{"output: x\n", `f.yaml:1:1: unknown key "output" at the top level (known: exclude, intents, lint, out, prometheus)`},
+		{"prometheus:\n  url: prometheus:9090\n", "f.yaml:2:8: prometheus.url must be an http or https URL"},
+		{"prometheus:\n  tokenEnv: s3cr3t-t0ken\n", "f.yaml:2:13: prometheus.tokenEnv must name an environment variable"},
+		{"prometheus:\n  token: abc\n", `f.yaml:2:3: unknown key "token" in prometheus (known: tokenEnv, url)`},
 		{"lint:\n  failOn: fatal\n", "f.yaml:2:11: lint.failOn must be one of error, warning, info"},
 		{"lint:\n  disable: MR104\n", "f.yaml:2:12: lint.disable must be a list of rule IDs"},
 		{"lint:\n  disable: [MR104, 1 2]\n", `f.yaml:2:20: "1 2" is not a rule ID`},

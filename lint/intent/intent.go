@@ -7,9 +7,11 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/meshroll/meshroll/lint"
 	"github.com/meshroll/meshroll/render"
+	"github.com/meshroll/meshroll/review"
 	"github.com/meshroll/meshroll/schema"
 	"github.com/meshroll/meshroll/traffic"
 )
@@ -18,9 +20,19 @@ import (
 // output; nil renders it here), each phase tree on its own, with positions
 // mapped to the intent, and the intent-level rules once.
 func Lint(in *schema.Intent, files []render.File, mode render.Mode, opts lint.Options) (*lint.Report, error) {
+	return LintChange(in, nil, time.Time{}, files, mode, opts)
+}
+
+// LintChange is Lint of in as a change of base, the intent at a base
+// revision (nil: none): the rules that judge a change (MR602) compare each
+// rollout's live phase with base's at time now.
+func LintChange(in, base *schema.Intent, now time.Time, files []render.File, mode render.Mode, opts lint.Options) (*lint.Report, error) {
 	facts, err := Facts(in)
 	if err != nil {
 		return nil, err
+	}
+	if base != nil {
+		addMoves(facts, review.Compare(base, in, now))
 	}
 	if files == nil {
 		if files, err = render.Tree(in, mode); err != nil {
@@ -165,6 +177,22 @@ func mtlsSource(in *schema.Intent, ns string) (lint.Position, bool) {
 
 func position(p schema.Pos) lint.Position {
 	return lint.Position{File: p.File, Line: p.Line, Column: p.Col}
+}
+
+// addMoves adds the moves of the live phases to the facts.
+func addMoves(facts *lint.Intent, cs []review.Change) {
+	byID := map[string]*review.Change{}
+	for i := range cs {
+		byID[cs[i].Rollout.ID()] = &cs[i]
+	}
+	for i := range facts.Rollouts {
+		ir := &facts.Rollouts[i]
+		c := byID[ir.Namespace+"/"+ir.Name]
+		if c == nil || c.Move == nil {
+			continue
+		}
+		ir.Move = &lint.PhaseMove{From: c.Move.From, To: c.Move.To, Problem: c.Move.Problem, Pos: position(c.Pos)}
+	}
 }
 
 // Facts computes what the intent-level rules check: each rollout's ladder

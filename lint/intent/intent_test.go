@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/meshroll/meshroll/lint"
 	"github.com/meshroll/meshroll/lint/linttest"
@@ -11,23 +12,46 @@ import (
 	"github.com/meshroll/meshroll/schema"
 )
 
-func lintFile(t *testing.T, file string, rules []*lint.Rule) *lint.Report {
+// checkTime is when the rules that judge a change (MR602) run in the
+// tests: the fixtures' since values are on 2026-11-20.
+var checkTime = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+
+// lintFile lints the intent file, as a change of the intent in base when
+// base is not "".
+func lintFile(t *testing.T, file, base string, rules []*lint.Rule) *lint.Report {
 	t.Helper()
 	in, err := schema.Load([]string{file})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Lint(in, nil, render.AllPhases, lint.Options{Rules: rules})
+	var before *schema.Intent
+	if base != "" {
+		if before, err = schema.Load([]string{base}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := LintChange(in, before, checkTime, nil, render.AllPhases, lint.Options{Rules: rules})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return rep
 }
 
+// baseOf returns the base revision's intent of a fixture: base/NAME beside
+// it, or "" when there is none.
+func baseOf(file string) string {
+	b := filepath.Join(filepath.Dir(file), "base", filepath.Base(file))
+	if _, err := os.Stat(b); err != nil {
+		return ""
+	}
+	return b
+}
+
 // TestFixtures checks the intent fixtures against their want comments:
 // those of the intent-level rules in fixtures/lint/<ID>/*.cue with that rule
 // alone, and fixtures/lint/intent/*.cue, where findings on the rendered
-// manifests must land on the intent's lines, with every rule.
+// manifests must land on the intent's lines, with every rule. A fixture
+// with a base/ twin is linted as a change of it (check --base).
 func TestFixtures(t *testing.T) {
 	root := filepath.Join(linttest.ModuleRoot(t), "fixtures", "lint")
 	n := 0
@@ -41,7 +65,7 @@ func TestFixtures(t *testing.T) {
 		}
 		for _, f := range files {
 			t.Run(r.ID+"/"+filepath.Base(f), func(t *testing.T) {
-				rep := lintFile(t, f, []*lint.Rule{r})
+				rep := lintFile(t, f, baseOf(f), []*lint.Rule{r})
 				linttest.Compare(t, f, r.ID, findings(rep))
 			})
 			n++
@@ -50,7 +74,7 @@ func TestFixtures(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(root, "intent", "*.cue"))
 	for _, f := range files {
 		t.Run("intent/"+filepath.Base(f), func(t *testing.T) {
-			rep := lintFile(t, f, nil)
+			rep := lintFile(t, f, baseOf(f), nil)
 			linttest.Compare(t, f, "", findings(rep))
 		})
 		n++
@@ -76,13 +100,20 @@ func TestExamples(t *testing.T) {
 			continue
 		}
 		t.Run(r.ID, func(t *testing.T) {
+			base := ""
+			if r.Base != "" {
+				base = filepath.Join(t.TempDir(), "base.cue")
+				if err := os.WriteFile(base, []byte(r.Base), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
 			count := func(example string) int {
 				f := filepath.Join(t.TempDir(), "example.cue")
 				if err := os.WriteFile(f, []byte(example), 0o644); err != nil {
 					t.Fatal(err)
 				}
 				n := 0
-				for _, d := range lintFile(t, f, []*lint.Rule{r}).Diagnostics {
+				for _, d := range lintFile(t, f, base, []*lint.Rule{r}).Diagnostics {
 					if d.Rule == r.ID {
 						n++
 					}
