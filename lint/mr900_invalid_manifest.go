@@ -74,7 +74,11 @@ func runInvalidManifest(pass *Pass) {
 		if !r.IsIstio() || r.Node == nil {
 			continue
 		}
-		errs, _ := crd.Validate(r.Node)
+		errs, _, err := crd.ValidateFor(r.Node, pass.IstioVersion)
+		if err != nil {
+			// Run checked the version; a failure here is a bug.
+			panic(err)
+		}
 		for _, e := range errs {
 			if seen[canonicalPath(e.Path)] || ownedElsewhere(e.Path) {
 				continue

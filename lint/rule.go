@@ -50,6 +50,9 @@ type Pass struct {
 	Index     *Index
 	// Intent is the intent behind the manifests; nil unless linting intents.
 	Intent *Intent
+	// IstioVersion is the Istio minor release the manifests target, such as
+	// "1.32"; never empty.
+	IstioVersion string
 
 	known    map[string]bool
 	findings []finding

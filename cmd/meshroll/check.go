@@ -22,6 +22,7 @@ type checkOptions struct {
 	allPhases bool
 	output    string
 	failOn    string
+	istio     string
 }
 
 func newCheckCmd(a *app) *cobra.Command {
@@ -42,8 +43,8 @@ The intents are --intents, else the intents entry of .meshroll.yaml, else the
 arguments, else ./intents. When the intents come from --intents or the
 configuration, arguments are ignored: pre-commit passes the names of the
 files a commit changes. DIR is --out, else out in .meshroll.yaml. Lint
-settings (failOn, disable, enable, severity, policies) come from
-.meshroll.yaml.`,
+settings (failOn, disable, enable, severity, policies) and the Istio release
+(istio, or --istio-version) come from .meshroll.yaml.`,
 		Example: `  meshroll check fixtures/intents --out rendered
   meshroll check                       # intents and out from .meshroll.yaml
   meshroll check --all-phases --out review
@@ -68,7 +69,7 @@ settings (failOn, disable, enable, severity, policies) come from
 			if err != nil {
 				return err
 			}
-			f := lintFlags{intents: paths, output: o.output, failOn: o.failOn, changed: cmd.Flags().Changed}
+			f := lintFlags{intents: paths, output: o.output, failOn: o.failOn, istio: o.istio, changed: cmd.Flags().Changed}
 			lo, err := resolveLint(f, cfg)
 			if err != nil {
 				return err
@@ -84,7 +85,7 @@ settings (failOn, disable, enable, severity, policies) come from
 			if o.allPhases {
 				mode = render.AllPhases
 			}
-			res, err := check(paths, out, mode, lint.Options{Rules: rules, Disabled: lo.disabled, Severity: lo.severity})
+			res, err := check(paths, out, mode, lint.Options{Rules: rules, Disabled: lo.disabled, Severity: lo.severity, IstioVersion: lo.istio})
 			if err != nil {
 				return err
 			}
@@ -112,6 +113,7 @@ settings (failOn, disable, enable, severity, policies) come from
 	cmd.Flags().BoolVar(&o.allPhases, "all-phases", false, "the tree was rendered with --all-phases")
 	cmd.Flags().StringVarP(&o.output, "output", "o", "text", "format of the lint findings: "+strings.Join(report.Formats(), ", "))
 	cmd.Flags().StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning or info")
+	cmd.Flags().StringVar(&o.istio, "istio-version", "", istioVersionUsage)
 	o.src.register(cmd, true)
 	return cmd
 }

@@ -27,7 +27,11 @@ type Config struct {
 
 	Intents string // default intents path for commands taking a ROLLOUT
 	Out     string // the rendered tree
-	Lint    Lint
+	// Istio is the Istio minor release the repository's clusters run, such
+	// as "1.31": lint validates against its schemas. "" for the newest
+	// release meshroll knows.
+	Istio string
+	Lint  Lint
 
 	root *yaml.Node
 }
@@ -106,6 +110,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	p.mapping(c.root, "", map[string]func(*yaml.Node, string){
 		"intents": func(n *yaml.Node, at string) { c.Intents = p.str(n, at) },
 		"out":     func(n *yaml.Node, at string) { c.Out = p.str(n, at) },
+		"istio":   func(n *yaml.Node, at string) { c.Istio = p.release(n, at) },
 		"lint": func(n *yaml.Node, at string) {
 			p.mapping(n, at, map[string]func(*yaml.Node, string){
 				"failOn":    func(n *yaml.Node, at string) { c.Lint.FailOn = p.severity(n, at) },
@@ -195,6 +200,18 @@ func (p *parser) mapping(n *yaml.Node, at string, fields map[string]func(*yaml.N
 func (p *parser) str(n *yaml.Node, at string) string {
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" || n.Value == "" {
 		p.errorf(n, "%s must be a non-empty string", at)
+		return ""
+	}
+	return n.Value
+}
+
+var releaseRE = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
+
+// release reads an Istio minor release such as "1.31". An unquoted 1.30 is a
+// YAML number, but its text is kept as written, so it reads as "1.30".
+func (p *parser) release(n *yaml.Node, at string) string {
+	if n.Kind != yaml.ScalarNode || !releaseRE.MatchString(n.Value) {
+		p.errorf(n, "%s must be an Istio minor release such as \"1.31\"", at)
 		return ""
 	}
 	return n.Value

@@ -93,7 +93,7 @@ func ValidateFor(doc *yaml.Node, version string) (errs []Error, ok bool, err err
 	}
 	for i, v := range needs {
 		if v != "" {
-			errs[i].Message = fmt.Sprintf("%s needs Istio %s; this repository targets %s (%s)", errs[i].Path, v, version, errs[i].Message)
+			errs[i].Message = fmt.Sprintf("%s needs Istio %s; this repository targets %s: remove it, or upgrade the clusters and the target release", errs[i].Path, v, version)
 			errs[i].Newer = v
 		}
 	}
