@@ -180,8 +180,22 @@ func validate(doc *yaml.Node, reg *registry, rules *ruleCache) (errs []Error, ok
 	}
 	w.init(kind)
 	w.cel = rules
-	if kind == "VirtualService" {
+	if _, meta := w.present(root, "metadata"); meta != nil && meta.Kind == yaml.MappingNode {
+		if _, labels := w.present(meta, "labels"); labels != nil && labels.Kind == yaml.MappingNode {
+			if _, v := w.present(labels, "istio.io/use-waypoint"); v != nil && v.Kind == yaml.ScalarNode {
+				w.usesWaypoint = v.Value != "" && !strings.EqualFold(v.Value, "none")
+			}
+		}
+	}
+	switch kind {
+	case "VirtualService":
 		w.vs = w.virtualServiceContext(root)
+	case "AuthorizationPolicy":
+		if _, spec := w.present(root, "spec"); spec != nil && spec.Kind == yaml.MappingNode {
+			if _, a := w.present(spec, "action"); a != nil && a.Kind == yaml.ScalarNode {
+				w.authzAction = a.Value
+			}
+		}
 	}
 	w.value(root, nil, s)
 	sortErrors(w.errs)

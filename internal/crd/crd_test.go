@@ -844,7 +844,7 @@ metadata:
   name: Reviews_V1
 spec:
   host: reviews
-`, []want{{"metadata.name", 4, 9, `metadata.name "Reviews_V1" must be a DNS-1123 name`}}},
+`, []want{{"metadata.name", 4, 9, `metadata.name "Reviews_V1" must be a DNS-1123 subdomain`}}},
 		{"metadata name missing", `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata:
@@ -869,7 +869,7 @@ metadata:
     Example.COM/team: platform
 spec:
   host: reviews
-`, []want{{`metadata.labels["Example.COM/team"]`, 6, 5, `metadata.labels has key "Example.COM/team", which has a prefix that must be a DNS-1123 name`}}},
+`, []want{{`metadata.labels["Example.COM/team"]`, 6, 5, `metadata.labels has key "Example.COM/team", which has a prefix that must be a DNS-1123 subdomain`}}},
 		{"subset label keys may be upper case", dr(`  host: reviews
   subsets:
   - name: v1

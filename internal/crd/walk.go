@@ -54,6 +54,13 @@ type walker struct {
 	cel *ruleCache
 	// vs describes the VirtualService being validated, for its checks.
 	vs vsContext
+	// authzAction is an AuthorizationPolicy's spec.action as written ("" for
+	// the default, ALLOW), read before the walk for the checks that depend
+	// on it.
+	authzAction string
+	// usesWaypoint is set when the object's istio.io/use-waypoint label
+	// names a waypoint.
+	usesWaypoint bool
 	// lenient is set while checking the sub-schemas of oneOf, anyOf, allOf
 	// and not: they constrain values but do not declare fields, so unknown
 	// fields are not theirs to reject, and CEL rules and webhook checks do
