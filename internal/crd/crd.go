@@ -264,7 +264,7 @@ var releases = sync.OnceValue(func() *releaseSet {
 })
 
 func (rs *releaseSet) get(version string) *registry { return rs.regs[version] }
-func (rs *releaseSet) newest() *registry           { return rs.regs[rs.versions[len(rs.versions)-1]] }
+func (rs *releaseSet) newest() *registry            { return rs.regs[rs.versions[len(rs.versions)-1]] }
 
 // newerThan lists the releases after version, oldest first.
 func (rs *releaseSet) newerThan(version string) []string {

@@ -34,9 +34,21 @@ func checksFor(kind, path string) []check {
 	}
 	switch kind {
 	case "PeerAuthentication":
-		if path == "spec.portLevelMtls" {
+		switch path {
+		case "spec.portLevelMtls":
 			add(checkPortKeys)
+		case "spec.selector":
+			// ValidatePeerAuthentication calls validateWorkloadSelector.
+			add(checkWorkloadSelector)
 		}
+	case "AuthorizationPolicy":
+		add(authorizationPolicyChecks(path)...)
+	case "RequestAuthentication":
+		add(requestAuthenticationChecks(path)...)
+	case "Telemetry":
+		add(telemetryChecks(path)...)
+	case "EnvoyFilter":
+		add(envoyFilterChecks(path)...)
 	case "DestinationRule":
 		switch {
 		case path == "spec.host":

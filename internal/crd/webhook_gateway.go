@@ -191,7 +191,10 @@ func unixAddressProblem(addr string) string {
 func checkServerTLS(w *walker, n, key *yaml.Node) {
 	_, _, mode := w.stringField(n, "mode")
 	str := func(name string) string { _, _, v := w.stringField(n, name); return v }
-	list := func(name string) bool { _, v := w.field(n, name); return v != nil && v.Kind == yaml.SequenceNode && len(v.Content) > 0 }
+	list := func(name string) bool {
+		_, v := w.field(n, name)
+		return v != nil && v.Kind == yaml.SequenceNode && len(v.Content) > 0
+	}
 	report := func(name, format string, args ...any) {
 		k, _ := w.field(n, name)
 		if k == nil {
