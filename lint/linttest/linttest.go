@@ -115,3 +115,29 @@ func Compare(t testing.TB, file, only string, findings []Finding) {
 		}
 	}
 }
+
+// ConformanceEnv names a directory that holds Istio's conformance set, for
+// a checkout without the workplace's shared directory beside it.
+const ConformanceEnv = "MESHROLL_CONFORMANCE_DIR"
+
+// ConformanceDir returns the directory of the Istio conformance set:
+// $MESHROLL_CONFORMANCE_DIR, else ../shared/conformance/istio from the module
+// root, where CI lays the project's shared data beside the clone. The set is
+// Istio's own test manifests (istio/istio, Apache-2.0: the analyzer test data
+// of pkg/config/analysis/analyzers/testdata, the CRD validation sets of
+// pkg/config/validation/testdata/crds and the validation data sets of
+// pkg/test/datasets/validation/dataset), with EXPECTED.md saying what meshroll
+// must report. It is not copied into this repository: data fetched from
+// public repositories lives in the shared directory only. A test that needs
+// it fails, and never skips, when it is missing.
+func ConformanceDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv(ConformanceEnv)
+	if dir == "" {
+		dir = filepath.Join(ModuleRoot(t), "..", "shared", "conformance", "istio")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "EXPECTED.md")); err != nil {
+		t.Fatalf("the Istio conformance set is missing: %v\nIt is ../shared/conformance/istio from the module root (set %s to another copy); the comparisons with Istio's verdicts cannot run without it", err, ConformanceEnv)
+	}
+	return dir
+}
