@@ -61,23 +61,32 @@ spec:
 	}
 }
 
-// runInvalidManifest reports what the loader found wrong with each object,
-// then what Istio's CRD schemas, CEL rules and webhook checks reject
-// (internal/crd), once per data path.
+// runInvalidManifest reports what Istio's CRD schemas, CEL rules and
+// webhook checks reject (internal/crd), every invalid field of an object,
+// once per data path. Validity is decided there alone: for an object the
+// validator recognises, what the loader could not decode is not reported
+// again. Objects it does not recognise keep the loader's findings.
 func runInvalidManifest(pass *Pass) {
 	for _, r := range pass.Resources {
-		seen := make(map[string]bool, len(r.Invalid))
-		for _, e := range r.Invalid {
-			pass.Reportf(r, e.Path, "%s: %s", e.Path, e.Message)
-			seen[canonicalPath(e.Path)] = true
+		var errs []crd.Error
+		validated := false
+		if r.IsIstio() && r.Node != nil {
+			var err error
+			errs, validated, err = crd.ValidateFor(r.Node, pass.IstioVersion)
+			if err != nil {
+				// Run checked the version; a failure here is a bug.
+				panic(err)
+			}
 		}
-		if !r.IsIstio() || r.Node == nil {
+		seen := map[string]bool{}
+		if !validated {
+			for _, e := range r.Invalid {
+				if !seen[canonicalPath(e.Path)] {
+					seen[canonicalPath(e.Path)] = true
+					pass.Reportf(r, e.Path, "%s: %s", e.Path, e.Message)
+				}
+			}
 			continue
-		}
-		errs, _, err := crd.ValidateFor(r.Node, pass.IstioVersion)
-		if err != nil {
-			// Run checked the version; a failure here is a bug.
-			panic(err)
 		}
 		for _, e := range errs {
 			if seen[canonicalPath(e.Path)] || ownedElsewhere(e.Path) {

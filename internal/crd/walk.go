@@ -210,7 +210,13 @@ func (w *walker) value(n, key *yaml.Node, s *schema) {
 		return
 	}
 	w.junctors(n, s)
-	if w.lenient || len(w.errs) != before {
+	if w.lenient {
+		return
+	}
+	for _, c := range s.crossChecks {
+		c(w, n, key)
+	}
+	if len(w.errs) != before {
 		return
 	}
 	for _, c := range s.checks {

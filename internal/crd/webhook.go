@@ -88,6 +88,18 @@ func checksFor(kind, path string) []check {
 	return cs
 }
 
+// crossChecksFor returns the checks of kind at a schema path that compare
+// the items of a node, and run even where an item has its own errors.
+func crossChecksFor(kind, path string) []check {
+	switch {
+	case kind == "Gateway" && path == "spec":
+		return []check{checkGatewayPortNames}
+	case kind == "Sidecar" && path == "spec":
+		return []check{checkSidecarListeners}
+	}
+	return nil
+}
+
 // field is a shorthand for a present field's key and value.
 func (w *walker) field(n *yaml.Node, name string) (*yaml.Node, *yaml.Node) {
 	if n.Kind != yaml.MappingNode {

@@ -30,8 +30,7 @@ func gatewayChecks(path string) []check {
 	return nil
 }
 
-// checkGateway: ValidateGateway's "gateway must have at least one server"
-// and "port names in servers must be unique".
+// checkGateway: ValidateGateway's "gateway must have at least one server".
 func checkGateway(w *walker, n, key *yaml.Node) {
 	sk, servers := w.field(n, "servers")
 	if servers == nil || servers.Kind != yaml.SequenceNode || len(servers.Content) == 0 {
@@ -40,6 +39,14 @@ func checkGateway(w *walker, n, key *yaml.Node) {
 			at = sk
 		}
 		w.report(at, []seg{{kind: segField, name: "servers"}}, "%s needs at least one server; Istio rejects a Gateway without servers", w.where())
+	}
+}
+
+// checkGatewayPortNames: ValidateGateway's "port names in servers must be
+// unique".
+func checkGatewayPortNames(w *walker, n, key *yaml.Node) {
+	_, servers := w.field(n, "servers")
+	if servers == nil || servers.Kind != yaml.SequenceNode {
 		return
 	}
 	seen := map[string]int{}

@@ -37,9 +37,7 @@ func sidecarChecks(path string) []check {
 	return nil
 }
 
-// checkSidecar: "empty configuration provided", unique ingress ports, the
-// catch-all egress listener last and alone, unique egress ports and
-// sockets.
+// checkSidecar: "empty configuration provided".
 func checkSidecar(w *walker, n, key *yaml.Node) {
 	set := 0
 	for _, f := range []string{"egress", "ingress", "outboundTrafficPolicy", "inboundConnectionPool"} {
@@ -49,8 +47,12 @@ func checkSidecar(w *walker, n, key *yaml.Node) {
 	}
 	if set == 0 {
 		w.report(anchor(n, key), nil, "%s configures nothing; Istio rejects an empty Sidecar: set egress, ingress, outboundTrafficPolicy or inboundConnectionPool", w.where())
-		return
 	}
+}
+
+// checkSidecarListeners: unique ingress ports, the catch-all egress
+// listener last and alone, unique egress ports and sockets.
+func checkSidecarListeners(w *walker, n, key *yaml.Node) {
 	if _, ingress := w.field(n, "ingress"); ingress != nil && ingress.Kind == yaml.SequenceNode {
 		seen := map[int64]bool{}
 		for i, l := range ingress.Content {
