@@ -17,6 +17,7 @@ func All() []*Rule {
 		duplicateSubset(),
 		unusedSubset(),
 		conflictingDestinationRules(),
+		halfQualifiedHost(),
 		weightsSum(),
 		weightRange(),
 		missingDefaultRoute(),
