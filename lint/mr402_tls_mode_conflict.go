@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	networking "istio.io/api/networking/v1"
-	security "istio.io/api/security/v1"
 )
 
 func tlsModeConflict() *Rule {
@@ -96,8 +95,8 @@ func runTLSModeConflict(pass *Pass) {
 		if policyNS == "" {
 			policyNS = ix.RootNamespace
 		}
-		mode, pa := ix.MTLSMode(policyNS)
-		if mode != security.PeerAuthentication_MutualTLS_STRICT {
+		pa := ix.strictFor(policyNS)
+		if pa == nil {
 			continue
 		}
 		var svc *kubeService

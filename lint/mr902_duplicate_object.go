@@ -13,7 +13,7 @@ func duplicateObject() *Rule {
 	return &Rule{
 		ID:       "MR902",
 		Name:     "duplicate-object",
-		Severity: Error,
+		Severity: Warning,
 		Summary:  "one Istio object (kind, namespace, name) defined twice",
 		Doc: `An object is identified by its kind, namespace and name. When two manifests
 define the same one, the cluster keeps only one of them: kubectl apply lets
@@ -21,10 +21,10 @@ the one applied last win, and Argo CD reports a repeated resource and syncs one
 of them. Which definition is in force then depends on file order, and a change
 to the other one silently does nothing.
 
-The rule reports the second definition and names the first. It is an error
+The rule reports the second definition and names the first. It is a warning
 when the two differ (what runs may not be what the reader of either file
-expects) and a warning when they are the same (harmless, but one of them is
-dead weight). Objects of different kustomizations are not compared: overlays
+expects, but Istio accepts either) and an info when they are the same
+(harmless, but one of them is dead weight). Objects of different kustomizations are not compared: overlays
 for different clusters define the same objects on purpose; so are the objects
 one base contributes to several builds.
 
@@ -81,7 +81,7 @@ func runDuplicateObject(pass *Pass) {
 		}
 		at := pass.Position(f, "metadata.name")
 		if sameSpec(f, r) {
-			pass.ReportSeverityf(Warning, r, "metadata.name", "%s is also defined, identically, at %s; the cluster keeps one object: remove one definition", r.ID(), at)
+			pass.ReportSeverityf(Info, r, "metadata.name", "%s is also defined, identically, at %s; the cluster keeps one object: remove one definition", r.ID(), at)
 			continue
 		}
 		pass.Reportf(r, "metadata.name", "%s is also defined at %s, differently; the cluster keeps only one of them (kubectl: the one applied last), so one definition silently does nothing: keep one", r.ID(), at)

@@ -181,3 +181,36 @@ func (rp relaxedPorts) accepts(svc *kubeService, port uint32) *Resource {
 	}
 	return found
 }
+
+// strictFor returns the PeerAuthentication that makes the workloads of
+// namespace ns require STRICT mTLS: the namespace-wide policies of ns, or
+// when it has none with a mode, those of the root namespace, all STRICT.
+// nil when they say otherwise, or disagree among themselves: istiod then
+// takes the oldest, and the input does not tell which that is.
+func (ix *Index) strictFor(ns string) *Resource {
+	for _, n := range []string{ns, ix.RootNamespace} {
+		var strict *Resource
+		decided := false
+		for _, r := range ix.paByNS[n] {
+			pa := r.PeerAuthentication()
+			if len(pa.GetSelector().GetMatchLabels()) > 0 {
+				continue
+			}
+			switch pa.GetMtls().GetMode() {
+			case security.PeerAuthentication_MutualTLS_UNSET:
+				continue
+			case security.PeerAuthentication_MutualTLS_STRICT:
+				if strict == nil {
+					strict = r
+				}
+			default:
+				return nil
+			}
+			decided = true
+		}
+		if decided {
+			return strict
+		}
+	}
+	return nil
+}
