@@ -9,10 +9,11 @@ import (
 
 func conflictingDestinationRules() *Rule {
 	return &Rule{
-		ID:       "MR105",
-		Name:     "conflicting-destinationrules",
-		Severity: Warning,
-		Summary:  "two DestinationRules for one host in one namespace, or for one host and subset",
+		ID:          "MR105",
+		Name:        "conflicting-destinationrules",
+		Severity:    Warning,
+		SeverityWhy: `Warning: Istio accepts both objects and traffic flows, but the merged result ignores part of what is written, so what runs is not what a reader sees.`,
+		Summary:     "two DestinationRules for one host in one namespace, or for one host and subset",
 		Doc: `Istio applies one DestinationRule per host to a client. When two in one
 namespace name the same host, Istio merges them in creation order: the subsets
 of both are kept, but only the first traffic policy counts, and a subset defined

@@ -8,10 +8,11 @@ import (
 
 func halfQualifiedHost() *Rule {
 	return &Rule{
-		ID:       "MR106",
-		Name:     "half-qualified-host",
-		Severity: Error,
-		Summary:  "a host written name.namespace or name.namespace.svc, which Istio does not complete, so it names no service",
+		ID:          "MR106",
+		Name:        "half-qualified-host",
+		Severity:    Error,
+		SeverityWhy: `Error for a route destination: the route names no service and its requests fail with 503. Warning for a VirtualService host or a DestinationRule host: Istio accepts the object, which then applies to nothing, so traffic keeps flowing without the intended routing or policy.`,
+		Summary:     "a host written name.namespace or name.namespace.svc, which Istio does not complete, so it names no service",
 		Doc: `Istio completes only a short host name, one without a dot: in namespace
 bookinfo, reviews means reviews.bookinfo.svc.cluster.local. A name with a dot is
 taken as written. Kubernetes DNS resolves reviews.bookinfo for an application,
@@ -65,7 +66,11 @@ func runHalfQualifiedHost(pass *Pass) {
 		if !ok || defined[ix.Resolve(r, name)] {
 			return
 		}
-		pass.Reportf(r, path, "%s %s is not completed by Istio, which takes it as written, so it names no service: write %s (or the short name in its own namespace)", what, name, meant)
+		if what == "destination host" {
+			pass.Reportf(r, path, "%s %s is not completed by Istio, which takes it as written, so it names no service and the requests fail: write %s (or the short name in its own namespace)", what, name, meant)
+			return
+		}
+		pass.ReportSeverityf(Warning, r, path, "%s %s is not completed by Istio, which takes it as written, so this %s applies to no service: write %s (or the short name in its own namespace)", what, name, r.Kind, meant)
 	}
 	for _, vs := range ix.VirtualServices {
 		for i, h := range vs.VirtualService().GetHosts() {

@@ -8,10 +8,11 @@ import (
 
 func missingDefaultRoute() *Rule {
 	return &Rule{
-		ID:       "MR203",
-		Name:     "missing-default-route",
-		Severity: Warning,
-		Summary:  "every http route has a match, so unmatched requests get 404",
+		ID:          "MR203",
+		Name:        "missing-default-route",
+		Severity:    Warning,
+		SeverityWhy: `Warning: Istio accepts the object and the matched requests flow; only requests that fit no route get 404, which may be intended, so this is advice rather than a certain breakage.`,
+		Summary:     "every http route has a match, so unmatched requests get 404",
 		Doc: `Istio tries the http routes of a VirtualService in order and uses the first
 whose match fits. When every route has a match and none matches everything, a
 request that fits none of them gets HTTP 404 from the sidecar: in an A/B setup,

@@ -9,10 +9,11 @@ import (
 
 func tlsModeConflict() *Rule {
 	return &Rule{
-		ID:       "MR402",
-		Name:     "tls-mode-conflict",
-		Severity: Error,
-		Summary:  "a DestinationRule disables TLS toward a host whose namespace or mesh requires STRICT mTLS",
+		ID:          "MR402",
+		Name:        "tls-mode-conflict",
+		Severity:    Error,
+		SeverityWhy: `Error: traffic breaks. The client sends plain text and the server side, which requires mutual TLS, resets the connection, so every request fails.`,
+		Summary:     "a DestinationRule disables TLS toward a host whose namespace or mesh requires STRICT mTLS",
 		Doc: `A DestinationRule with tls mode DISABLE makes clients send plain text to the
 host. When a PeerAuthentication requires STRICT mutual TLS for the host's
 namespace, or for the whole mesh, the server side refuses plain text: every

@@ -8,10 +8,11 @@ import (
 
 func meaninglessSubsetName() *Rule {
 	return &Rule{
-		ID:       "MR501",
-		Name:     "meaningless-subset-name",
-		Severity: Info,
-		Summary:  "a subset name that neither equals its version label nor names a purpose (stable, canary, primary, beta, ...)",
+		ID:          "MR501",
+		Name:        "meaningless-subset-name",
+		Severity:    Info,
+		SeverityWhy: `Info: a naming practice; nothing is rejected and nothing breaks.`,
+		Summary:     "a subset name that neither equals its version label nor names a purpose (stable, canary, primary, beta, ...)",
 		Doc: `Routes name subsets, and people read routes: "route 10% to canary" or "route
 jason to v2" says what happens, "route 10% to subset-b" does not. A subset
 name should say the version it selects (the value of its version label, or

@@ -17,10 +17,11 @@ const (
 
 func invalidManifest() *Rule {
 	return &Rule{
-		ID:       invalidManifestID,
-		Name:     invalidManifestName,
-		Severity: Error,
-		Summary:  "YAML that does not parse, or an Istio object that Istio would reject",
+		ID:          invalidManifestID,
+		Name:        invalidManifestName,
+		Severity:    Error,
+		SeverityWhy: `Error: the API server or Istio's validation webhook rejects the object, so the apply fails and the previous configuration stays in force. A field that only a newer Istio accepts is an error too, because the release the repository targets rejects it.`,
+		Summary:     "YAML that does not parse, or an Istio object that Istio would reject",
 		Doc: `A manifest that does not parse, or an Istio object that the API server or
 Istio's validation refuses, never takes effect: the apply fails, or Argo CD or
 Flux stop syncing, and the previous configuration stays in force.

@@ -11,10 +11,11 @@ import (
 
 func duplicateObject() *Rule {
 	return &Rule{
-		ID:       "MR902",
-		Name:     "duplicate-object",
-		Severity: Warning,
-		Summary:  "one Istio object (kind, namespace, name) defined twice",
+		ID:          "MR902",
+		Name:        "duplicate-object",
+		Severity:    Warning,
+		SeverityWhy: `Warning when the definitions differ: Istio accepts either one, but which one is in force depends on apply order. Info when they are identical: harmless duplication.`,
+		Summary:     "one Istio object (kind, namespace, name) defined twice",
 		Doc: `An object is identified by its kind, namespace and name. When two manifests
 define the same one, the cluster keeps only one of them: kubectl apply lets
 the one applied last win, and Argo CD reports a repeated resource and syncs one

@@ -11,11 +11,15 @@ type Rule struct {
 	ID       string   // stable ID, such as MR101; never reused
 	Name     string   // kebab-case name, such as subset-not-found
 	Severity Severity // default severity of its findings
-	Summary  string   // one line: what is wrong
-	Doc      string   // why it matters and what to do, in plain text paragraphs
-	Bad      string   // a YAML example that the rule flags
-	Good     string   // the same example, fixed
-	Since    string   // meshroll version that introduced the rule
+	// SeverityWhy says why the default severity is what it is, measured
+	// against the catalogue's rule: an error means Istio rejects the object
+	// or traffic breaks; a best practice is a warning or an info.
+	SeverityWhy string
+	Summary     string // one line: what is wrong
+	Doc         string // why it matters and what to do, in plain text paragraphs
+	Bad         string // a YAML example that the rule flags
+	Good        string // the same example, fixed
+	Since       string // meshroll version that introduced the rule
 	// Anchor names what the rule rests on: the seed documents, Istio's
 	// analyzer codes (IST0101), Kiali's checks (KIA0201), Istio validation.
 	Anchor string
