@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/meshroll/meshroll/lint/linttest"
 )
 
 // want is one expected error: its path, position and a part of its message.
@@ -965,4 +967,24 @@ func TestValidateConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestWebhookKinds validates testdata/webhook-kinds.yaml, whose documents
+// exercise the webhook checks ported for Gateway, Sidecar, ServiceEntry,
+// WorkloadEntry, WorkloadGroup, AuthorizationPolicy, RequestAuthentication,
+// Telemetry and EnvoyFilter, and compares the errors with its want
+// comments, both ways. Valid documents have none.
+func TestWebhookKinds(t *testing.T) {
+	const file = "testdata/webhook-kinds.yaml"
+	var findings []linttest.Finding
+	for i, doc := range documents(t, file) {
+		errs, ok := Validate(doc)
+		if !ok {
+			t.Errorf("document %d is not recognised as an Istio object", i)
+		}
+		for _, e := range errs {
+			findings = append(findings, linttest.Finding{Rule: "MR900", Message: e.Message, File: file, Line: e.Line, Column: e.Column})
+		}
+	}
+	linttest.Compare(t, file, "", findings)
 }

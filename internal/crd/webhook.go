@@ -41,14 +41,7 @@ func checksFor(kind, path string) []check {
 			// ValidatePeerAuthentication calls validateWorkloadSelector.
 			add(checkWorkloadSelector)
 		}
-	case "AuthorizationPolicy":
-		add(authorizationPolicyChecks(path)...)
-	case "RequestAuthentication":
-		add(requestAuthenticationChecks(path)...)
-	case "Telemetry":
-		add(telemetryChecks(path)...)
-	case "EnvoyFilter":
-		add(envoyFilterChecks(path)...)
+
 	case "DestinationRule":
 		switch {
 		case path == "spec.host":
@@ -74,35 +67,46 @@ func checksFor(kind, path string) []check {
 		}
 	case "VirtualService":
 		add(virtualServiceChecks(path)...)
-	case "Gateway":
-		add(gatewayChecks(path)...)
-	case "Sidecar":
-		add(sidecarChecks(path)...)
-	case "ServiceEntry":
-		add(serviceEntryChecks(path)...)
-	case "WorkloadEntry":
-		add(workloadEntryChecks(path)...)
-	case "WorkloadGroup":
-		add(workloadGroupChecks(path)...)
+
 	}
 	return cs
 }
 
-// crossChecksFor returns the checks of kind at a schema path that compare
-// the items of a node, and run even where an item has its own errors.
+// crossChecksFor returns the checks of kind at a schema path that run even
+// where something below the node has its own errors: what they find is a
+// separate mistake, which MR900 must report too (every invalid field of an
+// object, not only the first). They read values only through the typed
+// accessors (stringField, intField, ...), which skip a value of the wrong
+// type, so a type error below never makes them misreport. The checks of
+// VirtualService, DestinationRule and PeerAuthentication keep the stricter
+// order (checks only where the subtree is valid).
 func crossChecksFor(kind, path string) []check {
-	switch {
-	case kind == "Gateway" && path == "spec":
-		return []check{checkGatewayPortNames}
-	case kind == "Sidecar" && path == "spec":
-		return []check{checkSidecarListeners}
+	switch kind {
+	case "Gateway":
+		return gatewayChecks(path)
+	case "Sidecar":
+		return sidecarChecks(path)
+	case "ServiceEntry":
+		return serviceEntryChecks(path)
+	case "WorkloadEntry":
+		return workloadEntryChecks(path)
+	case "WorkloadGroup":
+		return workloadGroupChecks(path)
+	case "AuthorizationPolicy":
+		return authorizationPolicyChecks(path)
+	case "RequestAuthentication":
+		return requestAuthenticationChecks(path)
+	case "Telemetry":
+		return telemetryChecks(path)
+	case "EnvoyFilter":
+		return envoyFilterChecks(path)
 	}
 	return nil
 }
 
 // field is a shorthand for a present field's key and value.
 func (w *walker) field(n *yaml.Node, name string) (*yaml.Node, *yaml.Node) {
-	if n.Kind != yaml.MappingNode {
+	if n == nil || n.Kind != yaml.MappingNode {
 		return nil, nil
 	}
 	return w.present(n, name)

@@ -21,7 +21,7 @@ import (
 func gatewayChecks(path string) []check {
 	switch path {
 	case "spec":
-		return []check{checkGateway}
+		return []check{checkGateway, checkGatewayPortNames}
 	case "spec.servers[]":
 		return []check{checkGatewayServer}
 	case "spec.servers[].tls":
@@ -205,7 +205,7 @@ func checkServerTLS(w *walker, n, key *yaml.Node) {
 	report := func(name, format string, args ...any) {
 		k, _ := w.field(n, name)
 		if k == nil {
-			w.report(anchor(n, key), nil, format, args...)
+			w.report(anchor(n, key), []seg{{kind: segField, name: name}}, format, args...)
 			return
 		}
 		w.fieldReport(k, name, format, args...)

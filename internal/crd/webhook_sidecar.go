@@ -20,7 +20,7 @@ import (
 func sidecarChecks(path string) []check {
 	switch path {
 	case "spec":
-		return []check{checkSidecar}
+		return []check{checkSidecar, checkSidecarListeners}
 	case "spec.workloadSelector":
 		return []check{checkAlphaWorkloadSelector}
 	case "spec.ingress[]":
