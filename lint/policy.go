@@ -49,13 +49,13 @@ func PolicyRules(e *policies.Engine) []*Rule {
 			Name:        p.Name,
 			Severity:    severityOf(p.Severity),
 			SeverityWhy: builtinSeverityWhy[p.ID],
-			Summary:  summaryOf(p),
-			Doc:      doc,
-			Bad:      bad,
-			Good:     good,
-			Since:    since,
-			Anchor:   anchor,
-			External: !p.Builtin,
+			Summary:     summaryOf(p),
+			Doc:         doc,
+			Bad:         bad,
+			Good:        good,
+			Since:       since,
+			Anchor:      anchor,
+			External:    !p.Builtin,
 			Run: func(pass *Pass) {
 				for _, r := range pass.Resources {
 					if r.Node == nil || !only.Applies(r.Kind) {
