@@ -34,8 +34,18 @@ values of the wrong type or out of range, required fields missing, API versions
 Istio does not serve, and cross-field rules such as a port-level mTLS setting
 without a workload selector.
 
-Fix the field the message names. Each document is checked on its own: the
-others in the file are still linted.`,
+Objects are checked against the Istio release the repository targets (istio
+in .meshroll.yaml, or --istio-version; the newest meshroll embeds by default):
+a field that only a newer release accepts is reported as "needs Istio 1.32;
+this repository targets 1.31". The webhook checks are ported from Istio's
+pkg/config/validation for every kind meshroll reads: VirtualService,
+DestinationRule, PeerAuthentication, Gateway, Sidecar, ServiceEntry,
+WorkloadEntry, WorkloadGroup, AuthorizationPolicy, RequestAuthentication,
+Telemetry and EnvoyFilter. What Istio only warns about is not reported.
+
+Every invalid field of an object is reported, each once. Fix the field the
+message names. Each document is checked on its own: the others in the file are
+still linted.`,
 		Bad: `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: reviews}
