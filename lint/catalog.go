@@ -37,7 +37,7 @@ would be rejected or would break traffic.
 		fmt.Fprintf(b, "%s.\n\n", upperFirst(r.Summary))
 		fmt.Fprintf(b, "%s\n\n", r.Doc)
 		if r.SeverityWhy != "" {
-			fmt.Fprintf(b, "Why %s: %s\n\n", r.Severity, r.SeverityWhy)
+			fmt.Fprintf(b, "Why this severity: %s\n\n", r.SeverityWhy)
 		}
 		fmt.Fprintf(b, "Flagged:\n\n```yaml\n%s```\n\nFixed:\n\n```yaml\n%s```\n", r.Bad, r.Good)
 	}

@@ -60,7 +60,7 @@ func explain(w io.Writer, r *lint.Rule) error {
 		fmt.Fprintf(&b, "\n%s\n", r.Doc)
 	}
 	if r.SeverityWhy != "" {
-		fmt.Fprintf(&b, "\nWhy %s: %s\n", r.Severity, r.SeverityWhy)
+		fmt.Fprintf(&b, "\nWhy this severity: %s\n", r.SeverityWhy)
 	}
 	fmt.Fprintf(&b, "\nBased on: %s\n", r.Anchor)
 	if u := r.URL(); u != "" {
