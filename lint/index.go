@@ -31,7 +31,10 @@ type Index struct {
 	namespaceObjects map[string]*Resource
 	// services are the Kubernetes Services of the input, by namespace and
 	// name.
-	services   map[nsHost]*kubeService
+	services map[nsHost]*kubeService
+	// templates are the pod templates of the workload controllers of the
+	// input.
+	templates  []podTemplate
 	drHost     map[*Resource]Host
 	drExact    map[nsHost][]*Resource
 	drWildcard map[string][]*Resource // namespace → DRs with a wildcard host
@@ -73,6 +76,11 @@ func NewIndex(resources []*Resource, rootNamespace, clusterDomain string) *Index
 		}
 		if r.Kind == "Service" && r.APIVersion == "v1" && r.Name != "" {
 			ix.services[nsHost{r.Namespace, Host(r.Name)}] = readService(r)
+		}
+		if workloadKinds[r.Kind] && !r.IsIstio() {
+			if t, ok := readPodTemplate(r); ok {
+				ix.templates = append(ix.templates, t)
+			}
 		}
 	}
 	for _, r := range resources {

@@ -31,8 +31,9 @@ or the port concerned, PERMISSIVE or DISABLE (when the host's Service is in the
 input, its selector and target ports decide; without it, any such policy in
 the namespace does); port-level settings that take every port of the Service
 off the DISABLE; a host that no sidecar answers — outside the cluster, covered
-by a MESH_EXTERNAL ServiceEntry, or in a namespace whose Namespace object in
-the input has no sidecar injection.`,
+by a MESH_EXTERNAL ServiceEntry, in a namespace whose Namespace object in the
+input has no sidecar injection, or served by pods whose templates in the input
+opt out of the sidecar (sidecar.istio.io/inject: "false").`,
 		Bad: `apiVersion: security.istio.io/v1
 kind: PeerAuthentication
 metadata: {name: default, namespace: istio-system}
@@ -105,6 +106,9 @@ func runTLSModeConflict(pass *Pass) {
 		if ns != "" {
 			svc = ix.service(h)
 			relaxed = ix.relaxed(ns, svc)
+			if ix.withoutSidecars(svc) {
+				continue // its pods opt out of the sidecar: no mTLS to require
+			}
 		}
 		for _, d := range disabledTLS(dr, svc) {
 			if relaxed.accepts(svc, d.port) != nil {

@@ -214,3 +214,61 @@ func (ix *Index) strictFor(ns string) *Resource {
 	}
 	return nil
 }
+
+// podTemplate is the pod template of a workload controller in the input
+// (Deployment, StatefulSet, DaemonSet, ReplicaSet, Rollout).
+type podTemplate struct {
+	ns       string
+	labels   map[string]string
+	injected bool // false when the template opts out of the sidecar
+}
+
+// workloadKinds are the controllers whose pod templates say whether pods get
+// a sidecar.
+var workloadKinds = map[string]bool{"Deployment": true, "StatefulSet": true, "DaemonSet": true, "ReplicaSet": true, "Rollout": true}
+
+func readPodTemplate(r *Resource) (podTemplate, bool) {
+	tmpl := field(field(r.Node, "spec"), "template")
+	meta := field(tmpl, "metadata")
+	if meta == nil {
+		return podTemplate{}, false
+	}
+	labels := stringMap(field(meta, "labels"))
+	annotations := stringMap(field(meta, "annotations"))
+	inject := annotations["sidecar.istio.io/inject"]
+	if v, ok := labels["sidecar.istio.io/inject"]; ok {
+		inject = v // the label wins over the annotation since Istio 1.16
+	}
+	return podTemplate{ns: r.Namespace, labels: labels, injected: inject != "false"}, true
+}
+
+// withoutSidecars reports whether the input shows that the pods behind a
+// Service get no sidecar: every workload of its namespace whose pod
+// template the Service selects opts out (sidecar.istio.io/inject: "false"),
+// and there is at least one. Unknown workloads count as in the mesh.
+func (ix *Index) withoutSidecars(svc *kubeService) bool {
+	if svc == nil || len(svc.selector) == 0 {
+		return false
+	}
+	found := false
+	for _, t := range ix.templates {
+		if t.ns != svc.r.Namespace || !labelsMatch(svc.selector, t.labels) {
+			continue
+		}
+		if t.injected {
+			return false
+		}
+		found = true
+	}
+	return found
+}
+
+// labelsMatch reports whether every label of selector is in labels.
+func labelsMatch(selector, labels map[string]string) bool {
+	for k, v := range selector {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
+}
