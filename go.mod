@@ -16,8 +16,8 @@ require (
 	go.yaml.in/yaml/v3 v3.0.5
 	golang.org/x/sys v0.48.0
 	google.golang.org/protobuf v1.36.12
-	istio.io/api v1.31.1
-	istio.io/client-go v1.31.1
+	istio.io/api v1.32.0
+	istio.io/client-go v1.32.0
 	k8s.io/apimachinery v0.35.0
 	sigs.k8s.io/kustomize/api v0.21.2
 	sigs.k8s.io/kustomize/kyaml v0.21.2

@@ -20,6 +20,11 @@ func WriteCatalog(w io.Writer, rules []*Rule) error {
 with `+"`--disable ID`"+` or in `+"`.meshroll.yaml`"+`, change its severity in `+"`.meshroll.yaml`"+`, and
 suppress it on one resource with the annotation `+"`"+SuppressPrefix+"ID: \"<reason>\"`"+`.
 
+Severities follow one rule: an error means Istio rejects the object or traffic
+breaks; a best practice is a warning or an info. Each rule says why it has its
+severity. `+"`--fail-on error`"+` (the default) therefore fails only on what
+would be rejected or would break traffic.
+
 | ID | name | severity | checks |
 | --- | --- | --- | --- |
 `)
@@ -31,6 +36,9 @@ suppress it on one resource with the annotation `+"`"+SuppressPrefix+"ID: \"<rea
 		fmt.Fprintf(b, "Severity: %s. Since: %s. Based on: %s.\n\n", r.Severity, r.Since, r.Anchor)
 		fmt.Fprintf(b, "%s.\n\n", upperFirst(r.Summary))
 		fmt.Fprintf(b, "%s\n\n", r.Doc)
+		if r.SeverityWhy != "" {
+			fmt.Fprintf(b, "Why this severity: %s\n\n", r.SeverityWhy)
+		}
 		if r.Base != "" {
 			fmt.Fprintf(b, "At the base revision:\n\n```yaml\n%s```\n\n", r.Base)
 		}

@@ -2,23 +2,18 @@ package lint
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/meshroll/meshroll/lint/linttest"
 )
 
 // conformanceDir is Istio's own test manifests with their expected
-// findings: /work/shared/conformance/istio, which is ../shared/conformance/
-// istio from the module root in CI.
-func conformanceDir(t *testing.T) string {
-	dir := filepath.Join(moduleRoot(t), "..", "shared", "conformance", "istio")
-	if _, err := os.Stat(filepath.Join(dir, "EXPECTED.md")); err != nil {
-		t.Skipf("Istio conformance set not found at %s (../shared/conformance/istio from the module root): %v", dir, err)
-	}
-	return dir
-}
+// findings (see linttest.ConformanceDir): the tests fail, never skip, when
+// the set is missing, so that a run without it cannot pass unnoticed.
+func conformanceDir(t *testing.T) string { return linttest.ConformanceDir(t) }
 
 // lintFile lints one file on its own and returns "RULE Kind/ns/name" for
 // each finding, and the findings.
@@ -40,8 +35,7 @@ func lintFile(t *testing.T, path string) (map[string]bool, []Diagnostic) {
 }
 
 // TestConformanceAnalyzers checks what EXPECTED.md lists for Istio's
-// analyzer test data. Rows for rules built elsewhere run once their rule is
-// registered in All(); until then they are skipped and say so.
+// analyzer test data.
 func TestConformanceAnalyzers(t *testing.T) {
 	dir := conformanceDir(t)
 	registered := map[string]bool{}
@@ -83,7 +77,7 @@ func TestConformanceAnalyzers(t *testing.T) {
 		}
 		t.Run(fmt.Sprintf("%s %s %s %s", tt.file, verb, tt.rule, tt.resource), func(t *testing.T) {
 			if !registered[tt.rule] {
-				t.Skipf("%s is not registered yet (it comes from another package); this row runs once it is", tt.rule)
+				t.Fatalf("%s is not a rule of All()", tt.rule)
 			}
 			got, _ := lintFile(t, filepath.Join(dir, "analyzers", tt.file))
 			if got[tt.rule+" "+tt.resource] != tt.want {

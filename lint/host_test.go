@@ -7,8 +7,10 @@ func TestResolveHost(t *testing.T) {
 	tests := []struct{ name, ns, want string }{
 		{"reviews", "default", "reviews.default.svc.cluster.local"},
 		{"Reviews", "bookinfo", "reviews.bookinfo.svc.cluster.local"},
-		{"reviews.bookinfo", "default", "reviews.bookinfo.svc.cluster.local"},
-		{"reviews.bookinfo.svc", "default", "reviews.bookinfo.svc.cluster.local"},
+		// Istio expands only names without a dot (issue 9).
+		{"reviews.bookinfo", "default", "reviews.bookinfo"},
+		{"reviews.bookinfo.svc", "default", "reviews.bookinfo.svc"},
+		{"10.0.0.1", "default", "10.0.0.1"},
 		{"reviews.bookinfo.svc.cluster.local", "default", "reviews.bookinfo.svc.cluster.local"},
 		{"reviews.bookinfo.svc.cluster.local.", "default", "reviews.bookinfo.svc.cluster.local"},
 		{"example.com", "default", "example.com"}, // com is no namespace here
@@ -20,6 +22,28 @@ func TestResolveHost(t *testing.T) {
 	for _, tt := range tests {
 		if got := ResolveHost(tt.name, tt.ns, "cluster.local", isNS); string(got) != tt.want {
 			t.Errorf("ResolveHost(%q, %q) = %q, want %q", tt.name, tt.ns, got, tt.want)
+		}
+	}
+}
+
+func TestHalfQualified(t *testing.T) {
+	isNS := func(s string) bool { return s == "bookinfo" }
+	tests := []struct {
+		name string
+		want string
+		ok   bool
+	}{
+		{"reviews.bookinfo", "reviews.bookinfo.svc.cluster.local", true},
+		{"reviews.bookinfo.svc", "reviews.bookinfo.svc.cluster.local", true},
+		{"example.com", "", false},
+		{"reviews", "", false},
+		{"reviews.bookinfo.svc.cluster.local", "", false},
+		{"*.bookinfo", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := HalfQualified(tt.name, "cluster.local", isNS)
+		if string(got) != tt.want || ok != tt.ok {
+			t.Errorf("HalfQualified(%q) = %q, %v; want %q, %v", tt.name, got, ok, tt.want, tt.ok)
 		}
 	}
 }

@@ -27,6 +27,14 @@ type Index struct {
 	ServiceEntries      []*Resource
 
 	namespaces map[string]bool
+	// namespaceObjects are the Namespace objects of the input, by name.
+	namespaceObjects map[string]*Resource
+	// services are the Kubernetes Services of the input, by namespace and
+	// name.
+	services map[nsHost]*kubeService
+	// templates are the pod templates of the workload controllers of the
+	// input.
+	templates  []podTemplate
 	drHost     map[*Resource]Host
 	drExact    map[nsHost][]*Resource
 	drWildcard map[string][]*Resource // namespace → DRs with a wildcard host
@@ -49,19 +57,30 @@ func NewIndex(resources []*Resource, rootNamespace, clusterDomain string) *Index
 		clusterDomain = DefaultClusterDomain
 	}
 	ix := &Index{
-		RootNamespace: rootNamespace,
-		ClusterDomain: clusterDomain,
-		namespaces:    map[string]bool{rootNamespace: true, "default": true},
-		drHost:        map[*Resource]Host{},
-		drExact:       map[nsHost][]*Resource{},
-		drWildcard:    map[string][]*Resource{},
-		paByNS:        map[string][]*Resource{},
-		routes:        map[*Resource][]Route{},
+		RootNamespace:    rootNamespace,
+		ClusterDomain:    clusterDomain,
+		namespaces:       map[string]bool{rootNamespace: true, "default": true},
+		namespaceObjects: map[string]*Resource{},
+		services:         map[nsHost]*kubeService{},
+		drHost:           map[*Resource]Host{},
+		drExact:          map[nsHost][]*Resource{},
+		drWildcard:       map[string][]*Resource{},
+		paByNS:           map[string][]*Resource{},
+		routes:           map[*Resource][]Route{},
 	}
 	for _, r := range resources {
 		ix.namespaces[r.Namespace] = true
 		if r.Kind == "Namespace" && r.APIVersion == "v1" && r.Name != "" {
 			ix.namespaces[r.Name] = true
+			ix.namespaceObjects[r.Name] = r
+		}
+		if r.Kind == "Service" && r.APIVersion == "v1" && r.Name != "" {
+			ix.services[nsHost{r.Namespace, Host(r.Name)}] = readService(r)
+		}
+		if workloadKinds[r.Kind] && !r.IsIstio() {
+			if t, ok := readPodTemplate(r); ok {
+				ix.templates = append(ix.templates, t)
+			}
 		}
 	}
 	for _, r := range resources {

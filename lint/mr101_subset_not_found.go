@@ -8,10 +8,11 @@ import (
 
 func subsetNotFound() *Rule {
 	return &Rule{
-		ID:       "MR101",
-		Name:     "subset-not-found",
-		Severity: Error,
-		Summary:  "a route or mirror names a subset that no DestinationRule for that host defines",
+		ID:          "MR101",
+		Name:        "subset-not-found",
+		Severity:    Error,
+		SeverityWhy: `Error: traffic breaks. Envoy has no cluster for an undefined subset, and the requests routed to it fail with 503 (no route) until the subset exists.`,
+		Summary:     "a route or mirror names a subset that no DestinationRule for that host defines",
 		Doc: `A VirtualService route or mirror that names a subset sends traffic to the
 pods that subset's labels select. The subset is defined by the DestinationRule
 that Istio applies to the destination host: the one in the VirtualService's

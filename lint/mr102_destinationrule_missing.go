@@ -2,10 +2,11 @@ package lint
 
 func destinationRuleMissing() *Rule {
 	return &Rule{
-		ID:       "MR102",
-		Name:     "destinationrule-missing",
-		Severity: Error,
-		Summary:  "a route uses subsets of a host that has no DestinationRule at all",
+		ID:          "MR102",
+		Name:        "destinationrule-missing",
+		Severity:    Error,
+		SeverityWhy: `Error: traffic breaks. Without a DestinationRule no subset of the host exists, so every request routed to a subset fails with 503.`,
+		Summary:     "a route uses subsets of a host that has no DestinationRule at all",
 		Doc: `Subsets exist only in a DestinationRule. A route or mirror that names a subset
 of a host for which no DestinationRule applies (none in the VirtualService's
 namespace, the host's namespace or the root namespace, exported to the

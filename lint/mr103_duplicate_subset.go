@@ -4,10 +4,11 @@ import "fmt"
 
 func duplicateSubset() *Rule {
 	return &Rule{
-		ID:       "MR103",
-		Name:     "duplicate-subset",
-		Severity: Error,
-		Summary:  "a DestinationRule defines the same subset name twice",
+		ID:          "MR103",
+		Name:        "duplicate-subset",
+		Severity:    Error,
+		SeverityWhy: `Error: Istio rejects the object. The validation webhook refuses a DestinationRule that defines a subset name twice.`,
+		Summary:     "a DestinationRule defines the same subset name twice",
 		Doc: `Subset names must be unique within a DestinationRule; Istio's validation
 rejects a DestinationRule that repeats one. Even where it got through, only one
 of the definitions would take effect, and which one is not obvious.

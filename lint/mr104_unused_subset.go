@@ -4,10 +4,11 @@ import "fmt"
 
 func unusedSubset() *Rule {
 	return &Rule{
-		ID:       "MR104",
-		Name:     "unused-subset",
-		Severity: Info,
-		Summary:  "a subset that no route or mirror targets",
+		ID:          "MR104",
+		Name:        "unused-subset",
+		Severity:    Info,
+		SeverityWhy: `Info: nothing breaks and Istio accepts it; an unused subset is dead configuration, worth knowing about during a rollout but not worth failing a build.`,
+		Summary:     "a subset that no route or mirror targets",
 		Doc: `A subset that no VirtualService route or mirror names receives no traffic. It
 is often left over from a finished rollout, and keeps a label selector alive
 that may later select pods nobody meant to serve.

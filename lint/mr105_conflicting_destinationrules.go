@@ -9,10 +9,11 @@ import (
 
 func conflictingDestinationRules() *Rule {
 	return &Rule{
-		ID:       "MR105",
-		Name:     "conflicting-destinationrules",
-		Severity: Warning,
-		Summary:  "two DestinationRules for one host in one namespace, or for one host and subset",
+		ID:          "MR105",
+		Name:        "conflicting-destinationrules",
+		Severity:    Warning,
+		SeverityWhy: `Warning: Istio accepts both objects and traffic flows, but the merged result ignores part of what is written, so what runs is not what a reader sees.`,
+		Summary:     "two DestinationRules for one host in one namespace, or for one host and subset",
 		Doc: `Istio applies one DestinationRule per host to a client. When two in one
 namespace name the same host, Istio merges them in creation order: the subsets
 of both are kept, but only the first traffic policy counts, and a subset defined
@@ -22,7 +23,14 @@ wildcard's definition is dead. Either way what a reader sees is not what runs,
 and the result depends on which object the cluster saw first.
 
 Keep one DestinationRule per host and namespace (per workload selector when
-you use them), and define each subset once.`,
+you use them), and define each subset once.
+
+Like istiod's enhanced DestinationRule merge (on by default), the rule treats
+DestinationRules whose exportTo lists are disjoint, or merely overlap without
+one containing the other, as separate: each applies to its own clients, and
+nothing is merged. A Sidecar cannot hide one of two DestinationRules of one
+host and namespace from a client and not the other, so it does not change the
+verdict.`,
 		Bad: `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: {name: reviews}
@@ -61,7 +69,7 @@ func runConflictingDestinationRules(pass *Pass) {
 		host     Host
 		selector string
 	}
-	first := map[key]*Resource{}
+	seen := map[key][]*Resource{}
 	byNS := map[string][]*Resource{}
 	for _, dr := range ix.DestinationRules {
 		if dr.DestinationRule().GetHost() == "" {
@@ -69,18 +77,22 @@ func runConflictingDestinationRules(pass *Pass) {
 		}
 		k := key{dr.Namespace, ix.DestinationRuleHost(dr), selectorKey(dr.DestinationRule().GetWorkloadSelector().GetMatchLabels())}
 		byNS[dr.Namespace] = append(byNS[dr.Namespace], dr)
-		f, dup := first[k]
-		if dup && f.Name == dr.Name {
-			continue // the same object written twice, not two rules
+		earlier := seen[k]
+		seen[k] = append(earlier, dr)
+		for _, f := range earlier {
+			if f.Name == dr.Name {
+				break // the same object written twice, not two rules
+			}
+			if !mergedExports(f, dr) {
+				continue // Istio keeps them apart
+			}
+			pass.Reportf(dr, "spec.host", "DestinationRule %s/%s (%s) already configures host %s in namespace %s for the same clients; Istio merges the two and ignores all but the first traffic policy: keep one DestinationRule per host",
+				f.Namespace, f.Name, f.Position("spec.host"), dr.DestinationRule().GetHost(), dr.Namespace)
+			break
 		}
-		if !dup {
-			first[k] = dr
-			continue
-		}
-		pass.Reportf(dr, "spec.host", "DestinationRule %s/%s (%s) already configures host %s in namespace %s; Istio merges the two and ignores all but the first traffic policy: keep one DestinationRule per host",
-			f.Namespace, f.Name, f.Position("spec.host"), dr.DestinationRule().GetHost(), dr.Namespace)
 	}
-	// A wildcard DestinationRule whose subset an exact one redefines.
+	// A wildcard DestinationRule whose subset an exact one redefines, for
+	// clients that see both.
 	for _, drs := range byNS {
 		for _, w := range drs {
 			wh := ix.DestinationRuleHost(w)
@@ -89,7 +101,7 @@ func runConflictingDestinationRules(pass *Pass) {
 			}
 			for _, e := range drs {
 				eh := ix.DestinationRuleHost(e)
-				if e == w || eh == wh || !wh.Matches(eh) {
+				if e == w || eh == wh || !wh.Matches(eh) || !sharesClients(w, e) {
 					continue
 				}
 				names := map[string]bool{}
@@ -105,6 +117,66 @@ func runConflictingDestinationRules(pass *Pass) {
 			}
 		}
 	}
+}
+
+// exportSet is a DestinationRule's exportTo as istiod keys it: the values
+// as written, or "*" (the mesh's default) when there are none.
+func exportSet(dr *Resource) map[string]bool {
+	set := map[string]bool{}
+	for _, e := range dr.DestinationRule().GetExportTo() {
+		set[e] = true
+	}
+	if len(set) == 0 {
+		set[exportAll] = true
+	}
+	return set
+}
+
+func supersetOf(a, b map[string]bool) bool {
+	for k := range b {
+		if !a[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// mergedExports reports whether istiod merges two DestinationRules of one
+// host, namespace and selector: with enhanced DestinationRule merge (on by
+// default since Istio 1.22; mergeDestinationRule in
+// pilot/pkg/model/destination_rule.go) only when their exportTo sets are
+// equal, or one is a superset of the other (then the wider one is merged
+// and kept apart too). Rules exported to disjoint or merely overlapping
+// namespaces stay apart, each for its own clients.
+func mergedExports(a, b *Resource) bool {
+	ea, eb := exportSet(a), exportSet(b)
+	return supersetOf(ea, eb) || supersetOf(eb, ea)
+}
+
+// sharesClients reports whether some client namespace sees both
+// DestinationRules, by their exportTo.
+func sharesClients(a, b *Resource) bool {
+	ea, eb := exportSet(a), exportSet(b)
+	if ea[exportAll] || eb[exportAll] {
+		return true
+	}
+	resolve := func(r *Resource, set map[string]bool) map[string]bool {
+		out := map[string]bool{}
+		for e := range set {
+			if e == exportPrivate {
+				e = r.Namespace
+			}
+			out[e] = true
+		}
+		return out
+	}
+	ra, rb := resolve(a, ea), resolve(b, eb)
+	for ns := range ra {
+		if rb[ns] {
+			return true
+		}
+	}
+	return false
 }
 
 func selectorKey(labels map[string]string) string {

@@ -7,10 +7,11 @@ import (
 
 func weightsSum() *Rule {
 	return &Rule{
-		ID:       "MR201",
-		Name:     "weights-sum",
-		Severity: Error,
-		Summary:  "the destinations of one route have weights that do not sum to 100",
+		ID:          "MR201",
+		Name:        "weights-sum",
+		Severity:    Warning,
+		SeverityWhy: `Warning: since Istio 1.15 a sum other than 100 is accepted and scaled, so traffic flows, just not in the proportions written. Error when several destinations all have weight 0: Istio rejects that route (total destination weight 0).`,
+		Summary:     "the destinations of one route have weights that do not sum to 100",
 		Doc: `The weights of a route's destinations are percentages of its traffic. Since
 Istio 1.15 a sum other than 100 is normalised instead of rejected, so 90 and 20
 send 82% and 18%: not what either number says. The team's practice is to state
@@ -73,7 +74,9 @@ func runWeightsSum(pass *Pass) {
 			case len(ds) == 1:
 				pass.Reportf(vs, ds[0].WeightPath, "the only destination of %s has weight %d; it gets all traffic anyway: state weight 100, or none", rt.Path, sum)
 			case sum == 0:
-				pass.Reportf(vs, rt.Path+".route", "none of the %d destinations of %s has a weight: give them weights that add up to 100", len(ds), rt.Path)
+				// validateHTTPRouteDestinations (Istio 1.32): several
+				// destinations whose weights total 0 are rejected.
+				pass.ReportSeverityf(Error, vs, rt.Path+".route", "none of the %d destinations of %s has a weight, and Istio rejects a route whose weights total 0: give them weights that add up to 100", len(ds), rt.Path)
 			default:
 				pass.Reportf(vs, rt.Path+".route", "the weights of %s (%s) add up to %d, not 100; Istio scales them: make them add up to 100", rt.Path, strings.Join(ws, " + "), sum)
 			}

@@ -3,23 +3,31 @@ package lint
 import (
 	"fmt"
 
-	"google.golang.org/protobuf/proto"
-	networking "istio.io/api/networking/v1"
+	"github.com/meshroll/meshroll/route"
 )
 
 func missingDefaultRoute() *Rule {
 	return &Rule{
-		ID:       "MR203",
-		Name:     "missing-default-route",
-		Severity: Warning,
-		Summary:  "every http route has a match, so unmatched requests get 404",
+		ID:          "MR203",
+		Name:        "missing-default-route",
+		Severity:    Warning,
+		SeverityWhy: `Warning: Istio accepts the object and the matched requests flow; only requests that fit no route get 404, which may be intended, so this is advice rather than a certain breakage.`,
+		Summary:     "every http route has a match, so unmatched requests get 404",
 		Doc: `Istio tries the http routes of a VirtualService in order and uses the first
 whose match fits. When every route has a match and none matches everything, a
 request that fits none of them gets HTTP 404 from the sidecar: in an A/B setup,
 every user who is not in a test group.
 
 End the list with a route without match (or with a match on uri prefix "/"),
-which takes everything the routes before it did not.`,
+which takes everything the routes before it did not.
+
+Only traffic from sidecars (the mesh gateway) is checked. A VirtualService
+bound to gateways only is left alone: at an ingress, the 404 for an unmatched
+path is what keeps the other paths closed, and a catch-all would expose them.
+Match blocks bound to other gateways (match.gateways) do not count for the
+mesh, and routes written for a port ("port: 80", as in Istio's egress gateway
+task) cover the traffic on that port. A route counts as a catch-all exactly
+when MR204 would call the routes after it unreachable.`,
 		Bad: `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: reviews}
@@ -55,39 +63,29 @@ spec:
 
 func runMissingDefaultRoute(pass *Pass) {
 	for _, vs := range pass.Index.VirtualServices {
-		http := vs.VirtualService().GetHttp()
-		if len(http) == 0 {
+		spec := vs.VirtualService()
+		http := spec.GetHttp()
+		// At a gateway, a request that no route matches gets 404 from the
+		// gateway, which is how an ingress keeps its other paths closed: a
+		// catch-all there would expose them. Only the sidecars' (mesh)
+		// traffic is checked.
+		if len(http) == 0 || !route.BoundTo(spec, route.MeshGateway) {
 			continue
 		}
-		defaulted := false
-		for _, h := range http {
-			if IsCatchAll(h) {
-				defaulted = true
-				break
-			}
+		if route.CatchAll(spec, route.MeshGateway, 0) >= 0 {
+			continue
 		}
-		if !defaulted {
-			pass.Reportf(vs, fmt.Sprintf("spec.http[%d]", len(http)-1), "every http route has a match, so a request that fits none gets 404: add a last route without match")
+		// Routes written for given ports (the egress gateway task's
+		// "port: 80" blocks) cover the traffic on those ports; a VirtualService
+		// whose every port has a route that takes all of it has no gap.
+		ports := route.MatchPorts(spec, route.MeshGateway)
+		covered := len(ports) > 0
+		for _, p := range ports {
+			covered = covered && route.CatchAll(spec, route.MeshGateway, p) >= 0
 		}
+		if covered {
+			continue
+		}
+		pass.Reportf(vs, fmt.Sprintf("spec.http[%d]", len(http)-1), "every http route has a match, so a request from a sidecar that fits none gets 404: add a last route without match")
 	}
-}
-
-// IsCatchAll reports whether an http route takes every request that reaches
-// it: it has no match, or one of its matches has no condition other than a
-// uri prefix of "/".
-func IsCatchAll(h *networking.HTTPRoute) bool {
-	if len(h.GetMatch()) == 0 {
-		return true
-	}
-	for _, m := range h.GetMatch() {
-		c := proto.Clone(m).(*networking.HTTPMatchRequest)
-		c.Name, c.IgnoreUriCase, c.StatPrefix = "", false, ""
-		if c.GetUri().GetPrefix() == "/" {
-			c.Uri = nil
-		}
-		if proto.Size(c) == 0 {
-			return true
-		}
-	}
-	return false
 }

@@ -4,10 +4,11 @@ import "github.com/meshroll/meshroll/route"
 
 func unreachableRoute() *Rule {
 	return &Rule{
-		ID:       "MR204",
-		Name:     "unreachable-route",
-		Severity: Warning,
-		Summary:  "an http, tcp or tls route after a catch-all route, or after an identical match, can never match",
+		ID:          "MR204",
+		Name:        "unreachable-route",
+		Severity:    Warning,
+		SeverityWhy: `Warning: Istio accepts the object and traffic flows; the unreachable route simply never takes effect (istioctl reports IST0130 as an error analysis message, but nothing is rejected).`,
+		Summary:     "an http, tcp or tls route after a catch-all route, or after an identical match, can never match",
 		Doc: `Istio tries the routes of a VirtualService in order and takes the first that
 matches. A route that comes after one that matches every request (no match, an
 empty match, a uri prefix "/" alone), or whose every match block repeats one of

@@ -13,10 +13,11 @@ import (
 
 func invalidRegex() *Rule {
 	return &Rule{
-		ID:       "MR205",
-		Name:     "invalid-regex",
-		Severity: Error,
-		Summary:  "a regex match that is not valid RE2",
+		ID:          "MR205",
+		Name:        "invalid-regex",
+		Severity:    Error,
+		SeverityWhy: `Error: Istio rejects the object. The validation webhook compiles every regex as RE2 and refuses one that does not compile.`,
+		Summary:     "a regex match that is not valid RE2",
 		Doc: `Envoy evaluates the regex of a match with Google's RE2 engine, which has no
 look-ahead, look-behind or back-references. Istio's validation rejects a regex
 that RE2 cannot compile, so the whole VirtualService is refused.

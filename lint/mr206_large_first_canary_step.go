@@ -2,10 +2,11 @@ package lint
 
 func largeFirstCanaryStep() *Rule {
 	return &Rule{
-		ID:       "MR206",
-		Name:     "large-first-canary-step",
-		Severity: Warning,
-		Summary:  "the first phase that sends weighted traffic to the canary sends more than 10% (intent lint)",
+		ID:          "MR206",
+		Name:        "large-first-canary-step",
+		Severity:    Warning,
+		SeverityWhy: `Warning: a best practice of progressive delivery; nothing is rejected and nothing breaks.`,
+		Summary:     "the first phase that sends weighted traffic to the canary sends more than 10% (intent lint)",
 		Doc: `The seeds' first best practice: start a canary with a small share of traffic.
 The first phase of a ladder that sends the canary any weighted traffic decides
 how many users meet a bad release before anyone can react; 10% (the default

@@ -2,10 +2,11 @@ package lint
 
 func undocumentedRoute() *Rule {
 	return &Rule{
-		ID:       "MR207",
-		Name:     "undocumented-route",
-		Severity: Info,
-		Summary:  "an http route without a name",
+		ID:          "MR207",
+		Name:        "undocumented-route",
+		Severity:    Info,
+		SeverityWhy: `Info: a naming practice for logs and metrics; nothing is rejected and nothing breaks.`,
+		Summary:     "an http route without a name",
 		Doc: `A route's name appears in Envoy's access logs and metrics and in istioctl's
 output, and tells a reviewer what the route is for ("jason-to-canary",
 "default"). An unnamed route is known only by its index, which shifts whenever

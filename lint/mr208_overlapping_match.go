@@ -4,10 +4,11 @@ import "github.com/meshroll/meshroll/route"
 
 func overlappingMatch() *Rule {
 	return &Rule{
-		ID:       "MR208",
-		Name:     "overlapping-match",
-		Severity: Info,
-		Summary:  "a match that an earlier match of the same route list already covers, so part of it has no effect",
+		ID:          "MR208",
+		Name:        "overlapping-match",
+		Severity:    Info,
+		SeverityWhy: `Info: Istio accepts the object and traffic flows as the first match says; the covered match is redundant.`,
+		Summary:     "a match that an earlier match of the same route list already covers, so part of it has no effect",
 		Doc: `A match block that an earlier match block — in an earlier route, or earlier in
 the same route's match list — already covers takes no request: every request it
 would match was taken before it. A prefix /api/v1/product covers

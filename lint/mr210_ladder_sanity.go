@@ -2,10 +2,11 @@ package lint
 
 func ladderSanity() *Rule {
 	return &Rule{
-		ID:       "MR210",
-		Name:     "ladder-sanity",
-		Severity: Warning,
-		Summary:  "a phase ladder that moves traffic back, never promotes, or shifts traffic without a hold (intent lint)",
+		ID:          "MR210",
+		Name:        "ladder-sanity",
+		Severity:    Warning,
+		SeverityWhy: `Warning: a best practice for rollout ladders; what it flags renders and applies.`,
+		Summary:     "a phase ladder that moves traffic back, never promotes, or shifts traffic without a hold (intent lint)",
 		Doc: `A phase ladder is meant to move traffic to the canary step by step and wait at
 each step long enough to see the metrics (the seeds' table holds each step for
 one, two and four hours). This rule flags ladders that defeat that:

@@ -6,10 +6,11 @@ import (
 
 func noCircuitBreaker() *Rule {
 	return &Rule{
-		ID:       "MR301",
-		Name:     "no-circuit-breaker",
-		Severity: Warning,
-		Summary:  "a DestinationRule without outlier detection or connection pool limits",
+		ID:          "MR301",
+		Name:        "no-circuit-breaker",
+		Severity:    Warning,
+		SeverityWhy: `Warning: a resilience best practice; traffic flows without it.`,
+		Summary:     "a DestinationRule without outlier detection or connection pool limits",
 		Doc: `Without outlier detection Envoy keeps sending requests to an instance that
 fails them; without connection pool limits a slow service gathers an unbounded
 queue of requests from every caller. Either way one bad instance or one slow

@@ -6,10 +6,11 @@ import (
 
 func retriesExceedTimeout() *Rule {
 	return &Rule{
-		ID:       "MR302",
-		Name:     "retries-exceed-timeout",
-		Severity: Warning,
-		Summary:  "attempts × perTryTimeout is longer than the route timeout",
+		ID:          "MR302",
+		Name:        "retries-exceed-timeout",
+		Severity:    Warning,
+		SeverityWhy: `Warning: Istio accepts it and the route timeout still bounds the request; the later retries never happen.`,
+		Summary:     "attempts × perTryTimeout is longer than the route timeout",
 		Doc: `The route timeout bounds the whole request, retries included. When attempts ×
 perTryTimeout is longer, the timeout cuts the later attempts off: the retry
 policy promises more than it can deliver, and a slow backend gets the full

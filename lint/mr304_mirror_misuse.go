@@ -4,10 +4,11 @@ import "fmt"
 
 func mirrorMisuse() *Rule {
 	return &Rule{
-		ID:       "MR304",
-		Name:     "mirror-misuse",
-		Severity: Error,
-		Summary:  "mirror percentage outside 0..100 (error); mirror to the destination that already gets the traffic (warning)",
+		ID:          "MR304",
+		Name:        "mirror-misuse",
+		Severity:    Error,
+		SeverityWhy: `Error for a mirror percentage outside 0..100: the CRD schema rejects it. Warning for mirroring to the destination that already gets the traffic: accepted, and the copies double its load.`,
+		Summary:     "mirror percentage outside 0..100 (error); mirror to the destination that already gets the traffic (warning)",
 		Doc: `Mirroring sends a copy of a route's requests to another destination, and
 ignores the answers: the way to test a canary with production traffic before it
 serves any. Two mistakes defeat it. A mirror percentage below 0 or above 100

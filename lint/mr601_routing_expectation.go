@@ -2,10 +2,11 @@ package lint
 
 func routingExpectation() *Rule {
 	return &Rule{
-		ID:       "MR601",
-		Name:     "routing-expectation",
-		Severity: Error,
-		Summary:  "a request listed in the intent's expect does not reach the destinations it must in a phase (intent lint)",
+		ID:          "MR601",
+		Name:        "routing-expectation",
+		Severity:    Error,
+		SeverityWhy: `Error: the intent's own expectation fails, so the rendered routing does not do what the team wrote it must do.`,
+		Summary:     "a request listed in the intent's expect does not reach the destinations it must in a phase (intent lint)",
 		Doc: `A rollout's intent may carry routing tests: requests, the phases they cover,
 and the share each track or subset must receive. meshroll simulates each
 request on the rendered VirtualService of each phase with Istio's matching

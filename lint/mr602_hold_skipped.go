@@ -2,10 +2,11 @@ package lint
 
 func holdSkipped() *Rule {
 	return &Rule{
-		ID:       "MR602",
-		Name:     "hold-skipped",
-		Severity: Error,
-		Summary:  "a rollout's live phase moved forward more than one step, or before the hold of the phase it left had passed, without a recorded reason (check --base)",
+		ID:          "MR602",
+		Name:        "hold-skipped",
+		Severity:    Error,
+		SeverityWhy: "Error: the change moves more production traffic to the canary than the ladder allows at this point — a step skipped, or a hold cut short — with no reason recorded for reviewers.",
+		Summary:     "a rollout's live phase moved forward more than one step, or before the hold of the phase it left had passed, without a recorded reason (check --base)",
 		Doc: `A phase ladder protects users only if every step waits out its hold: the
 seeds' ladder sends 10% to the canary for an hour, 25% for two and 50% for
 four, so that the metrics can show a bad canary before most users reach it.

@@ -4,10 +4,11 @@ import "github.com/meshroll/meshroll/internal/yamlpath"
 
 func invalidSuppression() *Rule {
 	return &Rule{
-		ID:       "MR901",
-		Name:     "invalid-suppression",
-		Severity: Warning,
-		Summary:  "a meshroll.dev/ignore annotation without a reason, or for a rule that does not exist",
+		ID:          "MR901",
+		Name:        "invalid-suppression",
+		Severity:    Warning,
+		SeverityWhy: `Warning: nothing in the cluster is affected; the suppression silences nothing, which the team should fix.`,
+		Summary:     "a meshroll.dev/ignore annotation without a reason, or for a rule that does not exist",
 		Doc: `A finding that does not apply to one resource is suppressed with an annotation
 on that resource, one per rule, whose value says why:
 

@@ -11,10 +11,11 @@ const (
 
 func unreadableInput() *Rule {
 	return &Rule{
-		ID:       unreadableInputID,
-		Name:     unreadableInputName,
-		Severity: Error,
-		Summary:  "a kustomization that cannot be read or built, so what it holds is not linted",
+		ID:          unreadableInputID,
+		Name:        unreadableInputName,
+		Severity:    Error,
+		SeverityWhy: "Error: kustomize refuses the directory, so Argo CD or Flux cannot sync it and nothing in it reaches the cluster; and meshroll could not check any of it.",
+		Summary:     "a kustomization that cannot be read or built, so what it holds is not linted",
 		Doc: `meshroll builds kustomizations in-process, as kustomize does, with remote
 bases, Helm charts and plugins off. One that kustomize would refuse is reported
 here, at the entry that breaks it, and the rest of the input is linted:
@@ -56,10 +57,11 @@ spec:
 
 func skippedInput() *Rule {
 	return &Rule{
-		ID:       skippedInputID,
-		Name:     skippedInputName,
-		Severity: Info,
-		Summary:  "a Helm chart or a kustomize Component, which is not linted on its own",
+		ID:          skippedInputID,
+		Name:        skippedInputName,
+		Severity:    Info,
+		SeverityWhy: "Info: nothing is wrong with a chart or a Component; the note says what was not linted, and how to lint it.",
+		Summary:     "a Helm chart or a kustomize Component, which is not linted on its own",
 		Doc: `Some directories hold configuration that is not manifests until another tool
 makes them so. meshroll leaves them alone, and says so, rather than report the
 template syntax as broken YAML:

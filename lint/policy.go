@@ -25,6 +25,13 @@ func policyRules() []*Rule {
 	return PolicyRules(e.Filter(func(p policies.Policy) bool { return p.Builtin }))
 }
 
+// builtinSeverityWhy says why the built-in policies have the severity they
+// have (see Rule.SeverityWhy); a user's policy documents its own.
+var builtinSeverityWhy = map[string]string{
+	"MR303": "Warning: Istio accepts a fault block and traffic flows, with the injected delays and aborts; it is intended in a chaos test and dangerous when left in by mistake.",
+	"MR401": "Warning: Istio accepts PERMISSIVE and DISABLE and traffic flows, plain text included; STRICT is a security practice (the seeds require it), not something whose absence breaks traffic. A team that requires STRICT raises it with lint.severity: {MR401: error} in .meshroll.yaml.",
+}
+
 // PolicyRules turns the policies of e into rules: each checks the manifests
 // of its kinds against its CUE constraint and reports every violation at the
 // offending field.
@@ -38,16 +45,17 @@ func PolicyRules(e *policies.Engine) []*Rule {
 			anchor, since = "seeds; CUE policy policies/builtin", builtinSince
 		}
 		rules = append(rules, &Rule{
-			ID:       p.ID,
-			Name:     p.Name,
-			Severity: severityOf(p.Severity),
-			Summary:  summaryOf(p),
-			Doc:      doc,
-			Bad:      bad,
-			Good:     good,
-			Since:    since,
-			Anchor:   anchor,
-			External: !p.Builtin,
+			ID:          p.ID,
+			Name:        p.Name,
+			Severity:    severityOf(p.Severity),
+			SeverityWhy: builtinSeverityWhy[p.ID],
+			Summary:     summaryOf(p),
+			Doc:         doc,
+			Bad:         bad,
+			Good:        good,
+			Since:       since,
+			Anchor:      anchor,
+			External:    !p.Builtin,
 			Run: func(pass *Pass) {
 				for _, r := range pass.Resources {
 					if r.Node == nil || !only.Applies(r.Kind) {

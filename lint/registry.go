@@ -17,6 +17,7 @@ func All() []*Rule {
 		duplicateSubset(),
 		unusedSubset(),
 		conflictingDestinationRules(),
+		halfQualifiedHost(),
 		weightsSum(),
 		weightRange(),
 		missingDefaultRoute(),
@@ -38,6 +39,7 @@ func All() []*Rule {
 		invalidSuppression(),
 		unreadableInput(),
 		skippedInput(),
+		duplicateObject(),
 	}
 	rules = append(rules, policyRules()...)
 	slices.SortFunc(rules, func(a, b *Rule) int { return strings.Compare(a.ID, b.ID) })

@@ -35,6 +35,9 @@ func TestRegistry(t *testing.T) {
 		if len(r.Doc) < 100 || r.Since == "" || r.Anchor == "" || (r.Run == nil) != r.Input {
 			t.Errorf("%s: Doc, Since, Anchor and Run (for a rule that is not Input) are required", r.ID)
 		}
+		if !r.External && !strings.HasPrefix(r.SeverityWhy, upperFirst(r.Severity.String())) {
+			t.Errorf("%s: SeverityWhy must say why the rule is an %s, starting with %q: %q", r.ID, r.Severity, upperFirst(r.Severity.String()), r.SeverityWhy)
+		}
 		wants := fixtureWants(t, r.ID)
 		fires, silent := 0, 0
 		for _, n := range wants {

@@ -11,10 +11,14 @@ type Rule struct {
 	ID       string   // stable ID, such as MR101; never reused
 	Name     string   // kebab-case name, such as subset-not-found
 	Severity Severity // default severity of its findings
-	Summary  string   // one line: what is wrong
-	Doc      string   // why it matters and what to do, in plain text paragraphs
-	Bad      string   // a YAML example that the rule flags
-	Good     string   // the same example, fixed
+	// SeverityWhy says why the default severity is what it is, measured
+	// against the catalogue's rule: an error means Istio rejects the object
+	// or traffic breaks; a best practice is a warning or an info.
+	SeverityWhy string
+	Summary     string // one line: what is wrong
+	Doc         string // why it matters and what to do, in plain text paragraphs
+	Bad         string // a YAML example that the rule flags
+	Good        string // the same example, fixed
 	// Base is, for a rule that compares a change with a base revision
 	// (check --base), the intent at the base; Bad and Good are then the
 	// working tree's.
@@ -60,6 +64,9 @@ type Pass struct {
 	Index     *Index
 	// Intent is the intent behind the manifests; nil unless linting intents.
 	Intent *Intent
+	// IstioVersion is the Istio minor release the manifests target, such as
+	// "1.32"; never empty.
+	IstioVersion string
 
 	known    map[string]bool
 	findings []finding

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/meshroll/meshroll/internal/crd"
 )
 
 // Options select and tune the rules of a Run.
@@ -26,6 +28,10 @@ type Options struct {
 	// Intent is the intent behind the manifests, for the intent-level rules
 	// (MR206, MR210, MR601); nil when linting manifests alone.
 	Intent *Intent
+	// IstioVersion is the Istio minor release the manifests target, such as
+	// "1.31", one of crd.Versions(); "" for the newest meshroll embeds. MR900
+	// validates against its schemas.
+	IstioVersion string
 }
 
 // Report is the outcome of a Run.
@@ -100,6 +106,13 @@ func Run(m *Manifests, opts Options) (*Report, error) {
 		}
 	}
 
+	if opts.IstioVersion != "" && !slices.Contains(crd.Versions(), opts.IstioVersion) {
+		return nil, fmt.Errorf("meshroll has no schemas of Istio %q; it knows %s", opts.IstioVersion, strings.Join(crd.Versions(), ", "))
+	}
+	istio := opts.IstioVersion
+	if istio == "" {
+		istio = crd.DefaultVersion()
+	}
 	ix := NewIndex(m.Resources, opts.RootNamespace, opts.ClusterDomain)
 	var enabled []*Rule
 	for _, r := range rules {
@@ -112,7 +125,7 @@ func Run(m *Manifests, opts Options) (*Report, error) {
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, r := range enabled {
-		passes[i] = &Pass{Rule: r, Resources: m.Resources, Index: ix, Intent: opts.Intent, known: known}
+		passes[i] = &Pass{Rule: r, Resources: m.Resources, Index: ix, Intent: opts.Intent, IstioVersion: istio, known: known}
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {

@@ -104,3 +104,43 @@ func TestReportCounts(t *testing.T) {
 		t.Errorf("counts or thresholds wrong")
 	}
 }
+
+// TestRunIstioVersion checks that Options.IstioVersion chooses the schemas
+// MR900 validates against, and that an unknown release is refused.
+func TestRunIstioVersion(t *testing.T) {
+	const in = `apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: {name: jwt, namespace: foo}
+spec:
+  jwtRules:
+  - issuer: https://example.com
+    presence: REQUIRED
+`
+	m := Parse("in.yaml", []byte(in), LoadOptions{})
+	for _, tt := range []struct {
+		version string
+		want    string // the MR900 message, "" for none
+	}{
+		{"", ""},
+		{"1.32", ""},
+		{"1.31", "spec.jwtRules[0].presence needs Istio 1.32; this repository targets 1.31"},
+		{"1.30", "spec.jwtRules[0].presence needs Istio 1.32; this repository targets 1.30"},
+	} {
+		rep, err := Run(m, Options{IstioVersion: tt.version, Disabled: map[string]bool{"MR904": true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		for _, d := range rep.Diagnostics {
+			if d.Rule == "MR900" {
+				got = d.Message
+			}
+		}
+		if (tt.want == "") != (got == "") || !strings.HasPrefix(got, tt.want) {
+			t.Errorf("IstioVersion %q: MR900 %q, want %q", tt.version, got, tt.want)
+		}
+	}
+	if _, err := Run(m, Options{IstioVersion: "1.12"}); err == nil || !strings.Contains(err.Error(), "1.30, 1.31, 1.32") {
+		t.Errorf("an unknown release: %v", err)
+	}
+}

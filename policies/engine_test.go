@@ -52,12 +52,12 @@ spec:
     9090: {mode: STRICT}
 `,
 		want: []Violation{{
-			PolicyID: "MR401", Name: "non-strict-mtls", Severity: SeverityError,
+			PolicyID: "MR401", Name: "non-strict-mtls", Severity: SeverityWarning,
 			Message: "spec.mtls.mode is PERMISSIVE, which accepts plaintext traffic; set it to STRICT",
 			Reason:  `spec.mtls.mode must not be "PERMISSIVE"`,
 			File:    "m.yaml", Line: 6, Column: 5, Path: "spec.mtls.mode",
 		}, {
-			PolicyID: "MR401", Name: "non-strict-mtls", Severity: SeverityError,
+			PolicyID: "MR401", Name: "non-strict-mtls", Severity: SeverityWarning,
 			Message: "spec.portLevelMtls.8080.mode is DISABLE, which accepts plaintext traffic; set it to STRICT",
 			Reason:  `spec.portLevelMtls.8080.mode must not be "DISABLE"`,
 			File:    "m.yaml", Line: 9, Column: 7, Path: "spec.portLevelMtls.8080.mode",

@@ -552,22 +552,14 @@ func crossCheck(in *Intent) Errors {
 	return errs
 }
 
-// FQDN resolves a host as Istio does for a resource in namespace ns: a short
-// name is a service of ns, name.ns a service of ns, and anything with the
-// cluster domain or a wildcard stands as written.
+// FQDN resolves a host as Istio does for a resource in namespace ns
+// (ResolveShortnameToFQDN in pilot/pkg/model): a name without a dot is a
+// service of ns; every other name, name.ns and name.ns.svc included, stands
+// as written, since Istio does not complete it (lint's MR106 reports such
+// names). lint.ResolveHost resolves the same way.
 func FQDN(host, ns string) string {
-	const suffix = ".svc.cluster.local"
-	switch {
-	case strings.HasPrefix(host, "*"), strings.HasSuffix(host, suffix):
+	if host == "" || strings.HasPrefix(host, "*") || strings.Contains(host, ".") {
 		return host
-	case strings.HasSuffix(host, ".svc"):
-		return host + ".cluster.local"
 	}
-	switch strings.Count(host, ".") {
-	case 0:
-		return host + "." + ns + suffix
-	case 1:
-		return host + suffix
-	}
-	return host
+	return host + "." + ns + ".svc.cluster.local"
 }

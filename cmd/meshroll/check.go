@@ -27,7 +27,8 @@ type checkOptions struct {
 	// base is --base REF: judge each rollout's move since REF (MR602).
 	base string
 	// now is the hidden --now flag: when moves are judged.
-	now string
+	now   string
+	istio string
 }
 
 func newCheckCmd(a *app) *cobra.Command {
@@ -55,8 +56,8 @@ The intents are --intents, else the intents entry of .meshroll.yaml, else the
 arguments, else ./intents. When the intents come from --intents or the
 configuration, arguments are ignored: pre-commit passes the names of the
 files a commit changes. DIR is --out, else out in .meshroll.yaml. Lint
-settings (failOn, disable, enable, severity, policies) come from
-.meshroll.yaml.`,
+settings (failOn, disable, enable, severity, policies) and the Istio release
+(istio, or --istio-version) come from .meshroll.yaml.`,
 		Example: `  meshroll check fixtures/intents --out rendered
   meshroll check                       # intents and out from .meshroll.yaml
   meshroll check --all-phases --out review
@@ -82,7 +83,7 @@ settings (failOn, disable, enable, severity, policies) come from
 			if err != nil {
 				return err
 			}
-			f := lintFlags{intents: paths, output: o.output, failOn: o.failOn, changed: cmd.Flags().Changed}
+			f := lintFlags{intents: paths, output: o.output, failOn: o.failOn, istio: o.istio, changed: cmd.Flags().Changed}
 			lo, err := resolveLint(f, cfg)
 			if err != nil {
 				return err
@@ -111,7 +112,7 @@ settings (failOn, disable, enable, severity, policies) come from
 					return revisionError(cmd, o.base, err)
 				}
 			}
-			res, err := check(a, &o.src, paths, out, mode, lint.Options{Rules: rules, Disabled: lo.disabled, Severity: lo.severity}, base, now)
+			res, err := check(a, &o.src, paths, out, mode, lint.Options{Rules: rules, Disabled: lo.disabled, Severity: lo.severity, IstioVersion: lo.istio}, base, now)
 			if err != nil {
 				return err
 			}
@@ -142,6 +143,7 @@ settings (failOn, disable, enable, severity, policies) come from
 	cmd.Flags().StringVar(&o.base, "base", "", "git revision to judge each rollout's move of its live phase against (MR602)")
 	cmd.Flags().StringVar(&o.now, "now", "", "the current time (RFC 3339), instead of the clock")
 	_ = cmd.Flags().MarkHidden("now")
+	cmd.Flags().StringVar(&o.istio, "istio-version", "", istioVersionUsage)
 	o.src.register(cmd, true)
 	return cmd
 }

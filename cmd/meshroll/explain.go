@@ -71,6 +71,9 @@ func explain(w io.Writer, r *lint.Rule) error {
 	if r.Doc != "" {
 		fmt.Fprintf(&b, "\n%s\n", r.Doc)
 	}
+	if r.SeverityWhy != "" {
+		fmt.Fprintf(&b, "\nWhy this severity: %s\n", r.SeverityWhy)
+	}
 	fmt.Fprintf(&b, "\nBased on: %s\n", r.Anchor)
 	if u := r.URL(); u != "" {
 		fmt.Fprintf(&b, "More: %s\n", u)

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/meshroll/meshroll/internal/config"
+	"github.com/meshroll/meshroll/internal/crd"
 	"github.com/meshroll/meshroll/internal/input"
 	"github.com/meshroll/meshroll/lint"
 	"github.com/meshroll/meshroll/lint/intent"
@@ -32,6 +33,7 @@ type lintFlags struct {
 	intents   []string
 	exclude   []string
 	config    string
+	istio     string
 	args      []string
 	// changed reports whether a flag was given, so that defaults do not
 	// override the configuration file.
@@ -51,6 +53,7 @@ func lintFlagSet(f *lintFlags) *pflag.FlagSet {
 	fs.StringSliceVar(&f.intents, "intents", nil, "rollout intent to lint: rendered in memory, findings reported at the intent's lines, with the intent-level rules")
 	fs.StringVar(&f.config, "config", "", "configuration file (default: .meshroll.yaml at the repository root)")
 	fs.StringArrayVar(&f.exclude, "exclude", nil, "gitignore-style `PATTERN` of files and directories not to read, relative to the working directory (repeatable; adds to exclude in .meshroll.yaml)")
+	fs.StringVar(&f.istio, "istio-version", "", istioVersionUsage)
 	return fs
 }
 
@@ -77,6 +80,9 @@ type lintOptions struct {
 	exclude   *input.Exclude
 	disabled  map[string]bool
 	severity  map[string]lint.Severity
+	// istio is the Istio minor release the manifests target; "" for the
+	// newest meshroll knows.
+	istio string
 	// origin says where each rule ID named in disabled, enabled or severity
 	// settings came from, for an error when it names no rule.
 	origin map[string]string
@@ -128,6 +134,17 @@ func resolveLint(f lintFlags, cfg *config.Config) (lintOptions, error) {
 	if changed("namespace") {
 		o.namespace = f.namespace
 	}
+	o.istio = cfg.Istio
+	if changed("istio-version") {
+		o.istio = f.istio
+	}
+	if o.istio != "" && !slices.Contains(crd.Versions(), o.istio) {
+		from := "--istio-version"
+		if !changed("istio-version") {
+			from = cfg.Position("istio")
+		}
+		return o, fmt.Errorf("%s: meshroll has no schemas of Istio %q; it knows %s", from, o.istio, strings.Join(crd.Versions(), ", "))
+	}
 	for _, p := range cfg.Lint.Policies {
 		o.policies = append(o.policies, cfg.Path(p))
 	}
@@ -172,6 +189,10 @@ func resolveLint(f lintFlags, cfg *config.Config) (lintOptions, error) {
 	}
 	return o, nil
 }
+
+// istioVersionUsage describes --istio-version for lint and check.
+var istioVersionUsage = fmt.Sprintf("Istio minor release the manifests target, one of %s (default: istio in .meshroll.yaml, else %s)",
+	strings.Join(crd.Versions(), ", "), crd.DefaultVersion())
 
 // checkRuleIDs fails on a rule ID in the settings that names none of rules,
 // saying where it was set.
@@ -288,7 +309,7 @@ meshroll.dev/ignore.MR301: "<reason>" (the reason is mandatory).`,
 
 // runLint loads the manifests and the intents and runs the rules.
 func runLint(a *app, o lintOptions, rules []*lint.Rule) (*lint.Report, error) {
-	opts := lint.Options{Rules: rules, Disabled: o.disabled, Severity: o.severity}
+	opts := lint.Options{Rules: rules, Disabled: o.disabled, Severity: o.severity, IstioVersion: o.istio}
 	var reports []*lint.Report
 	if len(o.intents) > 0 {
 		in, err := schema.LoadWith(o.intents, schema.LoadOptions{Exclude: o.exclude})

@@ -26,9 +26,13 @@ type Config struct {
 	// file's directory, or "" when there is no file.
 	Dir string
 
-	Intents    string   // default intents path for commands taking a ROLLOUT
-	Out        string   // the rendered tree
-	Exclude    []string // gitignore-style patterns of paths no command reads
+	Intents string   // default intents path for commands taking a ROLLOUT
+	Out     string   // the rendered tree
+	Exclude []string // gitignore-style patterns of paths no command reads
+	// Istio is the Istio minor release the repository's clusters run, such
+	// as "1.31": lint validates against its schemas. "" for the newest
+	// release meshroll knows.
+	Istio      string
 	Lint       Lint
 	Prometheus Prometheus
 
@@ -137,6 +141,7 @@ func Parse(path string, data []byte) (*Config, error) {
 				},
 			})
 		},
+		"istio": func(n *yaml.Node, at string) { c.Istio = p.release(n, at) },
 		"lint": func(n *yaml.Node, at string) {
 			p.mapping(n, at, map[string]func(*yaml.Node, string){
 				"failOn":    func(n *yaml.Node, at string) { c.Lint.FailOn = p.severity(n, at) },
@@ -226,6 +231,18 @@ func (p *parser) mapping(n *yaml.Node, at string, fields map[string]func(*yaml.N
 func (p *parser) str(n *yaml.Node, at string) string {
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" || n.Value == "" {
 		p.errorf(n, "%s must be a non-empty string", at)
+		return ""
+	}
+	return n.Value
+}
+
+var releaseRE = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
+
+// release reads an Istio minor release such as "1.31". An unquoted 1.30 is a
+// YAML number, but its text is kept as written, so it reads as "1.30".
+func (p *parser) release(n *yaml.Node, at string) string {
+	if n.Kind != yaml.ScalarNode || !releaseRE.MatchString(n.Value) {
+		p.errorf(n, "%s must be an Istio minor release such as \"1.31\"", at)
 		return ""
 	}
 	return n.Value

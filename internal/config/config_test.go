@@ -12,6 +12,7 @@ func TestParse(t *testing.T) {
 	c, err := Parse("repo/.meshroll.yaml", []byte(`# settings
 intents: intents
 out: rendered
+istio: "1.31"
 lint:
   failOn: warning
   disable: [MR104, MR207]
@@ -31,7 +32,7 @@ prometheus:
 	}
 	want := Lint{FailOn: "warning", Disable: []string{"MR104", "MR207"}, Enable: []string{"MR104"},
 		Severity: map[string]string{"MR301": "error", "ACME-1": "info"}, Policies: []string{"policies/acme"}, Namespace: "team"}
-	if !reflect.DeepEqual(c.Lint, want) || c.Intents != "intents" || c.Out != "rendered" {
+	if !reflect.DeepEqual(c.Lint, want) || c.Intents != "intents" || c.Out != "rendered" || c.Istio != "1.31" {
 		t.Errorf("Parse = %+v", c)
 	}
 	if got := c.Path(c.Lint.Policies[0]); got != filepath.Join("repo", "policies", "acme") {
@@ -40,7 +41,7 @@ prometheus:
 	if got := c.IntentsPath(); got != filepath.Join("repo", "intents") {
 		t.Errorf("IntentsPath = %q", got)
 	}
-	if got := c.Position("lint.disable[1]"); got != "repo/.meshroll.yaml:6:20" {
+	if got := c.Position("lint.disable[1]"); got != "repo/.meshroll.yaml:7:20" {
 		t.Errorf("Position = %q", got)
 	}
 }
@@ -48,10 +49,12 @@ prometheus:
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"lint:\n  failon: error\n", `f.yaml:2:3: unknown key "failon" in lint (known: disable, enable, failOn, namespace, policies, severity)`},
-		{"output: x\n", `f.yaml:1:1: unknown key "output" at the top level (known: exclude, intents, lint, out, prometheus)`},
+		{"output: x\n", `f.yaml:1:1: unknown key "output" at the top level (known: exclude, intents, istio, lint, out, prometheus)`},
 		{"prometheus:\n  url: prometheus:9090\n", "f.yaml:2:8: prometheus.url must be an http or https URL"},
 		{"prometheus:\n  tokenEnv: s3cr3t-t0ken\n", "f.yaml:2:13: prometheus.tokenEnv must name an environment variable"},
 		{"prometheus:\n  token: abc\n", `f.yaml:2:3: unknown key "token" in prometheus (known: tokenEnv, url)`},
+		{"istio: latest\n", `f.yaml:1:8: istio must be an Istio minor release such as "1.31"`},
+		{"istio: 1.31.2\n", `f.yaml:1:8: istio must be an Istio minor release`},
 		{"lint:\n  failOn: fatal\n", "f.yaml:2:11: lint.failOn must be one of error, warning, info"},
 		{"lint:\n  disable: MR104\n", "f.yaml:2:12: lint.disable must be a list of rule IDs"},
 		{"lint:\n  disable: [MR104, 1 2]\n", `f.yaml:2:20: "1 2" is not a rule ID`},
@@ -78,6 +81,10 @@ func TestParseErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Parse(%q) error = %v, want %q", tt.in, err, tt.want)
 		}
+	}
+	// An unquoted 1.30 is a YAML number; its text is the release.
+	if c, err := Parse("f.yaml", []byte("istio: 1.30\n")); err != nil || c.Istio != "1.30" {
+		t.Errorf("istio: 1.30 = %+v, %v", c, err)
 	}
 	if c, err := Parse("f.yaml", nil); err != nil || c.IntentsPath() != "intents" {
 		t.Errorf("empty file: %v %v", c, err)

@@ -11,32 +11,13 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/meshroll/meshroll/lint/linttest"
 )
 
-// conformanceDir finds Istio's conformance set: ../shared/conformance/istio
-// relative to the module root.
-func conformanceDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
-	conf := filepath.Join(dir, "..", "shared", "conformance", "istio")
-	if _, err := os.Stat(conf); err != nil {
-		t.Skipf("Istio's conformance set is not at %s (../shared/conformance/istio from the module root); skipping", conf)
-	}
-	return conf
-}
+// conformanceDir finds Istio's conformance set; the tests fail, never
+// skip, without it (see linttest.ConformanceDir).
+func conformanceDir(t *testing.T) string { return linttest.ConformanceDir(t) }
 
 // documents parses every YAML document of a file.
 func documents(t *testing.T, file string) []*yaml.Node {

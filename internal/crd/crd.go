@@ -7,6 +7,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -25,6 +26,9 @@ type Error struct {
 	Line, Column int
 	// Message is a sentence that says what is wrong and what to do.
 	Message string
+	// Newer is set when the targeted Istio release rejects the field but a
+	// newer one accepts it: the oldest such release, such as "1.32".
+	Newer string
 }
 
 // Error implements error.
@@ -47,14 +51,67 @@ func (e Error) Error() string {
 // which the schema's minimum of 0 rejects.
 //
 // Validate never panics and is safe for concurrent use. Errors are sorted by
-// position.
+// position. It validates against the newest embedded Istio release; see
+// ValidateFor.
 func Validate(doc *yaml.Node) (errs []Error, ok bool) {
-	return validate(doc, &reg, &celRules)
+	return validate(doc, releases().newest(), &celRules)
 }
+
+// ValidateFor is Validate against the schemas of an Istio minor release
+// ("1.31"), one of Versions. What that release rejects but a newer embedded
+// release accepts (a field, a kind or an enum value added since) is reported
+// as "spec.x needs Istio 1.32; this repository targets 1.31". An unknown
+// release is an error.
+func ValidateFor(doc *yaml.Node, version string) (errs []Error, ok bool, err error) {
+	rs := releases()
+	target := rs.get(version)
+	if target == nil {
+		return nil, false, fmt.Errorf("meshroll has no schemas of Istio %s; it knows %s", quote(version), strings.Join(rs.versions, ", "))
+	}
+	errs, ok = validate(doc, target, &celRules)
+	if !ok || len(errs) == 0 || target == rs.newest() {
+		return errs, ok, nil
+	}
+	// needs is the oldest newer release that accepts each rejected path.
+	needs := make([]string, len(errs))
+	pending := len(errs)
+	for _, newer := range rs.newerThan(version) {
+		if pending == 0 {
+			break
+		}
+		newErrs, _ := validate(doc, rs.get(newer), &celRules)
+		rejected := make(map[string]bool, len(newErrs))
+		for _, e := range newErrs {
+			rejected[e.Path] = true
+		}
+		for i, e := range errs {
+			if needs[i] == "" && !rejected[e.Path] {
+				needs[i] = newer
+				pending--
+			}
+		}
+	}
+	for i, v := range needs {
+		if v != "" {
+			errs[i].Message = fmt.Sprintf("%s needs Istio %s; this repository targets %s: remove it, or upgrade the clusters and the target release", errs[i].Path, v, version)
+			errs[i].Newer = v
+		}
+	}
+	return errs, ok, nil
+}
+
+// Versions lists the Istio minor releases whose schemas are embedded, oldest
+// first, such as ["1.30", "1.31", "1.32"].
+func Versions() []string { return slices.Clone(releases().versions) }
+
+// DefaultVersion is the newest embedded Istio minor release, the one
+// Validate uses: the istio.io/api version in go.mod.
+func DefaultVersion() string { rs := releases(); return rs.versions[len(rs.versions)-1] }
 
 // validate is Validate with the schema registry and rule cache given, so
 // that a benchmark can measure a cold start.
 func validate(doc *yaml.Node, reg *registry, rules *ruleCache) (errs []Error, ok bool) {
+
 	root := doc
 	if root != nil && root.Kind == yaml.DocumentNode {
 		if len(root.Content) == 0 {
@@ -123,8 +180,22 @@ func validate(doc *yaml.Node, reg *registry, rules *ruleCache) (errs []Error, ok
 	}
 	w.init(kind)
 	w.cel = rules
-	if kind == "VirtualService" {
+	if _, meta := w.present(root, "metadata"); meta != nil && meta.Kind == yaml.MappingNode {
+		if _, labels := w.present(meta, "labels"); labels != nil && labels.Kind == yaml.MappingNode {
+			if _, v := w.present(labels, "istio.io/use-waypoint"); v != nil && v.Kind == yaml.ScalarNode {
+				w.usesWaypoint = v.Value != "" && !strings.EqualFold(v.Value, "none")
+			}
+		}
+	}
+	switch kind {
+	case "VirtualService":
 		w.vs = w.virtualServiceContext(root)
+	case "AuthorizationPolicy":
+		if _, spec := w.present(root, "spec"); spec != nil && spec.Kind == yaml.MappingNode {
+			if _, a := w.present(spec, "action"); a != nil && a.Kind == yaml.ScalarNode {
+				w.authzAction = a.Value
+			}
+		}
 	}
 	w.value(root, nil, s)
 	sortErrors(w.errs)
@@ -161,14 +232,63 @@ func lookup(m *yaml.Node, name string) (key, value *yaml.Node) {
 	return nil, nil
 }
 
-//go:embed schemas/*.json
+//go:embed schemas
 var schemaFiles embed.FS
 
-// reg holds the schemas loaded so far. It starts empty: nothing is read
-// until a document of an Istio group is validated.
-var reg registry
+// releaseSet is the embedded Istio releases, each with the schemas loaded so
+// far. A registry starts empty: nothing is read until a document of an Istio
+// group is validated against its release.
+type releaseSet struct {
+	versions []string // oldest first
+	regs     map[string]*registry
+}
+
+// releases lists the release directories of the embedded schemas once.
+var releases = sync.OnceValue(func() *releaseSet {
+	rs := &releaseSet{regs: map[string]*registry{}}
+	entries, err := schemaFiles.ReadDir("schemas")
+	if err != nil {
+		panic("crd: the embedded schemas are missing: " + err.Error())
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			rs.versions = append(rs.versions, e.Name())
+			rs.regs[e.Name()] = &registry{dir: path.Join("schemas", e.Name())}
+		}
+	}
+	if len(rs.versions) == 0 {
+		panic("crd: no release directory among the embedded schemas")
+	}
+	slices.SortFunc(rs.versions, compareVersions)
+	return rs
+})
+
+func (rs *releaseSet) get(version string) *registry { return rs.regs[version] }
+func (rs *releaseSet) newest() *registry            { return rs.regs[rs.versions[len(rs.versions)-1]] }
+
+// newerThan lists the releases after version, oldest first.
+func (rs *releaseSet) newerThan(version string) []string {
+	i := slices.Index(rs.versions, version)
+	return rs.versions[i+1:]
+}
+
+// compareVersions orders "1.9" before "1.30" by number.
+func compareVersions(a, b string) int {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		na, _ := strconv.Atoi(pa[i])
+		nb, _ := strconv.Atoi(pb[i])
+		if na != nb {
+			return na - nb
+		}
+	}
+	return len(pa) - len(pb)
+}
 
 type registry struct {
+	// dir is the directory of the release's files in schemaFiles.
+	dir string
+
 	indexOnce sync.Once
 	index     *schemaIndex
 	indexErr  error
@@ -216,13 +336,13 @@ type loadedSchema struct {
 
 func (r *registry) loadIndex() (*schemaIndex, error) {
 	r.indexOnce.Do(func() {
-		r.index, r.indexErr = readIndex()
+		r.index, r.indexErr = readIndex(r.dir)
 	})
 	return r.index, r.indexErr
 }
 
-func readIndex() (*schemaIndex, error) {
-	b, err := schemaFiles.ReadFile("schemas/index.json")
+func readIndex(dir string) (*schemaIndex, error) {
+	b, err := schemaFiles.ReadFile(path.Join(dir, "index.json"))
 	if err != nil {
 		return nil, fmt.Errorf("reading index.json: %w", err)
 	}
@@ -267,13 +387,13 @@ func (r *registry) loadSchema(file, kind string) (*schema, error) {
 	}
 	r.mu.Unlock()
 	l.once.Do(func() {
-		l.s, l.err = readSchema(file, kind)
+		l.s, l.err = readSchema(path.Join(r.dir, file), kind)
 	})
 	return l.s, l.err
 }
 
 func readSchema(file, kind string) (*schema, error) {
-	b, err := schemaFiles.ReadFile(path.Join("schemas", file))
+	b, err := schemaFiles.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", file, err)
 	}

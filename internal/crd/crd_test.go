@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/meshroll/meshroll/lint/linttest"
 )
 
 // want is one expected error: its path, position and a part of its message.
@@ -844,7 +846,7 @@ metadata:
   name: Reviews_V1
 spec:
   host: reviews
-`, []want{{"metadata.name", 4, 9, `metadata.name "Reviews_V1" must be a DNS-1123 name`}}},
+`, []want{{"metadata.name", 4, 9, `metadata.name "Reviews_V1" must be a DNS-1123 subdomain`}}},
 		{"metadata name missing", `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata:
@@ -869,7 +871,7 @@ metadata:
     Example.COM/team: platform
 spec:
   host: reviews
-`, []want{{`metadata.labels["Example.COM/team"]`, 6, 5, `metadata.labels has key "Example.COM/team", which has a prefix that must be a DNS-1123 name`}}},
+`, []want{{`metadata.labels["Example.COM/team"]`, 6, 5, `metadata.labels has key "Example.COM/team", which has a prefix that must be a DNS-1123 subdomain`}}},
 		{"subset label keys may be upper case", dr(`  host: reviews
   subsets:
   - name: v1
@@ -965,4 +967,24 @@ func TestValidateConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestWebhookKinds validates testdata/webhook-kinds.yaml, whose documents
+// exercise the webhook checks ported for Gateway, Sidecar, ServiceEntry,
+// WorkloadEntry, WorkloadGroup, AuthorizationPolicy, RequestAuthentication,
+// Telemetry and EnvoyFilter, and compares the errors with its want
+// comments, both ways. Valid documents have none.
+func TestWebhookKinds(t *testing.T) {
+	const file = "testdata/webhook-kinds.yaml"
+	var findings []linttest.Finding
+	for i, doc := range documents(t, file) {
+		errs, ok := Validate(doc)
+		if !ok {
+			t.Errorf("document %d is not recognised as an Istio object", i)
+		}
+		for _, e := range errs {
+			findings = append(findings, linttest.Finding{Rule: "MR900", Message: e.Message, File: file, Line: e.Line, Column: e.Column})
+		}
+	}
+	linttest.Compare(t, file, "", findings)
 }

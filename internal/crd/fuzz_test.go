@@ -21,6 +21,14 @@ func FuzzValidate(f *testing.F) {
 		}
 		f.Add(string(src))
 	}
+	// The documents of every kind the webhook checks cover.
+	kinds, err := os.ReadFile("testdata/webhook-kinds.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, doc := range strings.Split(string(kinds), "\n---\n") {
+		f.Add(doc)
+	}
 	f.Add(vs("  hosts: [reviews]\n  http:\n  - route:\n    - destination: &d {host: reviews}\n    - destination: {<<: *d, subset: v2}\n    timeout: 1x\n"))
 	f.Add(pa("  selector: {matchLabels: {a: '*'}}\n  portLevelMtls: {acd: {mode: X}, 0: ~}\n"))
 	f.Add(dr("  host: 80\n  trafficPolicy: {loadBalancer: {simple: RANDOM, consistentHash: {maglev: {tableSize: 4}}}}\n"))

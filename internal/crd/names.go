@@ -60,7 +60,7 @@ func dnsLabelProblem(s string, anyCase bool) string {
 	case s == "":
 		return "must not be empty"
 	case len(s) > 63:
-		return fmt.Sprintf("must be at most 63 characters long, not %d", len(s))
+		return fmt.Sprintf("is %d characters long; a DNS label may have at most 63", len(s))
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -72,19 +72,28 @@ func dnsLabelProblem(s string, anyCase bool) string {
 	return ""
 }
 
-// dnsSubdomainProblem checks a DNS-1123 subdomain, the form of object names.
+// dnsSubdomainProblem checks a DNS-1123 subdomain, the form of object names
+// (Kubernetes' IsDNS1123Subdomain): at most 253 characters of lowercase
+// letters, digits, '-' and '.', each dot-separated part starting and ending
+// with a letter or digit. Unlike a DNS label, a part may be longer than 63
+// characters.
 func dnsSubdomainProblem(s string) string {
-	if len(s) > 253 {
-		return fmt.Sprintf("must be at most 253 characters long, not %d", len(s))
-	}
 	if s == "" {
 		return "must not be empty"
 	}
+	if len(s) > 253 {
+		return fmt.Sprintf("is %d characters long; a name may have at most 253", len(s))
+	}
 	for rest, more := s, true; more; {
-		var label string
-		label, rest, more = strings.Cut(rest, ".")
-		if dnsLabelProblem(label, false) != "" {
-			return "must be a DNS-1123 name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit"
+		var part string
+		part, rest, more = strings.Cut(rest, ".")
+		if part == "" || !isLowerAlnum(part[0]) || !isLowerAlnum(part[len(part)-1]) {
+			return "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', each part between dots starting and ending with a letter or digit"
+		}
+		for i := 0; i < len(part); i++ {
+			if !isLowerAlnum(part[i]) && part[i] != '-' {
+				return "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', each part between dots starting and ending with a letter or digit"
+			}
 		}
 	}
 	return ""

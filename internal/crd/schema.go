@@ -56,6 +56,10 @@ type schema struct {
 	oneOf, anyOf, allOf []*schema
 	// checks are the webhook checks that apply at this node (webhook.go).
 	checks []check
+	// crossChecks are webhook checks across the items of a node (unique
+	// names, one catch-all): they run even where an item has errors of its
+	// own, since what they find is a separate mistake.
+	crossChecks []check
 	// duration is set when a CEL rule requires a duration string.
 	duration bool
 	// path is the schema path this node was prepared at.
@@ -146,6 +150,7 @@ func (s *schema) prepare(kind, path string) {
 		}
 	}
 	s.checks = checksFor(kind, path)
+	s.crossChecks = crossChecksFor(kind, path)
 	for _, name := range s.propNames {
 		s.Properties[name].prepare(kind, join(path, name))
 	}

@@ -54,6 +54,19 @@ type walker struct {
 	cel *ruleCache
 	// vs describes the VirtualService being validated, for its checks.
 	vs vsContext
+	// authzAction is an AuthorizationPolicy's spec.action as written ("" for
+	// the default, ALLOW), read before the walk for the checks that depend
+	// on it.
+	authzAction string
+	// schemaErrs counts the errors of the schema and its CEL rules (not of
+	// webhook checks), and inCheck is set while a webhook check runs: a
+	// cross check runs where nothing below failed the schema, even where a
+	// webhook check below found something.
+	schemaErrs int
+	inCheck    bool
+	// usesWaypoint is set when the object's istio.io/use-waypoint label
+	// names a waypoint.
+	usesWaypoint bool
 	// lenient is set while checking the sub-schemas of oneOf, anyOf, allOf
 	// and not: they constrain values but do not declare fields, so unknown
 	// fields are not theirs to reject, and CEL rules and webhook checks do
@@ -68,6 +81,7 @@ func (w *walker) deref(n *yaml.Node) *yaml.Node {
 		if w.aliases > maxAliases {
 			if !w.bombed {
 				w.bombed = true
+				w.schemaErrs++
 				w.errs = append(w.errs, Error{Path: w.pathString(), Line: n.Line, Column: n.Column,
 					Message: fmt.Sprintf("the document expands more than %d YAML aliases; write the values out", maxAliases)})
 			}
@@ -129,6 +143,9 @@ func (w *walker) where() string {
 // report records an error at node at for the current path and extra
 // segments.
 func (w *walker) report(at *yaml.Node, extra []seg, format string, args ...any) {
+	if !w.inCheck {
+		w.schemaErrs++
+	}
 	w.errs = append(w.errs, Error{
 		Path:    w.pathString(extra...),
 		Line:    at.Line,
@@ -154,7 +171,7 @@ func (w *walker) value(n, key *yaml.Node, s *schema) {
 	if n == nil {
 		return
 	}
-	before := len(w.errs)
+	before, beforeSchema := len(w.errs), w.schemaErrs
 	if isNull(n) {
 		if !s.Nullable {
 			w.report(n, nil, "%s must be %s, not null; give it a value or remove the entry", w.where(), describe(s.Type))
@@ -203,14 +220,29 @@ func (w *walker) value(n, key *yaml.Node, s *schema) {
 		return
 	}
 	w.junctors(n, s)
-	if w.lenient || len(w.errs) != before {
+	if w.lenient {
 		return
 	}
-	for _, c := range s.checks {
-		c(w, n, key)
-	}
 	if len(w.errs) == before {
-		w.rules(n, key, s)
+		w.inCheck = true
+		for _, c := range s.checks {
+			c(w, n, key)
+		}
+		w.inCheck = false
+		if len(w.errs) == before {
+			w.rules(n, key, s)
+		}
+	}
+	// Cross checks come after the CEL rules, so that a rule the CRD
+	// already enforces keeps the CRD's message, and run only where the
+	// schema and its rules found nothing below: then what they find is a
+	// separate mistake, not the same one again.
+	if w.schemaErrs == beforeSchema && len(s.crossChecks) > 0 {
+		w.inCheck = true
+		for _, c := range s.crossChecks {
+			c(w, n, key)
+		}
+		w.inCheck = false
 	}
 }
 

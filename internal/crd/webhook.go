@@ -34,9 +34,14 @@ func checksFor(kind, path string) []check {
 	}
 	switch kind {
 	case "PeerAuthentication":
-		if path == "spec.portLevelMtls" {
+		switch path {
+		case "spec.portLevelMtls":
 			add(checkPortKeys)
+		case "spec.selector":
+			// ValidatePeerAuthentication calls validateWorkloadSelector.
+			add(checkWorkloadSelector)
 		}
+
 	case "DestinationRule":
 		switch {
 		case path == "spec.host":
@@ -62,13 +67,46 @@ func checksFor(kind, path string) []check {
 		}
 	case "VirtualService":
 		add(virtualServiceChecks(path)...)
+
 	}
 	return cs
 }
 
+// crossChecksFor returns the checks of kind at a schema path that run even
+// where something below the node has its own errors: what they find is a
+// separate mistake, which MR900 must report too (every invalid field of an
+// object, not only the first). They read values only through the typed
+// accessors (stringField, intField, ...), which skip a value of the wrong
+// type, so a type error below never makes them misreport. The checks of
+// VirtualService, DestinationRule and PeerAuthentication keep the stricter
+// order (checks only where the subtree is valid).
+func crossChecksFor(kind, path string) []check {
+	switch kind {
+	case "Gateway":
+		return gatewayChecks(path)
+	case "Sidecar":
+		return sidecarChecks(path)
+	case "ServiceEntry":
+		return serviceEntryChecks(path)
+	case "WorkloadEntry":
+		return workloadEntryChecks(path)
+	case "WorkloadGroup":
+		return workloadGroupChecks(path)
+	case "AuthorizationPolicy":
+		return authorizationPolicyChecks(path)
+	case "RequestAuthentication":
+		return requestAuthenticationChecks(path)
+	case "Telemetry":
+		return telemetryChecks(path)
+	case "EnvoyFilter":
+		return envoyFilterChecks(path)
+	}
+	return nil
+}
+
 // field is a shorthand for a present field's key and value.
 func (w *walker) field(n *yaml.Node, name string) (*yaml.Node, *yaml.Node) {
-	if n.Kind != yaml.MappingNode {
+	if n == nil || n.Kind != yaml.MappingNode {
 		return nil, nil
 	}
 	return w.present(n, name)
@@ -166,13 +204,23 @@ func checkMetadata(w *walker, n, key *yaml.Node) {
 			w.report(anchor(n, key), []seg{{kind: segField, name: "name"}}, "metadata.name is required")
 		}
 	} else if msg := dnsSubdomainProblem(name); msg != "" {
-		w.fieldReport(nameNode, "name", "metadata.name %s %s", quote(name), msg)
+		// The name is quoted in full: a message about its length must show
+		// all of it.
+		w.fieldReport(nameNode, "name", "metadata.name %s %s", strconv.Quote(name), msg)
+	} else if w.kind == "Gateway" {
+		// Istio's ValidateGateway (pkg/config/validation/validation.go,
+		// Istio 1.32): a Gateway name must be a DNS-1123 label, because it
+		// becomes part of Envoy resource names.
+		if msg := dnsLabelProblem(name, false); msg != "" {
+			w.fieldReport(nameNode, "name", "metadata.name %s is not a valid Gateway name: Istio wants a DNS-1123 label (no dots); it %s", strconv.Quote(name), msg)
+		}
 	}
 	if _, ns, namespace := w.stringField(n, "namespace"); ns != nil {
 		if msg := dnsLabelProblem(namespace, false); msg != "" {
 			w.fieldReport(ns, "namespace", "metadata.namespace %s %s", quote(namespace), msg)
 		}
 	}
+	w.checkIstioAnnotations(n)
 	for _, field := range []string{"labels", "annotations"} {
 		_, m := w.field(n, field)
 		if m == nil || m.Kind != yaml.MappingNode {
@@ -193,6 +241,41 @@ func checkMetadata(w *walker, n, key *yaml.Node) {
 					w.report(v, at, "%s %s", w.pathString(at...), msg)
 				}
 			}
+		}
+	}
+}
+
+// checkIstioAnnotations ports validateMetadata and checkDryRunAnnotation
+// (pkg/config/validation/validation.go, Istio 1.32), which the webhook runs
+// on every kind: istio.io/dry-run only on an ALLOW or DENY
+// AuthorizationPolicy, with a boolean value, and none of Istio's internal
+// annotations.
+func (w *walker) checkIstioAnnotations(meta *yaml.Node) {
+	_, m := w.field(meta, "annotations")
+	if m == nil || m.Kind != yaml.MappingNode {
+		return
+	}
+	p := w.pairs(m)
+	for i := 0; i+1 < len(p); i += 2 {
+		k, v := w.deref(p[i]), w.deref(p[i+1])
+		if k == nil || v == nil {
+			return
+		}
+		at := []seg{{kind: segField, name: "annotations"}, {kind: segKey, name: k.Value}}
+		switch k.Value {
+		case "istio.io/dry-run":
+			switch {
+			case w.kind != "AuthorizationPolicy":
+				w.report(k, at, "%s is supported only on an AuthorizationPolicy, and Istio rejects a %s that has it; remove it", w.pathString(at...), w.kind)
+			case w.authzAction != "" && w.authzAction != "ALLOW" && w.authzAction != "DENY":
+				w.report(k, at, "%s works only with action ALLOW or DENY, not %s; remove it", w.pathString(at...), w.authzAction)
+			default:
+				if _, err := strconv.ParseBool(v.Value); err != nil {
+					w.report(v, at, "%s must be true or false, not %s", w.pathString(at...), quote(v.Value))
+				}
+			}
+		case "internal.istio.io/webhook-always-reject", "internal.istio.io/parent-namespace", "internal.istio.io/parents":
+			w.report(k, at, "%s is internal to Istio, and its webhook rejects any object that sets it; remove it", w.pathString(at...))
 		}
 	}
 }
@@ -236,6 +319,12 @@ func checkExportTo(w *walker, n, key *yaml.Node) {
 			w.report(e, at, "%s repeats %s; list each namespace once", w.pathString(at...), quote(e.Value))
 		case e.Value == "*" && len(n.Content) > 1:
 			w.report(e, at, "%s is \"*\" (every namespace), which makes the other entries pointless; keep \"*\" alone", w.pathString(at...))
+		case e.Value == "~" && w.kind == "ServiceEntry":
+			// validateExportTo (Istio 1.32): a ServiceEntry may be exported to
+			// no one, "~", and then to nothing else.
+			if len(n.Content) > 1 {
+				w.report(e, at, "%s is \"~\" (no namespace), which cannot be combined with other entries", w.pathString(at...))
+			}
 		case e.Value != "*" && e.Value != ".":
 			if msg := dnsLabelProblem(e.Value, false); msg != "" {
 				w.report(e, at, "%s %s is not \".\", \"*\" or a namespace name: it %s", w.pathString(at...), quote(e.Value), msg)

@@ -157,3 +157,20 @@ func CompareTree(t testing.TB, dir, only string, findings []Finding) {
 		}
 	}
 }
+
+// ConformanceDir returns the directory of the Istio conformance set,
+// testdata/conformance/istio at the module root: Istio's own test manifests
+// (istio/istio, Apache-2.0: the analyzer test data of
+// pkg/config/analysis/analyzers/testdata, the CRD validation sets of
+// pkg/config/validation/testdata/crds and the validation data sets of
+// pkg/test/datasets/validation/dataset), with EXPECTED.md saying what
+// meshroll must report; PROVENANCE.md there names the sources and the
+// licence. A test that needs it fails, and never skips, when it is missing.
+func ConformanceDir(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(ModuleRoot(t), "testdata", "conformance", "istio")
+	if _, err := os.Stat(filepath.Join(dir, "EXPECTED.md")); err != nil {
+		t.Fatalf("the Istio conformance set is missing from the repository: %v", err)
+	}
+	return dir
+}

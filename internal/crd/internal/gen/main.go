@@ -1,11 +1,12 @@
 // Command gen extracts the OpenAPI v3 schemas of every Istio CRD and every
 // served version from istio.io/api's kubernetes/customresourcedefinitions.gen.yaml
-// into the compact JSON files that package crd embeds.
+// into the compact JSON files that package crd embeds, one directory per
+// Istio minor release (schemas/1.32, schemas/1.31, ...).
 //
 // Run it through `go generate ./internal/crd` from the module root. It finds
-// the CRD file of the istio.io/api version in go.mod with `go mod download`,
-// so the embedded schemas always follow go.mod; TestSchemasAreFresh fails when
-// they do not.
+// the CRD file of the istio.io/api version in go.mod, and of each release in
+// olderReleases, with `go mod download`, so the newest embedded schemas always
+// follow go.mod; TestSchemasAreFresh fails when they do not.
 package main
 
 import (
@@ -20,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -37,6 +39,12 @@ const crdFile = "kubernetes/customresourcedefinitions.gen.yaml"
 // indexFile is the name of the generated index among the schema files.
 const indexFile = "index.json"
 
+// olderReleases are the istio.io/api releases, newest patch of each of the
+// two minors before the one in go.mod, whose schemas are embedded too so that
+// a repository can target the Istio its clusters run. Istio supports the
+// last three minors; when go.mod moves to a new minor, move this list along.
+var olderReleases = []string{"v1.30.8", "v1.31.4"}
+
 func main() {
 	out := flag.String("out", "schemas", "directory to write the schema files to")
 	flag.Parse()
@@ -47,18 +55,69 @@ func main() {
 }
 
 func run(out string) error {
-	mod, err := istioAPI()
+	sets, err := generateAll()
 	if err != nil {
 		return err
 	}
-	src, err := os.ReadFile(filepath.Join(mod.Dir, crdFile))
+	dirs, err := filepath.Glob(filepath.Join(out, "*"))
 	if err != nil {
-		return fmt.Errorf("reading the CRD bundle: %w", err)
+		return fmt.Errorf("listing %s: %w", out, err)
 	}
-	files, err := generate(src, mod.Path+"@"+mod.Version)
-	if err != nil {
-		return err
+	for _, d := range dirs {
+		if _, keep := sets[filepath.Base(d)]; !keep {
+			if err := os.RemoveAll(d); err != nil {
+				return fmt.Errorf("removing stale %s: %w", d, err)
+			}
+		}
 	}
+	for minor, files := range sets {
+		if err := write(filepath.Join(out, minor), files); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// generateAll generates the schema files of every embedded release, by
+// directory name (the minor release, "1.32").
+func generateAll() (map[string]map[string][]byte, error) {
+	sets := map[string]map[string][]byte{}
+	for _, version := range append(slices.Clone(olderReleases), "") {
+		mod, err := istioAPI(version)
+		if err != nil {
+			return nil, err
+		}
+		src, err := os.ReadFile(filepath.Join(mod.Dir, crdFile))
+		if err != nil {
+			return nil, fmt.Errorf("reading the CRD bundle of %s: %w", mod.Version, err)
+		}
+		files, err := generate(src, mod.Path+"@"+mod.Version)
+		if err != nil {
+			return nil, err
+		}
+		minor, err := minorOf(mod.Version)
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := sets[minor]; dup {
+			return nil, fmt.Errorf("two embedded releases of Istio %s: go.mod's %s and one in olderReleases; move olderReleases along", minor, mod.Version)
+		}
+		sets[minor] = files
+	}
+	return sets, nil
+}
+
+// minorOf returns "1.32" for "v1.32.0".
+func minorOf(version string) (string, error) {
+	parts := strings.SplitN(strings.TrimPrefix(version, "v"), ".", 3)
+	if len(parts) < 2 || parts[0] == "" || parts[1] == "" {
+		return "", fmt.Errorf("%q is not a release version", version)
+	}
+	return parts[0] + "." + parts[1], nil
+}
+
+// write replaces the schema files of one release in dir.
+func write(out string, files map[string][]byte) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("creating %s: %w", out, err)
 	}
@@ -86,21 +145,26 @@ type module struct {
 	Path, Version, Dir, Error string
 }
 
-// istioAPI locates the istio.io/api module of the version in go.mod.
-func istioAPI() (module, error) {
+// istioAPI locates the istio.io/api module of a version, or of the version
+// in go.mod when version is empty.
+func istioAPI(version string) (module, error) {
 	var m module
-	cmd := exec.Command("go", "mod", "download", "-json", "istio.io/api")
+	target := "istio.io/api"
+	if version != "" {
+		target += "@" + version
+	}
+	cmd := exec.Command("go", "mod", "download", "-json", target)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	b, err := cmd.Output()
 	if err != nil {
-		return m, fmt.Errorf("go mod download istio.io/api: %w: %s", err, stderr.String())
+		return m, fmt.Errorf("go mod download %s: %w: %s", target, err, stderr.String())
 	}
 	if err := json.Unmarshal(b, &m); err != nil {
 		return m, fmt.Errorf("decoding go mod download output: %w", err)
 	}
 	if m.Error != "" || m.Dir == "" {
-		return m, fmt.Errorf("go mod download istio.io/api: %s", m.Error)
+		return m, fmt.Errorf("go mod download %s: %s", target, m.Error)
 	}
 	return m, nil
 }

@@ -11,40 +11,61 @@ import (
 // schemaDir is where package crd embeds the generated files from.
 const schemaDir = "../../schemas"
 
-// TestSchemasAreFresh regenerates the schemas from the CRD bundle of the
-// istio.io/api version in go.mod and fails when the embedded files differ:
-// after bumping istio.io/api, run `go generate ./internal/crd`.
+// TestSchemasAreFresh regenerates the schemas of every embedded release,
+// the istio.io/api version in go.mod and olderReleases, and fails when the
+// embedded files differ: after bumping istio.io/api, run
+// `go generate ./internal/crd`.
 func TestSchemasAreFresh(t *testing.T) {
-	mod, err := istioAPI()
+	sets, err := generateAll()
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := os.ReadFile(filepath.Join(mod.Dir, crdFile))
+	if len(sets) != 3 {
+		t.Errorf("%d releases are embedded; Istio supports three minors, so embed three", len(sets))
+	}
+	dirs, err := filepath.Glob(filepath.Join(schemaDir, "*"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := generate(src, mod.Path+"@"+mod.Version)
-	if err != nil {
-		t.Fatal(err)
-	}
-	existing, err := filepath.Glob(filepath.Join(schemaDir, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range existing {
-		if _, ok := want[filepath.Base(f)]; !ok {
-			t.Errorf("%s is not generated from %s@%s any more; run go generate ./internal/crd", filepath.Base(f), mod.Path, mod.Version)
+	for _, d := range dirs {
+		if _, ok := sets[filepath.Base(d)]; !ok {
+			t.Errorf("%s is not a generated release any more; run go generate ./internal/crd", d)
 		}
 	}
-	for name, content := range want {
-		got, err := os.ReadFile(filepath.Join(schemaDir, name))
+	for minor, want := range sets {
+		dir := filepath.Join(schemaDir, minor)
+		existing, err := filepath.Glob(filepath.Join(dir, "*.json"))
 		if err != nil {
-			t.Errorf("%s is missing; run go generate ./internal/crd", name)
-			continue
+			t.Fatal(err)
 		}
-		if !bytes.Equal(got, content) {
-			t.Errorf("%s is stale relative to %s@%s; run go generate ./internal/crd", name, mod.Path, mod.Version)
+		for _, f := range existing {
+			if _, ok := want[filepath.Base(f)]; !ok {
+				t.Errorf("%s/%s is not generated any more; run go generate ./internal/crd", minor, filepath.Base(f))
+			}
 		}
+		for name, content := range want {
+			got, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				t.Errorf("%s/%s is missing; run go generate ./internal/crd", minor, name)
+				continue
+			}
+			if !bytes.Equal(got, content) {
+				t.Errorf("%s/%s is stale; run go generate ./internal/crd", minor, name)
+			}
+		}
+	}
+}
+
+func TestMinorOf(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"v1.32.0", "1.32"}, {"v1.30.8", "1.30"}, {"1.31.0-alpha.1", "1.31"},
+	} {
+		if got, err := minorOf(tt.in); err != nil || got != tt.want {
+			t.Errorf("minorOf(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	if _, err := minorOf("latest"); err == nil {
+		t.Error("minorOf accepted latest")
 	}
 }
 
