@@ -19,6 +19,8 @@ import (
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
+
+	"github.com/meshroll/meshroll/internal/bound"
 )
 
 // contractSource is the CUE schema every policy package must satisfy.
@@ -134,8 +136,20 @@ func builtinPackage() Package {
 }
 
 // Compile compiles the built-in policies and the given user packages into an
-// engine. All problems are reported at once, as Errors.
+// engine. All problems are reported at once, as Errors. User packages are
+// first compiled in a bounded child process under bound.Default(): a
+// package past a limit is an Error naming it.
 func Compile(pkgs ...Package) (*Engine, error) {
+	if len(pkgs) > 0 {
+		if err := checkBounded(pkgs, bound.Default()); err != nil {
+			return nil, err
+		}
+	}
+	return compile(pkgs...)
+}
+
+// compile is Compile in-process, without bounds.
+func compile(pkgs ...Package) (*Engine, error) {
 	ctx := cuecontext.New()
 	contract := ctx.CompileBytes(contractSource, cue.Filename(contractFile))
 	if err := contract.Err(); err != nil {

@@ -15,15 +15,13 @@ import (
 	"strings"
 	"sync"
 
-	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
-	"cuelang.org/go/cue/build"
-	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/literal"
 	"cuelang.org/go/cue/parser"
 	cuejson "cuelang.org/go/encoding/json"
 	cueyaml "cuelang.org/go/encoding/yaml"
+	"github.com/meshroll/meshroll/internal/bound"
 	"github.com/meshroll/meshroll/internal/pool"
 )
 
@@ -100,10 +98,8 @@ func load(srcs []*source) (*Intent, error) {
 			errs = append(errs, s.err...)
 		}
 	}
-	l := &loader{chk: chk, ctx: cuecontext.New(), dec: &decoder{ladder: chk.Data("#DefaultLadder")}}
-	for _, g := range group(srcs) {
-		l.load(g)
-	}
+	l := &loader{chk: chk, dec: &decoder{ladder: chk.Data("#DefaultLadder")}}
+	l.loadGroups(group(srcs), bound.Default())
 	errs = append(errs, l.dec.errs...)
 	in := &Intent{Rollouts: l.rollouts, Mesh: l.mesh}
 	errs = append(errs, crossCheck(in)...)
@@ -191,6 +187,7 @@ func describeFSError(err error) string {
 // source is one intent file, read and parsed.
 type source struct {
 	path string
+	data []byte    // the content, for evaluation in a child process
 	file *ast.File // parsed CUE, or YAML/JSON extracted as CUE
 	pkg  string    // the CUE package; "" for data files and files without one
 	err  Errors
@@ -228,7 +225,7 @@ func parse(path string) *source {
 
 // parseData parses the content of the intent file at path.
 func parseData(path string, data []byte) *source {
-	s := &source{path: path}
+	s := &source{path: path, data: data}
 	fail := func(p Pos, msg string) *source {
 		s.err = append(s.err, Error{Pos: p, Msg: msg})
 		return s
@@ -325,58 +322,42 @@ func group(srcs []*source) [][]*source {
 	return groups
 }
 
-// loader evaluates groups of intent files and decodes their rollouts.
+// loader decodes the rollouts of groups of intent files.
 type loader struct {
 	chk      *Checker
-	ctx      *cue.Context
 	dec      *decoder
 	rollouts []*Rollout
 	mesh     *Mesh
 }
 
-func (l *loader) load(g []*source) {
-	root, ok := dataTree(g)
-	if !ok {
-		root, ok = l.evaluate(g)
-		if !ok {
-			return
+// loadGroups reads the tree of every group — straight from its syntax when
+// it is plain data, else evaluated by CUE under lim — and decodes them in
+// order.
+func (l *loader) loadGroups(groups [][]*source, lim bound.Limits) {
+	trees := make([]*Node, len(groups))
+	var cueGroups [][]*source
+	var at []int
+	for i, g := range groups {
+		root, ok := dataTree(g)
+		if ok {
+			trees[i] = root
+			continue
+		}
+		cueGroups = append(cueGroups, g)
+		at = append(at, i)
+	}
+	if len(cueGroups) > 0 {
+		evaluated, errs := evaluateAll(cueGroups, lim)
+		for j, i := range at {
+			trees[i] = evaluated[j]
+			l.dec.errs = append(l.dec.errs, errs[j]...)
 		}
 	}
-	l.decode(g, root)
-}
-
-// evaluate evaluates a group of files with CUE and returns its Node tree.
-func (l *loader) evaluate(g []*source) (*Node, bool) {
-	var v cue.Value
-	if len(g) == 1 && g[0].pkg == "" {
-		v = l.ctx.BuildFile(g[0].file)
-	} else {
-		inst := build.NewContext().NewInstance(filepath.Dir(g[0].path), nil)
-		for _, s := range g {
-			if err := inst.AddSyntax(s.file); err != nil {
-				l.dec.errs = append(l.dec.errs, cueErrors(err)...)
-				return nil, false
-			}
+	for i, g := range groups {
+		if trees[i] != nil {
+			l.decode(g, trees[i])
 		}
-		v = l.ctx.BuildInstance(inst)
 	}
-	if err := v.Err(); err != nil {
-		l.dec.errs = append(l.dec.errs, cueErrors(err)...)
-		return nil, false
-	}
-	if err := v.Validate(); err != nil {
-		l.dec.errs = append(l.dec.errs, cueErrors(err)...)
-		return nil, false
-	}
-	root := fromValue(v)
-	if root.Kind != Struct {
-		l.dec.errorf(Pos{File: g[0].path}, "must hold a struct with rollouts, not %s", describe(root))
-		return nil, false
-	}
-	if root.Pos.File == "" {
-		root.Pos = Pos{File: g[0].path, Line: 1, Col: 1}
-	}
-	return root, true
 }
 
 // decode checks a group's tree against the schema and decodes its rollouts.

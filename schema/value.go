@@ -113,6 +113,11 @@ func (n *Node) Get(name string) *Node {
 // definitions and optional fields are not data and are left out, as cue
 // export does.
 func fromValue(v cue.Value) *Node {
+	// A value with a default stands for its default, as cue export has it
+	// (timeout: *"10s" | string is "10s").
+	if d, ok := v.Default(); ok {
+		v = d
+	}
 	n := &Node{Pos: posOf(v.Pos())}
 	switch v.IncompleteKind() {
 	case cue.StructKind:

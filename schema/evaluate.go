@@ -1,0 +1,137 @@
+package schema
+
+import (
+	"bytes"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/build"
+	"cuelang.org/go/cue/cuecontext"
+
+	"github.com/meshroll/meshroll/internal/bound"
+)
+
+// evalJob evaluates groups of intent files with CUE in a bounded child
+// process: CUE's evaluator cannot be stopped, and a few hundred bytes of
+// CUE can ask it for gigabytes or hours. The input is the groups' files
+// (gob); the output is, for each group, its Node tree or its Errors (wire).
+// Each group is announced before it is evaluated, so that a limit names its
+// first file.
+var evalJob = bound.Register("schema/evaluate", func(input []byte, progress bound.Progress) ([]byte, error) {
+	var groups [][]File
+	if err := gob.NewDecoder(bytes.NewReader(input)).Decode(&groups); err != nil {
+		return nil, fmt.Errorf("reading the intent to evaluate: %w", err)
+	}
+	w := newWireWriter()
+	for _, g := range groups {
+		progress(g[0].Path)
+		srcs := make([]*source, len(g))
+		for i, f := range g {
+			srcs[i] = parseData(f.Path, f.Data)
+		}
+		root, errs := evaluate(srcs)
+		if root != nil {
+			w.buf = append(w.buf, 1)
+			w.node(root)
+		} else {
+			w.buf = append(w.buf, 0)
+			w.errors(errs)
+		}
+	}
+	return w.buf, nil
+})
+
+// evaluateAll evaluates groups of intent files under the limits, returning
+// for each its tree, or nil and its errors. Past a limit every group gets
+// the error, at the first file of the group that crossed it.
+func evaluateAll(groups [][]*source, lim bound.Limits) ([]*Node, []Errors) {
+	trees := make([]*Node, len(groups))
+	errs := make([]Errors, len(groups))
+	files := make([][]File, len(groups))
+	for i, g := range groups {
+		for _, s := range g {
+			files[i] = append(files[i], File{Path: s.path, Data: s.data})
+		}
+	}
+	fail := func(err error) ([]*Node, []Errors) {
+		var ee *bound.ExceededError
+		if errors.As(err, &ee) {
+			subject := ee.Subject
+			if subject == "" {
+				subject = groups[0][0].path
+			}
+			errs[0] = Errors{{Pos: Pos{File: subject}, Msg: ee.Reason() + "; meshroll stopped it (raise limits in .meshroll.yaml if this intent is honest)"}}
+			return make([]*Node, len(groups)), errs
+		}
+		errs[0] = Errors{{Pos: Pos{File: groups[0][0].path}, Msg: "evaluating the intent: " + err.Error()}}
+		return make([]*Node, len(groups)), errs
+	}
+	var in bytes.Buffer
+	if err := gob.NewEncoder(&in).Encode(files); err != nil {
+		return fail(err)
+	}
+	out, err := evalJob.Run(in.Bytes(), lim)
+	if err != nil {
+		return fail(err)
+	}
+	r := &wireReader{buf: out}
+	for i := range groups {
+		switch r.byte() {
+		case 1:
+			trees[i] = r.node()
+		default:
+			errs[i] = r.errors()
+		}
+	}
+	if r.err != nil || len(r.buf) > 0 {
+		return fail(errWire)
+	}
+	return trees, errs
+}
+
+// evaluate evaluates a group of parsed files with CUE and returns its Node
+// tree, or its errors.
+func evaluate(g []*source) (root *Node, errs Errors) {
+	defer func() {
+		// CUE is a large evaluator fed with arbitrary input: should it
+		// panic, the file is reported rather than the evaluation lost.
+		if r := recover(); r != nil {
+			root, errs = nil, Errors{{Pos: Pos{File: g[0].path}, Msg: fmt.Sprintf("CUE failed on this file (%v)", r)}}
+		}
+	}()
+	for _, s := range g {
+		if len(s.err) > 0 {
+			return nil, s.err
+		}
+	}
+	ctx := cuecontext.New()
+	var v cue.Value
+	if len(g) == 1 && g[0].pkg == "" {
+		v = ctx.BuildFile(g[0].file)
+	} else {
+		inst := build.NewContext().NewInstance(filepath.Dir(g[0].path), nil)
+		for _, s := range g {
+			if err := inst.AddSyntax(s.file); err != nil {
+				return nil, cueErrors(err)
+			}
+		}
+		v = ctx.BuildInstance(inst)
+	}
+	if err := v.Err(); err != nil {
+		return nil, cueErrors(err)
+	}
+	if err := v.Validate(); err != nil {
+		return nil, cueErrors(err)
+	}
+	root = fromValue(v)
+	if root.Kind != Struct {
+		return nil, Errors{{Pos: Pos{File: g[0].path}, Msg: fmt.Sprintf("must hold a struct with rollouts, not %s", describe(root))}}
+	}
+	if root.Pos.File == "" {
+		root.Pos = Pos{File: g[0].path, Line: 1, Col: 1}
+	}
+	return root, nil
+}
