@@ -80,3 +80,33 @@ func TestGeneratedTree(t *testing.T) {
 		t.Errorf("resources = %d, files = %d", rep.Resources, rep.Files)
 	}
 }
+
+// manyHostsVS is one VirtualService routing n hosts.
+func manyHostsVS(n int) []byte {
+	var b []byte
+	b = append(b, "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\n  namespace: prod\nspec:\n  hosts:\n"...)
+	for i := range n {
+		b = fmt.Appendf(b, "  - h%06d.example.com\n", i)
+	}
+	b = append(b, "  http:\n  - name: all\n    route:\n    - destination:\n        host: web\n"...)
+	return b
+}
+
+// BenchmarkLintHosts lints one VirtualService with a long host list: linear
+// in its length.
+func BenchmarkLintHosts(b *testing.B) {
+	for _, n := range []int{1000, 30000, 100000} {
+		b.Run(fmt.Sprintf("hosts=%d", n), func(b *testing.B) {
+			if n > 1000 && testing.Short() {
+				b.Skip("long host list skipped in -short mode")
+			}
+			data := manyHostsVS(n)
+			for b.Loop() {
+				m := Parse("vs.yaml", data, LoadOptions{})
+				if _, err := Run(m, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
