@@ -256,7 +256,7 @@ func buildKustomization(dir string, opts LoadOptions) (*Manifests, error) {
 		}
 		r.File = file
 		if orig := matchOrigin(r, src.Resources); orig != nil {
-			r.posNode, r.Doc, r.Item = orig.Node, orig.Doc, orig.Item
+			r.posNode, r.Doc, r.Item = orig.Node(), orig.Doc, orig.Item
 		}
 	}
 	if len(m.Files) == 0 {

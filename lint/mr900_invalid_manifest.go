@@ -71,10 +71,10 @@ func runInvalidManifest(pass *Pass) {
 			pass.Reportf(r, e.Path, "%s: %s", e.Path, e.Message)
 			seen[canonicalPath(e.Path)] = true
 		}
-		if !r.IsIstio() || r.Node == nil {
+		if !r.IsIstio() || r.Node() == nil {
 			continue
 		}
-		errs, _ := crd.Validate(r.Node)
+		errs, _ := crd.Validate(r.Node())
 		for _, e := range errs {
 			if seen[canonicalPath(e.Path)] || ownedElsewhere(e.Path) {
 				continue

@@ -239,7 +239,12 @@ func (p *parser) document(c chunk, index int) bool {
 			return true
 		}
 	}
-	p.object(obj, index, -1)
+	if r := p.object(obj, index, -1); r != nil && !r.IsIstio() {
+		// Only Istio's objects are read field by field; the tree of any
+		// other is built again if a policy asks (see lazyNode).
+		r.lazy = &lazyNode{text: c.text, line: c.line}
+		r.node = nil
+	}
 	return true
 }
 
@@ -412,11 +417,12 @@ func stringMap(n *yaml.Node) map[string]string {
 	return m
 }
 
-// object adds the object at n, when it is a Kubernetes object.
-func (p *parser) object(n *yaml.Node, doc, item int) {
+// object adds the object at n, when it is a Kubernetes object, and returns
+// it.
+func (p *parser) object(n *yaml.Node, doc, item int) *Resource {
 	apiVersion, kind := scalar(field(n, "apiVersion")), scalar(field(n, "kind"))
 	if apiVersion == "" || kind == "" {
-		return
+		return nil
 	}
 	meta := field(n, "metadata")
 	r := &Resource{
@@ -427,7 +433,7 @@ func (p *parser) object(n *yaml.Node, doc, item int) {
 		File:        p.file,
 		Doc:         doc,
 		Item:        item,
-		Node:        n,
+		node:        n,
 		Labels:      stringMap(field(meta, "labels")),
 		Annotations: stringMap(field(meta, "annotations")),
 	}
@@ -436,6 +442,7 @@ func (p *parser) object(n *yaml.Node, doc, item int) {
 	}
 	decodeSpec(r, p.kinds)
 	p.out.Resources = append(p.out.Resources, r)
+	return r
 }
 
 // decodeSpec fills r.Spec for the Istio kinds the loader knows.
@@ -458,7 +465,7 @@ func decodeSpec(r *Resource, kinds map[string]kindInfo) {
 		r.Invalid = append(r.Invalid, FieldError{Path: "metadata.name", Message: "metadata.name is missing: every object needs a name"})
 	}
 	msg := info.newSpec()
-	if spec := field(r.Node, "spec"); spec != nil {
+	if spec := field(r.node, "spec"); spec != nil {
 		for _, e := range yamlproto.Decode(spec, msg.ProtoReflect(), "spec") {
 			r.Invalid = append(r.Invalid, FieldError{Path: e.Path, Message: e.Message})
 		}

@@ -50,10 +50,10 @@ func PolicyRules(e *policies.Engine) []*Rule {
 			External: !p.Builtin,
 			Run: func(pass *Pass) {
 				for _, r := range pass.Resources {
-					if r.Node == nil || !only.Applies(r.Kind) {
+					if !only.Applies(r.Kind) || r.Node() == nil {
 						continue
 					}
-					for _, v := range only.Evaluate(r.Node, r.File, r.Kind) {
+					for _, v := range only.Evaluate(r.Node(), r.File, r.Kind) {
 						pass.ReportSeverityf(severityOf(v.Severity), r, v.Path, "%s", v.Message)
 					}
 				}
