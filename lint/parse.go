@@ -27,11 +27,12 @@ func Parse(file string, data []byte, opts LoadOptions) *Manifests {
 }
 
 type parser struct {
-	file  string
-	opts  LoadOptions
-	lim   Limits
-	kinds map[string]kindInfo
-	out   Manifests
+	file    string
+	opts    LoadOptions
+	lim     Limits
+	kinds   map[string]kindInfo
+	out     Manifests
+	scratch yamlfast.Scratch
 }
 
 func (p *parser) invalid(line int, format string, args ...any) {
@@ -211,25 +212,30 @@ func (p *parser) document(c chunk, index int) bool {
 		p.invalid(c.line, "YAML document is larger than %d bytes: split it", p.lim.DocumentBytes)
 		return true
 	}
-	root, err := parseYAML(c.text)
-	if err != nil {
-		line, msg := errorLine(err, c.line)
-		p.invalid(line, "YAML does not parse: %s", msg)
+	// A document that looks like an object outside Istio's API groups is
+	// parsed into reused memory: only a few of its fields are kept (see
+	// lazyNode). Should it turn out to be Istio's, or a List, it is parsed
+	// again to be kept.
+	disposable := otherAPI(c.text)
+	root, ok := p.tree(c, disposable)
+	if !ok {
 		return true
 	}
 	if root == nil || len(root.Content) == 0 || root.Content[0].ShortTag() == "!!null" {
 		return false
 	}
-	g := guard{lim: p.lim, offset: c.line - 1, anchors: map[*yaml.Node]expansion{}}
-	if _, err := g.walk(root, 0); err != nil {
-		p.invalid(g.errLine, "%v", err)
-		return true
-	}
 	obj := root.Content[0]
 	if obj.Kind != yaml.MappingNode {
 		return true // not a Kubernetes object: nothing to lint
 	}
-	if kind := scalar(field(obj, "kind")); kind == "List" || strings.HasSuffix(kind, "List") {
+	kind := scalar(field(obj, "kind"))
+	list := kind == "List" || strings.HasSuffix(kind, "List")
+	if disposable && (list || isIstioAPI(scalar(field(obj, "apiVersion")))) {
+		disposable = false
+		root, _ = p.tree(c, false)
+		obj = root.Content[0]
+	}
+	if list {
 		if items := field(obj, "items"); items != nil && items.Kind == yaml.SequenceNode {
 			for i, it := range items.Content {
 				if it.Kind == yaml.MappingNode {
@@ -248,12 +254,69 @@ func (p *parser) document(c chunk, index int) bool {
 	return true
 }
 
+// tree parses a document, into the parser's reused memory when disposable,
+// checks it against the limits and moves its lines to the file's. ok is
+// false when it failed, reported.
+func (p *parser) tree(c chunk, disposable bool) (root *yaml.Node, ok bool) {
+	var err error
+	if disposable {
+		root, err = parseYAMLInto(c.text, &p.scratch)
+	} else {
+		root, err = parseYAML(c.text)
+	}
+	if err != nil {
+		line, msg := errorLine(err, c.line)
+		p.invalid(line, "YAML does not parse: %s", msg)
+		return nil, false
+	}
+	if root == nil {
+		return nil, true
+	}
+	g := guard{lim: p.lim, offset: c.line - 1}
+	if _, err := g.walk(root, 0); err != nil {
+		p.invalid(g.errLine, "%v", err)
+		return nil, false
+	}
+	return root, true
+}
+
+// otherAPI reports whether a document's top-level apiVersion line names a
+// group outside Istio's: a guess from its text, which the parsed document
+// confirms.
+func otherAPI(text []byte) bool {
+	for len(text) > 0 {
+		line := text
+		if i := bytes.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = nil
+		}
+		if v, ok := bytes.CutPrefix(line, []byte("apiVersion:")); ok {
+			v = bytes.Trim(bytes.TrimSpace(v), `"'`)
+			return len(v) > 0 && !isIstioAPI(string(v))
+		}
+	}
+	return false
+}
+
+// isIstioAPI reports whether an apiVersion is in one of Istio's API groups.
+func isIstioAPI(apiVersion string) bool {
+	g := (&Resource{APIVersion: apiVersion}).Group()
+	return g == "istio.io" || strings.HasSuffix(g, ".istio.io")
+}
+
 // parseYAML parses one document: the plain block shape of most manifests
 // with internal/yamlfast, which builds yaml.v3's tree several times faster,
 // anything else with yaml.v3. yaml.v3 recovers its own panics; the recover
 // here guards against any it does not, since no input may crash the linter.
 func parseYAML(text []byte) (root *yaml.Node, err error) {
-	if n, ok := yamlfast.Parse(text); ok {
+	return parseYAMLInto(text, nil)
+}
+
+// parseYAMLInto is parseYAML into reused memory, when s is not nil (see
+// yamlfast.Scratch).
+func parseYAMLInto(text []byte, s *yamlfast.Scratch) (root *yaml.Node, err error) {
+	if n, ok := yamlfast.ParseScratch(text, s); ok {
 		return n, nil
 	}
 	defer func() {
@@ -291,6 +354,9 @@ func (g *guard) walk(n *yaml.Node, depth int) (expansion, error) {
 		return expansion{}, fmt.Errorf("document nests deeper than %d levels", g.lim.Depth)
 	}
 	if n.Anchor != "" {
+		if g.anchors == nil {
+			g.anchors = map[*yaml.Node]expansion{}
+		}
 		g.anchors[n] = expansion{} // in progress: an alias to it now is a cycle
 	}
 	e := expansion{nodes: 1, height: 1}

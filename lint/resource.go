@@ -34,8 +34,8 @@ type Resource struct {
 	// node is the object's mapping node, read through Node. For an object
 	// outside Istio's API groups that is not a List item it is nil, and
 	// lazy reads it again from the document's text when it is needed.
-	node *yaml.Node
-	lazy *lazyNode
+	node        *yaml.Node
+	lazy        *lazyNode
 	Labels      map[string]string
 	Annotations map[string]string
 
@@ -119,10 +119,7 @@ func (r *Resource) Group() string {
 }
 
 // IsIstio reports whether the resource belongs to one of Istio's API groups.
-func (r *Resource) IsIstio() bool {
-	g := r.Group()
-	return g == "istio.io" || strings.HasSuffix(g, ".istio.io")
-}
+func (r *Resource) IsIstio() bool { return isIstioAPI(r.APIVersion) }
 
 // VirtualService returns the spec of a VirtualService, or nil.
 func (r *Resource) VirtualService() *networking.VirtualService {
