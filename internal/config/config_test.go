@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParse(t *testing.T) {
@@ -39,10 +40,32 @@ lint:
 	}
 }
 
+func TestParseLimits(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Limits
+	}{
+		{"limits: {memory: 2Gi, time: 45s}\n", Limits{Memory: 2 << 30, Time: 45 * time.Second}},
+		{"limits: {memory: 512}\n", Limits{Memory: 512 << 20}},
+		{"limits: {memory: 768MiB, time: 2m}\n", Limits{Memory: 768 << 20, Time: 2 * time.Minute}},
+		{"limits: {memory: 1 GiB}\n", Limits{Memory: 1 << 30}},
+		{"out: x\n", Limits{}},
+	}
+	for _, tt := range tests {
+		c, err := Parse("f.yaml", []byte(tt.in))
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tt.in, err)
+		}
+		if c.Limits != tt.want {
+			t.Errorf("Parse(%q).Limits = %+v, want %+v", tt.in, c.Limits, tt.want)
+		}
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"lint:\n  failon: error\n", `f.yaml:2:3: unknown key "failon" in lint (known: disable, enable, failOn, namespace, policies, severity)`},
-		{"output: x\n", `f.yaml:1:1: unknown key "output" at the top level (known: intents, lint, out)`},
+		{"output: x\n", `f.yaml:1:1: unknown key "output" at the top level (known: intents, limits, lint, out)`},
 		{"lint:\n  failOn: fatal\n", "f.yaml:2:11: lint.failOn must be one of error, warning, info"},
 		{"lint:\n  disable: MR104\n", "f.yaml:2:12: lint.disable must be a list of rule IDs"},
 		{"lint:\n  disable: [MR104, 1 2]\n", `f.yaml:2:20: "1 2" is not a rule ID`},
@@ -54,6 +77,12 @@ func TestParseErrors(t *testing.T) {
 		{"lint:\n  policies: [a, {b: c}]\n", "f.yaml:2:17: lint.policies[1] must be a non-empty string"},
 		{"[a", "f.yaml: yaml:"},
 		{"- a\n", "f.yaml:1:1: the file must be a map"},
+		{"limits:\n  memory: 2Gb\n", "f.yaml:2:11: limits.memory must be a size from 128Mi to 1024Gi"},
+		{"limits:\n  memory: 64Mi\n", "f.yaml:2:11: limits.memory must be a size"},
+		{"limits:\n  memory: [1]\n", "f.yaml:2:11: limits.memory must be a size"},
+		{"limits:\n  time: 30\n", "f.yaml:2:9: limits.time must be a duration from 100ms to 1h"},
+		{"limits:\n  time: 2h\n", "f.yaml:2:9: limits.time must be a duration"},
+		{"limits:\n  cpu: 2\n", `f.yaml:2:3: unknown key "cpu" in limits (known: memory, time)`},
 	}
 	for _, tt := range tests {
 		_, err := Parse("f.yaml", []byte(tt.in))
