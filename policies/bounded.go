@@ -61,7 +61,7 @@ func checkBounded(pkgs []Package, lim bound.Limits) error {
 	var ee *bound.ExceededError
 	switch {
 	case errors.As(err, &ee):
-		return Errors{{File: ee.Subject, Msg: ee.Reason() + "; meshroll stopped it (raise limits in .meshroll.yaml if this policy is honest)"}}
+		return Errors{{File: ee.Subject, Msg: fmt.Sprintf("%s; meshroll stopped it (if this policy is honest, raise %s in .meshroll.yaml)", ee.Reason(), ee.Setting())}}
 	case err != nil:
 		return fmt.Errorf("compiling policies: %w", err)
 	}

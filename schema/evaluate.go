@@ -63,7 +63,7 @@ func evaluateAll(groups [][]*source, lim bound.Limits) ([]*Node, []Errors) {
 			if subject == "" {
 				subject = groups[0][0].path
 			}
-			errs[0] = Errors{{Pos: Pos{File: subject}, Msg: ee.Reason() + "; meshroll stopped it (raise limits in .meshroll.yaml if this intent is honest)"}}
+			errs[0] = Errors{{Pos: Pos{File: subject}, Msg: fmt.Sprintf("%s; meshroll stopped it (if this intent is honest, raise %s in .meshroll.yaml)", ee.Reason(), ee.Setting())}}
 			return make([]*Node, len(groups)), errs
 		}
 		errs[0] = Errors{{Pos: Pos{File: groups[0][0].path}, Msg: "evaluating the intent: " + err.Error()}}

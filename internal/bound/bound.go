@@ -95,6 +95,14 @@ func (e *ExceededError) Reason() string {
 	return c.Error()
 }
 
+// Setting names the key of .meshroll.yaml that raises the limit passed.
+func (e *ExceededError) Setting() string {
+	if e.Memory {
+		return "limits.memory"
+	}
+	return "limits.time"
+}
+
 func formatSeconds(d time.Duration) string {
 	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + " s"
 }
