@@ -9,10 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -273,7 +271,7 @@ func parseData(path string, data []byte) *source {
 	default:
 		f, err := extractYAML(path, data)
 		if err != nil {
-			s.err = yamlErrors(path, err)
+			s.err = yamlErrors(path, data, err)
 			return s
 		}
 		s.file = f
@@ -511,21 +509,6 @@ func indexOfPos(ps []Pos, p Pos) int {
 		}
 	}
 	return -1
-}
-
-// yamlPosition is the "file:line: message" form of YAML parse errors.
-var yamlPosition = regexp.MustCompile(`^(.*?):(\d+)(?::(\d+))?: (.*)$`)
-
-// yamlErrors converts a YAML parse error, which carries its position only in
-// its text, into an Error at that line.
-func yamlErrors(path string, err error) Errors {
-	msg := err.Error()
-	if m := yamlPosition.FindStringSubmatch(msg); m != nil && m[1] == path {
-		line, _ := strconv.Atoi(m[2])
-		col, _ := strconv.Atoi(m[3])
-		return Errors{{Pos: Pos{File: path, Line: line, Col: col}, Msg: "invalid YAML: " + m[4]}}
-	}
-	return Errors{{Pos: Pos{File: path}, Msg: "invalid YAML: " + strings.TrimPrefix(msg, path+": ")}}
 }
 
 // violationMessage turns a schema violation into a sentence naming the
