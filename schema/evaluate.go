@@ -6,10 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
+	cueerrors "cuelang.org/go/cue/errors"
 
 	"github.com/meshroll/meshroll/internal/bound"
 )
@@ -120,11 +124,13 @@ func evaluate(g []*source) (root *Node, errs Errors) {
 		}
 		v = ctx.BuildInstance(inst)
 	}
-	if err := v.Err(); err != nil {
-		return nil, cueErrors(err)
-	}
+	// Validate collects every error of the tree; Err alone gives the
+	// first, and one of two conflicts would go unreported.
 	if err := v.Validate(); err != nil {
-		return nil, cueErrors(err)
+		return nil, placeErrors(err, v, g)
+	}
+	if err := v.Err(); err != nil {
+		return nil, placeErrors(err, v, g)
 	}
 	root = fromValue(v)
 	if root.Kind != Struct {
@@ -134,4 +140,81 @@ func evaluate(g []*source) (root *Node, errs Errors) {
 		root.Pos = Pos{File: g[0].path, Line: 1, Col: 1}
 	}
 	return root, nil
+}
+
+// placeErrors converts CUE errors, placing those CUE gives no position (a
+// structural cycle, for one) at the field their path names: in the
+// evaluated value, else in the files' syntax, else at the group's first
+// file.
+func placeErrors(err error, v cue.Value, g []*source) Errors {
+	var out Errors
+	for _, e := range cueerrors.Errors(err) {
+		es := cueErrors(e)
+		path := e.Path()
+		for i := range es {
+			if es[i].Pos.IsValid() {
+				continue
+			}
+			es[i].Pos = locatePath(v, g, path)
+		}
+		out = append(out, es...)
+	}
+	return out
+}
+
+// locatePath finds the position of the field at path.
+func locatePath(v cue.Value, g []*source, path []string) Pos {
+	if len(path) > 0 {
+		sels := make([]cue.Selector, len(path))
+		for i, p := range path {
+			sels[i] = selectorOf(p)
+		}
+		if p := posOf(v.LookupPath(cue.MakePath(sels...)).Pos()); p.IsValid() {
+			return p
+		}
+		for _, s := range g {
+			if p := fieldPos(s.file.Decls, path); p.IsValid() {
+				return p
+			}
+		}
+	}
+	return Pos{File: g[0].path, Line: 1, Col: 1}
+}
+
+// selectorOf turns an element of an error's path back into a selector.
+func selectorOf(s string) cue.Selector {
+	if i, err := strconv.Atoi(s); err == nil && i >= 0 {
+		return cue.Index(i)
+	}
+	if strings.HasPrefix(s, "#") {
+		return cue.Def(s)
+	}
+	if u, err := strconv.Unquote(s); err == nil {
+		return cue.Str(u)
+	}
+	return cue.Str(s)
+}
+
+// fieldPos finds the label of the field at path in declarations, following
+// struct literals.
+func fieldPos(decls []ast.Decl, path []string) Pos {
+	for _, d := range decls {
+		f, ok := d.(*ast.Field)
+		if !ok {
+			continue
+		}
+		name, _, err := ast.LabelName(f.Label)
+		if err != nil || (name != path[0] && strconv.Quote(name) != path[0]) {
+			continue
+		}
+		if len(path) == 1 {
+			return posOf(f.Label.Pos())
+		}
+		if st, ok := f.Value.(*ast.StructLit); ok {
+			if p := fieldPos(st.Elts, path[1:]); p.IsValid() {
+				return p
+			}
+		}
+	}
+	return Pos{}
 }

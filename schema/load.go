@@ -242,6 +242,9 @@ func parseData(path string, data []byte) *source {
 		}
 		s.file = f
 		s.pkg = f.PackageName()
+		for _, a := range embedAttrs(f) {
+			fail(posOf(a.Pos()), fmt.Sprintf("%s: intent files may not embed other files; write the value into the intent", a.Text))
+		}
 		for spec := range f.ImportSpecs() {
 			p, _ := literal.Unquote(spec.Path.Value)
 			if first, _, _ := strings.Cut(p, "/"); strings.Contains(first, ".") {
@@ -277,6 +280,23 @@ func parseData(path string, data []byte) *source {
 		s.file = f
 	}
 	return s
+}
+
+// embedAttrs returns the attributes of a CUE file that would make CUE read
+// other files: @extern(embed) and the @embed fields it enables. meshroll
+// reads only the intent files it is given; CUE refuses them too, outside a
+// module, but without a position.
+func embedAttrs(f *ast.File) []*ast.Attribute {
+	var out []*ast.Attribute
+	ast.Walk(f, func(n ast.Node) bool {
+		if a, ok := n.(*ast.Attribute); ok {
+			if k, body := a.Split(); k == "embed" || (k == "extern" && strings.TrimSpace(body) == "embed") {
+				out = append(out, a)
+			}
+		}
+		return true
+	}, nil)
+	return out
 }
 
 var utf8BOM = []byte("\xEF\xBB\xBF")
