@@ -17,6 +17,7 @@ import (
 	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/literal"
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 
@@ -79,7 +80,18 @@ const (
 // Errors with file:line:col.
 func Load(dirs ...string) (*Engine, error) {
 	pkgs := make([]Package, 0, len(dirs))
+	seen := map[string]bool{}
 	for _, d := range dirs {
+		// One directory named twice (in .meshroll.yaml and on the command
+		// line, or as ./p and p) is one package, loaded once.
+		key := filepath.Clean(d)
+		if abs, err := filepath.Abs(d); err == nil {
+			key = abs
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
 		p, err := ReadDir(d)
 		if err != nil {
 			return nil, err
@@ -209,6 +221,8 @@ func (l *loader) compilePackage(p Package, builtin bool) (cs []*compiled, errs E
 	}
 	errs = append(errs, checkPackageClauses(files)...)
 	errs = append(errs, checkImports(files)...)
+	errs = append(errs, checkEmbeds(files)...)
+	errs = append(errs, checkRegexps(files)...)
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -313,6 +327,61 @@ func checkImports(files []*ast.File) Errors {
 					fmt.Sprintf("import %q: policy files may import only the CUE standard library", p)))
 			}
 		}
+	}
+	return errs
+}
+
+// checkEmbeds refuses @extern(embed) and @embed: a policy is read from its
+// own files only. CUE refuses them too outside a module, but names no
+// position.
+func checkEmbeds(files []*ast.File) Errors {
+	var errs Errors
+	for _, f := range files {
+		ast.Walk(f, func(n ast.Node) bool {
+			if a, ok := n.(*ast.Attribute); ok {
+				if k, body := a.Split(); k == "embed" || (k == "extern" && strings.TrimSpace(body) == "embed") {
+					errs = append(errs, errorAt(a.Pos(), f.Filename, a.Text+": policy files may not embed other files; write the value into the policy"))
+				}
+			}
+			return true
+		}, nil)
+	}
+	return errs
+}
+
+// checkRegexps compiles every literal regular expression of =~ and !~ as
+// CUE will (Go's regexp, RE2 syntax), so that an invalid one is an error at
+// load rather than a failure on the first manifest it meets.
+func checkRegexps(files []*ast.File) Errors {
+	var errs Errors
+	check := func(f *ast.File, x ast.Expr) {
+		lit, ok := x.(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			return
+		}
+		re, err := literal.Unquote(lit.Value)
+		if err != nil {
+			return
+		}
+		if _, err := regexp.Compile(re); err != nil {
+			msg := strings.TrimPrefix(err.Error(), "error parsing regexp: ")
+			errs = append(errs, errorAt(lit.Pos(), f.Filename, fmt.Sprintf("invalid regular expression %s: %s (policies use RE2 syntax)", lit.Value, msg)))
+		}
+	}
+	for _, f := range files {
+		ast.Walk(f, func(n ast.Node) bool {
+			switch x := n.(type) {
+			case *ast.UnaryExpr:
+				if x.Op == token.MAT || x.Op == token.NMAT {
+					check(f, x.X)
+				}
+			case *ast.BinaryExpr:
+				if x.Op == token.MAT || x.Op == token.NMAT {
+					check(f, x.Y)
+				}
+			}
+			return true
+		}, nil)
 	}
 	return errs
 }
