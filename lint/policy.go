@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/meshroll/meshroll/internal/bound"
 	"github.com/meshroll/meshroll/policies"
 )
 
@@ -49,6 +50,10 @@ func PolicyRules(e *policies.Engine) []*Rule {
 			Anchor:   anchor,
 			External: !p.Builtin,
 			Run: func(pass *Pass) {
+				if only.Bounded() {
+					runBounded(pass, only)
+					return
+				}
 				for _, r := range pass.Resources {
 					if !only.Applies(r.Kind) || r.Node() == nil {
 						continue
@@ -61,6 +66,34 @@ func PolicyRules(e *policies.Engine) []*Rule {
 		})
 	}
 	return rules
+}
+
+// runBounded evaluates a policy whose package CUE must evaluate whole for
+// each manifest over all manifests at once, in a bounded child process (see
+// policies.Engine.EvaluateAll); past a limit the run fails.
+func runBounded(pass *Pass, only *policies.Engine) {
+	var docs []policies.Doc
+	var rs []*Resource
+	for _, r := range pass.Resources {
+		if !only.Applies(r.Kind) || r.Node() == nil {
+			continue
+		}
+		docs = append(docs, policies.Doc{Node: r.Node(), File: r.File, Kind: r.Kind})
+		rs = append(rs, r)
+	}
+	if len(docs) == 0 {
+		return
+	}
+	all, err := only.EvaluateAll(docs, bound.Default())
+	if err != nil {
+		pass.Fail(err)
+		return
+	}
+	for i, vs := range all {
+		for _, v := range vs {
+			pass.ReportSeverityf(severityOf(v.Severity), rs[i], v.Path, "%s", v.Message)
+		}
+	}
 }
 
 func severityOf(s policies.Severity) Severity {

@@ -174,6 +174,9 @@ func compile(pkgs ...Package) (*Engine, error) {
 	}
 	for _, p := range pkgs {
 		cs, perrs := l.compilePackage(p, false)
+		for _, c := range cs {
+			c.pkg = p
+		}
 		errs = append(errs, perrs...)
 		all = append(all, cs...)
 	}

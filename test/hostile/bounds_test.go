@@ -90,6 +90,42 @@ func TestPolicyBomb(t *testing.T) {
 	checkStopped(t, r, filepath.Join("policies", "bomb", "bomb.cue"))
 }
 
+// TestPolicyManifestBomb lints with a policy that is cheap to compile but
+// whose constraint, unified with a manifest, builds every triple of the
+// manifest's hosts: a thousand hosts ask for a billion strings.
+func TestPolicyManifestBomb(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var vs strings.Builder
+	vs.WriteString("apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\nspec:\n  hosts:\n")
+	for i := range 1000 {
+		fmt.Fprintf(&vs, "  - h%04d.example.com\n", i)
+	}
+	vs.WriteString("  http:\n  - name: all\n    route:\n    - destination:\n        host: web\n")
+	write(t, dir, map[string]string{
+		"policies/cube/p.cue": `package cube
+
+policies: ACME001: {
+	name:     "hosts"
+	severity: "error"
+	message:  "m"
+	kinds: ["VirtualService"]
+	constraint: {
+		spec: hosts: [...string]
+		_cube: [for a in spec.hosts for b in spec.hosts for c in spec.hosts {a + b + c}]
+		...
+	}
+}
+`,
+		"manifests/vs.yaml": vs.String(),
+	})
+	r := run(t, dir, "lint", "--policy", "policies/cube", "manifests")
+	checkStopped(t, r, filepath.Join("policies", "cube", "p.cue")+":3:11: policy ACME001")
+	if !strings.Contains(r.Stderr, "while checking "+filepath.Join("manifests", "vs.yaml")) {
+		t.Errorf("the message does not name the manifest:\n%s", r.Stderr)
+	}
+}
+
 // TestLimitsFromConfig lowers the limits in .meshroll.yaml: the nested
 // comprehension is stopped at the configured time, not the default.
 func TestLimitsFromConfig(t *testing.T) {
@@ -157,6 +193,9 @@ func checkStopped(t *testing.T, r result, file string) {
 	}
 	if !strings.Contains(r.Stderr, file+": evaluation exceeded ") {
 		t.Errorf("stderr does not say %s: evaluation exceeded ...:\n%s", file, r.Stderr)
+	}
+	if strings.Contains(r.Stdout, "error") {
+		t.Errorf("findings printed although the run was stopped:\n%s", r.Stdout)
 	}
 	if r.MaxRSS > maxBombRSS {
 		t.Errorf("peak memory %d MiB, want under %d MiB", r.MaxRSS>>20, maxBombRSS>>20)
