@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"sync"
@@ -232,6 +233,11 @@ func (j *Job) Run(input []byte, lim Limits) ([]byte, error) {
 	}
 	slot <- struct{}{}
 	defer func() { <-slot }()
+	// The kernel sends the child its parent-death signal when the thread
+	// that started it exits, not the process: this goroutine keeps its
+	// thread until the child is reaped.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), EnvJob+"="+j.name)
