@@ -12,16 +12,25 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
-// meshroll is the path of the binary TestMain built.
+// meshroll is the path of the binary TestMain built from the repository at
+// root.
 var meshroll string
+
+const root = "../.."
+
+// consulted stats meshroll's sources once, from within a test (see
+// consultSources).
+var consulted = sync.OnceValue(func() error { return consultSources(root) })
 
 func TestMain(m *testing.M) {
 	os.Exit(testMain(m))
@@ -36,12 +45,38 @@ func testMain(m *testing.M) int {
 	defer os.RemoveAll(dir)
 	meshroll = filepath.Join(dir, "meshroll")
 	build := exec.Command("go", "build", "-o", meshroll, "./cmd/meshroll")
-	build.Dir = filepath.Join("..", "..")
+	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building meshroll: %v\n%s", err, out)
 		return 1
 	}
 	return m.Run()
+}
+
+// consultSources stats every file meshroll is built from. go test caches a
+// passing run by the test binary and the files the tests consult (from
+// within m.Run); the binary built here depends on sources this package does
+// not import, and without this a changed meshroll would be answered from
+// the cache.
+func consultSources(root string) error {
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if path != root && (strings.HasPrefix(name, ".") || name == "testdata" || name == "fixtures") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		switch filepath.Ext(name) {
+		case ".go", ".cue", ".mod", ".sum":
+			_, err := os.Stat(path)
+			return err
+		}
+		return nil
+	})
 }
 
 // result is what one run of meshroll did, seen from outside.
@@ -63,6 +98,9 @@ type result struct {
 // any exit status is a result.
 func run(t *testing.T, dir string, args ...string) result {
 	t.Helper()
+	if err := consulted(); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(meshroll, args...)
 	cmd.Dir = dir
 	cmd.Env = append(environ(), "NO_COLOR=1")
