@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -42,14 +43,14 @@ var evalJob = bound.Register("schema/evaluate", func(input []byte, progress boun
 			w.node(root)
 		} else {
 			w.buf = append(w.buf, 0)
-			w.errors(errs)
 		}
+		w.errors(errs)
 	}
 	return w.buf, nil
 })
 
 // evaluateAll evaluates groups of intent files under the limits, returning
-// for each its tree, or nil and its errors. Past a limit every group gets
+// for each its tree (nil when nothing of it can be checked) and its errors. Past a limit every group gets
 // the error, at the first file of the group that crossed it.
 func evaluateAll(groups [][]*source, lim bound.Limits) ([]*Node, []Errors) {
 	trees := make([]*Node, len(groups))
@@ -83,12 +84,10 @@ func evaluateAll(groups [][]*source, lim bound.Limits) ([]*Node, []Errors) {
 	}
 	r := &wireReader{buf: out}
 	for i := range groups {
-		switch r.byte() {
-		case 1:
+		if r.byte() == 1 {
 			trees[i] = r.node()
-		default:
-			errs[i] = r.errors()
 		}
+		errs[i] = r.errors()
 	}
 	if r.err != nil || len(r.buf) > 0 {
 		return fail(errWire)
@@ -126,20 +125,55 @@ func evaluate(g []*source) (root *Node, errs Errors) {
 	}
 	// Validate collects every error of the tree; Err alone gives the
 	// first, and one of two conflicts would go unreported.
-	if err := v.Validate(); err != nil {
-		return nil, placeErrors(err, v, g)
+	err := v.Validate()
+	if err == nil {
+		err = v.Err()
 	}
-	if err := v.Err(); err != nil {
-		return nil, placeErrors(err, v, g)
+	var bad [][]string
+	if err != nil {
+		errs = placeErrors(err, v, g)
+		for _, e := range cueerrors.Errors(err) {
+			if len(e.Path()) == 0 {
+				return nil, errs // nothing else can be told apart
+			}
+			bad = append(bad, e.Path())
+		}
 	}
 	root = fromValue(v)
 	if root.Kind != Struct {
+		if len(errs) > 0 {
+			return nil, errs
+		}
 		return nil, Errors{{Pos: Pos{File: g[0].path}, Msg: fmt.Sprintf("must hold a struct with rollouts, not %s", describe(root))}}
 	}
 	if root.Pos.File == "" {
 		root.Pos = Pos{File: g[0].path, Line: 1, Col: 1}
 	}
-	return root, nil
+	// The rest of the intent is still checked, so that one run reports
+	// every problem, as it does for YAML: only the rollouts (or other
+	// top-level fields) that CUE found at fault are left out.
+	for _, p := range bad {
+		prune(root, p)
+	}
+	return root, errs
+}
+
+// prune removes from the evaluated tree the rollout, or else the top-level
+// field, at the start of path.
+func prune(root *Node, path []string) {
+	name, _ := strconv.Unquote(path[0])
+	if name == "" {
+		name = path[0]
+	}
+	if name == "rollouts" && len(path) > 1 {
+		if rs := root.Get("rollouts"); rs != nil && rs.Kind == Struct {
+			root = rs
+			if name, _ = strconv.Unquote(path[1]); name == "" {
+				name = path[1]
+			}
+		}
+	}
+	root.Fields = slices.DeleteFunc(root.Fields, func(f Field) bool { return f.Name == name })
 }
 
 // placeErrors converts CUE errors, placing those CUE gives no position (a

@@ -119,7 +119,18 @@ func fromValue(v cue.Value) *Node {
 		v = d
 	}
 	n := &Node{Pos: posOf(v.Pos())}
-	switch v.IncompleteKind() {
+	kind := v.IncompleteKind()
+	if kind == cue.BottomKind {
+		// A struct or list with an error inside is bottom as a whole but
+		// still has its fields, which the loader checks apart from the
+		// ones at fault.
+		if _, err := v.Fields(); err == nil {
+			kind = cue.StructKind
+		} else if _, err := v.List(); err == nil {
+			kind = cue.ListKind
+		}
+	}
+	switch kind {
 	case cue.StructKind:
 		n.Kind = Struct
 		it, err := v.Fields()
