@@ -287,8 +287,10 @@ func (j *Job) Run(input []byte, lim Limits) ([]byte, error) {
 				o.failure = string(payload)
 			}
 		}
-		io.Copy(io.Discard, r)
 		done <- o
+		// Drain what a child that broke the protocol still writes, until
+		// it is killed.
+		io.Copy(io.Discard, r)
 	}()
 
 	var deadline <-chan time.Time
@@ -367,14 +369,14 @@ func readFrame(r io.Reader, max int64) (byte, []byte, error) {
 		}
 		return 0, nil, err
 	}
-	n := binary.BigEndian.Uint32(hdr[1:])
-	if max > 0 && int64(n) > max+1<<20 {
-		return 0, nil, fmt.Errorf("frame of %d bytes", n)
-	}
 	switch hdr[0] {
 	case frameProgress, frameResult, frameError:
 	default:
 		return 0, nil, fmt.Errorf("unknown frame type %q", hdr[0])
+	}
+	n := binary.BigEndian.Uint32(hdr[1:])
+	if max > 0 && int64(n) > max+1<<20 {
+		return 0, nil, fmt.Errorf("frame of %d bytes", n)
 	}
 	buf := make([]byte, n)
 	if _, err := io.ReadFull(r, buf); err != nil {

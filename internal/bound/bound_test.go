@@ -41,6 +41,13 @@ var (
 			time.Sleep(time.Hour)
 		}
 	})
+	garbageJob = Register("bound.test/garbage", func(in []byte, progress Progress) ([]byte, error) {
+		// As a test binary without Serve in its TestMain would.
+		os.Stdout.WriteString("PASS\n")
+		for {
+			time.Sleep(time.Hour)
+		}
+	})
 	crashJob = Register("bound.test/crash", func(in []byte, progress Progress) ([]byte, error) {
 		progress("crash.cue")
 		os.Stderr.WriteString("something broke\n")
@@ -63,6 +70,7 @@ func TestRun(t *testing.T) {
 		{"the job's own error", failJob, lim, "", "input.cue:1:1: no good"},
 		{"memory", growJob, Limits{Memory: 64 << 20, Time: 20 * time.Second}, "", "bomb.cue: evaluation exceeded 64 MiB"},
 		{"time", spinJob, Limits{Memory: 256 << 20, Time: 300 * time.Millisecond}, "", "slow.cue: evaluation exceeded 0.3 s"},
+		{"not the protocol", garbageJob, lim, "", `bound: reading a bounded evaluation: unknown frame type 'P'`},
 		{"crash", crashJob, lim, "", "bound: the evaluation of crash.cue failed (exit status 3): something broke"},
 	}
 	for _, tt := range tests {
