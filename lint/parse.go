@@ -248,7 +248,7 @@ func (p *parser) document(c chunk, index int) bool {
 	if r := p.object(obj, index, -1); r != nil && !r.IsIstio() {
 		// Only Istio's objects are read field by field; the tree of any
 		// other is built again if a policy asks (see lazyNode).
-		r.lazy = &lazyNode{text: c.text, line: c.line}
+		r.lazy = &lazyNode{text: c.text, line: c.line, lim: p.lim}
 		r.node = nil
 	}
 	return true

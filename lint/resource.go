@@ -77,6 +77,7 @@ type lazyNode struct {
 	once sync.Once
 	text []byte // the document, a slice of the file's data
 	line int    // the line of the file the document starts on
+	lim  Limits // the limits it was first read under, which it met
 	node *yaml.Node
 }
 
@@ -86,7 +87,7 @@ func (l *lazyNode) get() *yaml.Node {
 		if err != nil || root == nil || len(root.Content) == 0 {
 			return // the first reading succeeded: this cannot happen
 		}
-		g := guard{lim: DefaultLimits(), offset: l.line - 1, anchors: map[*yaml.Node]expansion{}}
+		g := guard{lim: l.lim, offset: l.line - 1}
 		g.walk(root, 0)
 		l.node = root.Content[0]
 		l.text = nil
