@@ -2,7 +2,10 @@ package lint
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"testing"
 
 	"github.com/meshroll/meshroll/lint/internal/gentree"
@@ -78,5 +81,76 @@ func TestGeneratedTree(t *testing.T) {
 	namespaces := (n + 49) / 50 // a PeerAuthentication and a kustomization each
 	if rep.Resources != 2*n+namespaces || rep.Files != n+namespaces {
 		t.Errorf("resources = %d, files = %d", rep.Resources, rep.Files)
+	}
+}
+
+// manyHostsVS is one VirtualService routing n hosts.
+func manyHostsVS(n int) []byte {
+	var b []byte
+	b = append(b, "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\n  namespace: prod\nspec:\n  hosts:\n"...)
+	for i := range n {
+		b = fmt.Appendf(b, "  - h%06d.example.com\n", i)
+	}
+	b = append(b, "  http:\n  - name: all\n    route:\n    - destination:\n        host: web\n"...)
+	return b
+}
+
+// BenchmarkLintHosts lints one VirtualService with a long host list: linear
+// in its length.
+func BenchmarkLintHosts(b *testing.B) {
+	for _, n := range []int{1000, 30000, 100000} {
+		b.Run(fmt.Sprintf("hosts=%d", n), func(b *testing.B) {
+			if n > 1000 && testing.Short() {
+				b.Skip("long host list skipped in -short mode")
+			}
+			data := manyHostsVS(n)
+			for b.Loop() {
+				m := Parse("vs.yaml", data, LoadOptions{})
+				if _, err := Run(m, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// tinyDocuments is n documents of about 60 bytes each in one stream.
+func tinyDocuments(n int) []byte {
+	var b []byte
+	for i := range n {
+		b = fmt.Appendf(b, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c%07d\n", i)
+	}
+	return b
+}
+
+// BenchmarkLintDocuments lints one file of many tiny documents. It reports
+// the heap that the loaded manifests keep (heap-MiB): what lint keeps per
+// document must be small, so that 700,000 of them fit in 1 GiB.
+func BenchmarkLintDocuments(b *testing.B) {
+	for _, n := range []int{10000, 700000, 1000000} {
+		b.Run(fmt.Sprintf("documents=%d", n), func(b *testing.B) {
+			if n > 10000 && testing.Short() {
+				b.Skip("large file skipped in -short mode")
+			}
+			data := tinyDocuments(n)
+			for b.Loop() {
+				m := Parse("tiny.yaml", data, LoadOptions{})
+				if _, err := Run(m, Options{}); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				runtime.GC()
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MiB")
+				if os.Getenv("MESHROLL_HEAP_PROFILE") != "" {
+					f, _ := os.Create(os.Getenv("MESHROLL_HEAP_PROFILE"))
+					pprof.WriteHeapProfile(f)
+					f.Close()
+				}
+				runtime.KeepAlive(m)
+				b.StartTimer()
+			}
+		})
 	}
 }

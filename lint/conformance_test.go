@@ -137,9 +137,9 @@ func TestConformanceInvalid(t *testing.T) {
 		_, diags := lintFile(t, f)
 		for i, r := range m.Resources {
 			key := fmt.Sprintf("%s#%d", filepath.Base(f), r.Doc)
-			first, last := r.Node.Line, 1<<30
+			first, last := r.Node().Line, 1<<30
 			if i+1 < len(m.Resources) {
-				last = m.Resources[i+1].Node.Line - 1
+				last = m.Resources[i+1].Node().Line - 1
 			}
 			t.Run(key, func(t *testing.T) {
 				var errs []string

@@ -390,7 +390,7 @@ func buildKustomization(dir string, opts LoadOptions) (*Manifests, error) {
 		r.File = file
 		origName, origNS := r.Name, r.Namespace
 		if orig := matchOrigin(r, src.Resources); orig != nil {
-			r.posNode, r.Doc, r.Item = orig.Node, orig.Doc, orig.Item
+			r.posNode, r.Doc, r.Item = orig.Node(), orig.Doc, orig.Item
 			origName, origNS = orig.Name, orig.Namespace
 		}
 		// Values a patch set are reported at the patch.

@@ -27,11 +27,12 @@ func Parse(file string, data []byte, opts LoadOptions) *Manifests {
 }
 
 type parser struct {
-	file  string
-	opts  LoadOptions
-	lim   Limits
-	kinds map[string]kindInfo
-	out   Manifests
+	file    string
+	opts    LoadOptions
+	lim     Limits
+	kinds   map[string]kindInfo
+	out     Manifests
+	scratch yamlfast.Scratch
 }
 
 func (p *parser) invalid(line int, format string, args ...any) {
@@ -174,6 +175,27 @@ func stripComment(b []byte) []byte {
 	return b
 }
 
+// template reports a document that is a template (Helm's, or any Go
+// template), which is not YAML until rendered: it does not parse (err), or
+// an action where a value starts, {{ .x }}, reads as a map with a map for a
+// key (root), which no manifest has. It says so, as MR903, rather than
+// report the template's syntax as broken, and returns whether it did.
+func (p *parser) template(c chunk, root *yaml.Node, err error) bool {
+	if !bytes.Contains(c.text, []byte("{{")) || (err == nil && !mapKeyed(root)) {
+		return false
+	}
+	loc := templateAction.FindIndex(c.text)
+	if loc == nil {
+		return false
+	}
+	p.out.Diagnostics = append(p.out.Diagnostics, Diagnostic{
+		Rule: skippedInputID, Name: skippedInputName, Severity: Info,
+		Position: Position{File: p.file, Line: c.line + bytes.Count(c.text[:loc[0]], []byte{'\n'}), Column: 1},
+		Message:  "this document is a template ({{ ... }}), not YAML until it is rendered: lint the rendered output instead, such as helm template ... | meshroll lint -",
+	})
+	return true
+}
+
 // mapKeyed reports whether a mapping below n has a mapping for a key.
 func mapKeyed(n *yaml.Node) bool {
 	if n == nil {
@@ -235,39 +257,30 @@ func (p *parser) document(c chunk, index int) bool {
 		p.invalid(c.line, "YAML document is larger than %d bytes: split it", p.lim.DocumentBytes)
 		return true
 	}
-	root, err := parseYAML(c.text)
-	// A template (Helm's, or any Go template) is not YAML until rendered:
-	// it does not parse, or an action where a value starts, {{ .x }}, reads
-	// as a map with a map for a key, which no manifest has. Say so, rather
-	// than report its syntax as broken.
-	if bytes.Contains(c.text, []byte("{{")) && (err != nil || mapKeyed(root)) {
-		if loc := templateAction.FindIndex(c.text); loc != nil {
-			p.out.Diagnostics = append(p.out.Diagnostics, Diagnostic{
-				Rule: skippedInputID, Name: skippedInputName, Severity: Info,
-				Position: Position{File: p.file, Line: c.line + bytes.Count(c.text[:loc[0]], []byte{'\n'}), Column: 1},
-				Message:  "this document is a template ({{ ... }}), not YAML until it is rendered: lint the rendered output instead, such as helm template ... | meshroll lint -",
-			})
-			return true
-		}
-	}
-	if err != nil {
-		line, msg := errorLine(err, c.line)
-		p.invalid(line, "YAML does not parse: %s", msg)
+	// A document that looks like an object outside Istio's API groups is
+	// parsed into reused memory: only a few of its fields are kept (see
+	// lazyNode). Should it turn out to be Istio's, or a List, it is parsed
+	// again to be kept.
+	disposable := otherAPI(c.text)
+	root, ok := p.tree(c, disposable)
+	if !ok || p.template(c, root, nil) {
 		return true
 	}
 	if root == nil || len(root.Content) == 0 || root.Content[0].ShortTag() == "!!null" {
 		return false
 	}
-	g := guard{lim: p.lim, offset: c.line - 1, anchors: map[*yaml.Node]expansion{}}
-	if _, err := g.walk(root, 0); err != nil {
-		p.invalid(g.errLine, "%v", err)
-		return true
-	}
 	obj := root.Content[0]
 	if obj.Kind != yaml.MappingNode {
 		return true // not a Kubernetes object: nothing to lint
 	}
-	if kind := scalar(field(obj, "kind")); kind == "List" || strings.HasSuffix(kind, "List") {
+	kind := scalar(field(obj, "kind"))
+	list := kind == "List" || strings.HasSuffix(kind, "List")
+	if disposable && (list || isIstioAPI(scalar(field(obj, "apiVersion")))) {
+		disposable = false
+		root, _ = p.tree(c, false)
+		obj = root.Content[0]
+	}
+	if list {
 		if items := field(obj, "items"); items != nil && items.Kind == yaml.SequenceNode {
 			for i, it := range items.Content {
 				if it.Kind == yaml.MappingNode {
@@ -277,8 +290,67 @@ func (p *parser) document(c chunk, index int) bool {
 			return true
 		}
 	}
-	p.object(obj, index, -1)
+	if r := p.object(obj, index, -1); r != nil && !r.IsIstio() {
+		// Only Istio's objects are read field by field; the tree of any
+		// other is built again if a policy asks (see lazyNode).
+		r.lazy = &lazyNode{text: c.text, line: c.line, lim: p.lim}
+		r.node = nil
+	}
 	return true
+}
+
+// tree parses a document, into the parser's reused memory when disposable,
+// checks it against the limits and moves its lines to the file's. ok is
+// false when it failed, reported.
+func (p *parser) tree(c chunk, disposable bool) (root *yaml.Node, ok bool) {
+	var err error
+	if disposable {
+		root, err = parseYAMLInto(c.text, &p.scratch)
+	} else {
+		root, err = parseYAML(c.text)
+	}
+	if err != nil {
+		if p.template(c, nil, err) {
+			return nil, false
+		}
+		line, msg := errorLine(err, c.line)
+		p.invalid(line, "YAML does not parse: %s", msg)
+		return nil, false
+	}
+	if root == nil {
+		return nil, true
+	}
+	g := guard{lim: p.lim, offset: c.line - 1}
+	if _, err := g.walk(root, 0); err != nil {
+		p.invalid(g.errLine, "%v", err)
+		return nil, false
+	}
+	return root, true
+}
+
+// otherAPI reports whether a document's top-level apiVersion line names a
+// group outside Istio's: a guess from its text, which the parsed document
+// confirms.
+func otherAPI(text []byte) bool {
+	for len(text) > 0 {
+		line := text
+		if i := bytes.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = nil
+		}
+		if v, ok := bytes.CutPrefix(line, []byte("apiVersion:")); ok {
+			v = bytes.Trim(bytes.TrimSpace(v), `"'`)
+			return len(v) > 0 && !isIstioAPI(string(v))
+		}
+	}
+	return false
+}
+
+// isIstioAPI reports whether an apiVersion is in one of Istio's API groups.
+func isIstioAPI(apiVersion string) bool {
+	g := (&Resource{APIVersion: apiVersion}).Group()
+	return g == "istio.io" || strings.HasSuffix(g, ".istio.io")
 }
 
 // parseYAML parses one document: the plain block shape of most manifests
@@ -286,7 +358,13 @@ func (p *parser) document(c chunk, index int) bool {
 // anything else with yaml.v3. yaml.v3 recovers its own panics; the recover
 // here guards against any it does not, since no input may crash the linter.
 func parseYAML(text []byte) (root *yaml.Node, err error) {
-	if n, ok := yamlfast.Parse(text); ok {
+	return parseYAMLInto(text, nil)
+}
+
+// parseYAMLInto is parseYAML into reused memory, when s is not nil (see
+// yamlfast.Scratch).
+func parseYAMLInto(text []byte, s *yamlfast.Scratch) (root *yaml.Node, err error) {
+	if n, ok := yamlfast.ParseScratch(text, s); ok {
 		return n, nil
 	}
 	defer func() {
@@ -324,6 +402,9 @@ func (g *guard) walk(n *yaml.Node, depth int) (expansion, error) {
 		return expansion{}, fmt.Errorf("document nests deeper than %d levels", g.lim.Depth)
 	}
 	if n.Anchor != "" {
+		if g.anchors == nil {
+			g.anchors = map[*yaml.Node]expansion{}
+		}
 		g.anchors[n] = expansion{} // in progress: an alias to it now is a cycle
 	}
 	e := expansion{nodes: 1, height: 1}
@@ -450,11 +531,12 @@ func stringMap(n *yaml.Node) map[string]string {
 	return m
 }
 
-// object adds the object at n, when it is a Kubernetes object.
-func (p *parser) object(n *yaml.Node, doc, item int) {
+// object adds the object at n, when it is a Kubernetes object, and returns
+// it.
+func (p *parser) object(n *yaml.Node, doc, item int) *Resource {
 	apiVersion, kind := scalar(field(n, "apiVersion")), scalar(field(n, "kind"))
 	if apiVersion == "" || kind == "" {
-		return
+		return nil
 	}
 	meta := field(n, "metadata")
 	r := &Resource{
@@ -465,7 +547,7 @@ func (p *parser) object(n *yaml.Node, doc, item int) {
 		File:        p.file,
 		Doc:         doc,
 		Item:        item,
-		Node:        n,
+		node:        n,
 		Labels:      stringMap(field(meta, "labels")),
 		Annotations: stringMap(field(meta, "annotations")),
 	}
@@ -474,6 +556,7 @@ func (p *parser) object(n *yaml.Node, doc, item int) {
 	}
 	decodeSpec(r, p.kinds)
 	p.out.Resources = append(p.out.Resources, r)
+	return r
 }
 
 // decodeSpec fills r.Spec for the Istio kinds the loader knows.
@@ -496,7 +579,7 @@ func decodeSpec(r *Resource, kinds map[string]kindInfo) {
 		r.Invalid = append(r.Invalid, FieldError{Path: "metadata.name", Message: "metadata.name is missing: every object needs a name"})
 	}
 	msg := info.newSpec()
-	if spec := field(r.Node, "spec"); spec != nil {
+	if spec := field(r.node, "spec"); spec != nil {
 		for _, e := range yamlproto.Decode(spec, msg.ProtoReflect(), "spec") {
 			r.Invalid = append(r.Invalid, FieldError{Path: e.Path, Message: e.Message})
 		}

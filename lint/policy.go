@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/meshroll/meshroll/internal/bound"
 	"github.com/meshroll/meshroll/policies"
 )
 
@@ -57,11 +58,15 @@ func PolicyRules(e *policies.Engine) []*Rule {
 			Anchor:      anchor,
 			External:    !p.Builtin,
 			Run: func(pass *Pass) {
+				if only.Bounded() {
+					runBounded(pass, only)
+					return
+				}
 				for _, r := range pass.Resources {
-					if r.Node == nil || !only.Applies(r.Kind) {
+					if !only.Applies(r.Kind) || r.Node() == nil {
 						continue
 					}
-					for _, v := range only.Evaluate(r.Node, r.File, r.Kind) {
+					for _, v := range only.Evaluate(r.Node(), r.File, r.Kind) {
 						pass.ReportSeverityf(severityOf(v.Severity), r, v.Path, "%s", v.Message)
 					}
 				}
@@ -69,6 +74,34 @@ func PolicyRules(e *policies.Engine) []*Rule {
 		})
 	}
 	return rules
+}
+
+// runBounded evaluates a policy whose package CUE must evaluate whole for
+// each manifest over all manifests at once, in a bounded child process (see
+// policies.Engine.EvaluateAll); past a limit the run fails.
+func runBounded(pass *Pass, only *policies.Engine) {
+	var docs []policies.Doc
+	var rs []*Resource
+	for _, r := range pass.Resources {
+		if !only.Applies(r.Kind) || r.Node() == nil {
+			continue
+		}
+		docs = append(docs, policies.Doc{Node: r.Node(), File: r.File, Kind: r.Kind})
+		rs = append(rs, r)
+	}
+	if len(docs) == 0 {
+		return
+	}
+	all, err := only.EvaluateAll(docs, bound.Default())
+	if err != nil {
+		pass.Fail(err)
+		return
+	}
+	for i, vs := range all {
+		for _, v := range vs {
+			pass.ReportSeverityf(severityOf(v.Severity), rs[i], v.Path, "%s", v.Message)
+		}
+	}
 }
 
 func severityOf(s policies.Severity) Severity {

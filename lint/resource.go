@@ -31,9 +31,11 @@ type Resource struct {
 	// Item is the index of the object in a kind: List's items, or -1.
 	Item int
 
-	// Node is the object's mapping node. Rules read data from Spec; they
-	// need Node only for fields the typed Spec does not carry.
-	Node        *yaml.Node
+	// node is the object's mapping node, read through Node. For an object
+	// outside Istio's API groups that is not a List item it is nil, and
+	// lazy reads it again from the document's text when it is needed.
+	node        *yaml.Node
+	lazy        *lazyNode
 	Labels      map[string]string
 	Annotations map[string]string
 
@@ -55,6 +57,42 @@ type Resource struct {
 	// posNode is the node positions are looked up in: Node, or for an object
 	// built by kustomize the object as written in File.
 	posNode *yaml.Node
+}
+
+// Node returns the object's mapping node. Rules read data from Spec; they
+// need Node only for fields the typed Spec does not carry, and for objects
+// of kinds meshroll does not decode, for which policies may ask.
+func (r *Resource) Node() *yaml.Node {
+	if r.node == nil && r.lazy != nil {
+		return r.lazy.get()
+	}
+	return r.node
+}
+
+// lazyNode is the text of a document whose tree is not kept: a million
+// tiny documents of other kinds (ConfigMaps, Services) would otherwise keep
+// a million trees of about 1.5 KiB each, though no built-in rule reads
+// them. The tree is built again, once, when a policy or a position asks.
+type lazyNode struct {
+	once sync.Once
+	text []byte // the document, a slice of the file's data
+	line int    // the line of the file the document starts on
+	lim  Limits // the limits it was first read under, which it met
+	node *yaml.Node
+}
+
+func (l *lazyNode) get() *yaml.Node {
+	l.once.Do(func() {
+		root, err := parseYAML(l.text)
+		if err != nil || root == nil || len(root.Content) == 0 {
+			return // the first reading succeeded: this cannot happen
+		}
+		g := guard{lim: l.lim, offset: l.line - 1}
+		g.walk(root, 0)
+		l.node = root.Content[0]
+		l.text = nil
+	})
+	return l.node
 }
 
 // FieldError is a problem with the value at a data path of a resource.
@@ -82,10 +120,7 @@ func (r *Resource) Group() string {
 }
 
 // IsIstio reports whether the resource belongs to one of Istio's API groups.
-func (r *Resource) IsIstio() bool {
-	g := r.Group()
-	return g == "istio.io" || strings.HasSuffix(g, ".istio.io")
-}
+func (r *Resource) IsIstio() bool { return isIstioAPI(r.APIVersion) }
 
 // VirtualService returns the spec of a VirtualService, or nil.
 func (r *Resource) VirtualService() *networking.VirtualService {
@@ -113,7 +148,7 @@ func (r *Resource) Position(path string) Position {
 	pos := Position{File: r.File, Line: 1, Column: 1}
 	root := r.posNode
 	if root == nil {
-		root = r.Node
+		root = r.Node()
 	}
 	if root != nil {
 		pos.Line, pos.Column = root.Line, root.Column
@@ -132,7 +167,7 @@ func (r *Resource) Position(path string) Position {
 
 // Lookup returns the node at data path in the object, or nil.
 func (r *Resource) Lookup(path string) *yaml.Node {
-	return yamlpath.Find(r.Node, path)
+	return yamlpath.Find(r.Node(), path)
 }
 
 // kindInfo describes a kind the loader decodes.

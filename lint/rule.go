@@ -70,6 +70,16 @@ type Pass struct {
 
 	known    map[string]bool
 	findings []finding
+	err      error
+}
+
+// Fail stops the run with err: for a rule that cannot judge the input at
+// all, such as a policy whose evaluation passed meshroll's limits. The
+// command then exits with status 2, as for input it cannot read.
+func (p *Pass) Fail(err error) {
+	if p.err == nil {
+		p.err = err
+	}
 }
 
 type finding struct {

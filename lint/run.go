@@ -172,7 +172,7 @@ func runRule(p *Pass) (err error) {
 		}
 	}()
 	p.Rule.Run(p)
-	return nil
+	return p.err
 }
 
 // Lookup returns the rule with the given ID from rules, or nil.

@@ -26,7 +26,7 @@ type servicePort struct {
 
 // readService reads a core/v1 Service from its node.
 func readService(r *Resource) *kubeService {
-	spec := field(r.Node, "spec")
+	spec := field(r.Node(), "spec")
 	s := &kubeService{r: r, selector: stringMap(field(spec, "selector"))}
 	ports := field(spec, "ports")
 	if ports == nil || ports.Kind != yaml.SequenceNode {
@@ -228,7 +228,7 @@ type podTemplate struct {
 var workloadKinds = map[string]bool{"Deployment": true, "StatefulSet": true, "DaemonSet": true, "ReplicaSet": true, "Rollout": true}
 
 func readPodTemplate(r *Resource) (podTemplate, bool) {
-	tmpl := field(field(r.Node, "spec"), "template")
+	tmpl := field(field(r.Node(), "spec"), "template")
 	meta := field(tmpl, "metadata")
 	if meta == nil {
 		return podTemplate{}, false

@@ -80,6 +80,17 @@
 // whole, which is correct and slow (about 0.3 ms per manifest and policy).
 // A differential test and a fuzz target hold plans to CUE's answers.
 //
+// # Bounds
+//
+// A policy package is arbitrary CUE, and a few hundred bytes of it can ask
+// the evaluator for gigabytes or hours. Compile first compiles user
+// packages in a child process under internal/bound's limits, and compiles
+// them in-process only when that succeeded. A user policy without a plan is
+// evaluated over all manifests at once by EvaluateAll, in a child too, since
+// its constraint can refer to a manifest's fields from a comprehension;
+// lint calls EvaluateAll for such policies. A limit passed is an Error
+// naming the policy's file (and the manifest being checked).
+//
 // # Concurrency
 //
 // An Engine is safe for concurrent use. cuelang.org/go v0.17 makes

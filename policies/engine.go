@@ -93,6 +93,9 @@ type compiled struct {
 	// plan is the constraint's shape, or nil when the package is not safe
 	// (see safe) and each manifest is unified with the constraint whole.
 	plan *plan
+	// pkg is the user package the policy came from, compiled again in a
+	// bounded child to evaluate manifests when there is no plan.
+	pkg Package
 }
 
 func newEngine(ctx *cue.Context, s scratch, cs []*compiled) *Engine {
@@ -156,6 +159,12 @@ func (e *Engine) Evaluate(doc *yaml.Node, file, kind string) []Violation {
 			out = append(out, e.evaluate(c, body, file)...)
 		}
 	}
+	sortViolations(out)
+	return out
+}
+
+// sortViolations orders violations by line, column, policy ID and path.
+func sortViolations(out []Violation) {
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.Line != b.Line {
@@ -169,7 +178,6 @@ func (e *Engine) Evaluate(doc *yaml.Node, file, kind string) []Violation {
 		}
 		return a.Path < b.Path
 	})
-	return out
 }
 
 // groupAndNamespace reads a manifest's API group (networking.istio.io from

@@ -17,8 +17,11 @@ import (
 	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/literal"
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
+
+	"github.com/meshroll/meshroll/internal/bound"
 )
 
 // contractSource is the CUE schema every policy package must satisfy.
@@ -77,7 +80,18 @@ const (
 // Errors with file:line:col.
 func Load(dirs ...string) (*Engine, error) {
 	pkgs := make([]Package, 0, len(dirs))
+	seen := map[string]bool{}
 	for _, d := range dirs {
+		// One directory named twice (in .meshroll.yaml and on the command
+		// line, or as ./p and p) is one package, loaded once.
+		key := filepath.Clean(d)
+		if abs, err := filepath.Abs(d); err == nil {
+			key = abs
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
 		p, err := ReadDir(d)
 		if err != nil {
 			return nil, err
@@ -134,8 +148,20 @@ func builtinPackage() Package {
 }
 
 // Compile compiles the built-in policies and the given user packages into an
-// engine. All problems are reported at once, as Errors.
+// engine. All problems are reported at once, as Errors. User packages are
+// first compiled in a bounded child process under bound.Default(): a
+// package past a limit is an Error naming it.
 func Compile(pkgs ...Package) (*Engine, error) {
+	if len(pkgs) > 0 {
+		if err := checkBounded(pkgs, bound.Default()); err != nil {
+			return nil, err
+		}
+	}
+	return compile(pkgs...)
+}
+
+// compile is Compile in-process, without bounds.
+func compile(pkgs ...Package) (*Engine, error) {
 	ctx := cuecontext.New()
 	contract := ctx.CompileBytes(contractSource, cue.Filename(contractFile))
 	if err := contract.Err(); err != nil {
@@ -148,6 +174,9 @@ func Compile(pkgs ...Package) (*Engine, error) {
 	}
 	for _, p := range pkgs {
 		cs, perrs := l.compilePackage(p, false)
+		for _, c := range cs {
+			c.pkg = p
+		}
 		errs = append(errs, perrs...)
 		all = append(all, cs...)
 	}
@@ -195,6 +224,8 @@ func (l *loader) compilePackage(p Package, builtin bool) (cs []*compiled, errs E
 	}
 	errs = append(errs, checkPackageClauses(files)...)
 	errs = append(errs, checkImports(files)...)
+	errs = append(errs, checkEmbeds(files)...)
+	errs = append(errs, checkRegexps(files)...)
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -299,6 +330,61 @@ func checkImports(files []*ast.File) Errors {
 					fmt.Sprintf("import %q: policy files may import only the CUE standard library", p)))
 			}
 		}
+	}
+	return errs
+}
+
+// checkEmbeds refuses @extern(embed) and @embed: a policy is read from its
+// own files only. CUE refuses them too outside a module, but names no
+// position.
+func checkEmbeds(files []*ast.File) Errors {
+	var errs Errors
+	for _, f := range files {
+		ast.Walk(f, func(n ast.Node) bool {
+			if a, ok := n.(*ast.Attribute); ok {
+				if k, body := a.Split(); k == "embed" || (k == "extern" && strings.TrimSpace(body) == "embed") {
+					errs = append(errs, errorAt(a.Pos(), f.Filename, a.Text+": policy files may not embed other files; write the value into the policy"))
+				}
+			}
+			return true
+		}, nil)
+	}
+	return errs
+}
+
+// checkRegexps compiles every literal regular expression of =~ and !~ as
+// CUE will (Go's regexp, RE2 syntax), so that an invalid one is an error at
+// load rather than a failure on the first manifest it meets.
+func checkRegexps(files []*ast.File) Errors {
+	var errs Errors
+	check := func(f *ast.File, x ast.Expr) {
+		lit, ok := x.(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			return
+		}
+		re, err := literal.Unquote(lit.Value)
+		if err != nil {
+			return
+		}
+		if _, err := regexp.Compile(re); err != nil {
+			msg := strings.TrimPrefix(err.Error(), "error parsing regexp: ")
+			errs = append(errs, errorAt(lit.Pos(), f.Filename, fmt.Sprintf("invalid regular expression %s: %s (policies use RE2 syntax)", lit.Value, msg)))
+		}
+	}
+	for _, f := range files {
+		ast.Walk(f, func(n ast.Node) bool {
+			switch x := n.(type) {
+			case *ast.UnaryExpr:
+				if x.Op == token.MAT || x.Op == token.NMAT {
+					check(f, x.X)
+				}
+			case *ast.BinaryExpr:
+				if x.Op == token.MAT || x.Op == token.NMAT {
+					check(f, x.Y)
+				}
+			}
+			return true
+		}, nil)
 	}
 	return errs
 }

@@ -103,6 +103,21 @@ func TestCompileErrors(t *testing.T) {
 		},
 		want: []string{`pol/b.cue: pol/b.cue has no package clause, but pol/a.cue is package acme: the .cue files of a policy directory form one package`},
 	}, {
+		name:  "invalid regular expression",
+		files: map[string]string{"a.cue": "package acme\n\npolicies: ACME001: {\n\t" + strings.Replace(okPolicy, "timeout: string", `timeout: =~"^[0-9]+(s"`, 1) + "\n}\n"},
+		want:  []string{`pol/a.cue:8:43: invalid regular expression "^[0-9]+(s": missing closing ): ` + "`^[0-9]+(s`" + ` (policies use RE2 syntax)`},
+	}, {
+		name:  "invalid negated regular expression",
+		files: map[string]string{"a.cue": "package acme\n\npolicies: ACME001: {\n\t" + strings.Replace(okPolicy, "timeout: string", `timeout: !~"a**"`, 1) + "\n}\n"},
+		want:  []string{`pol/a.cue:8:43: invalid regular expression "a**": invalid nested repetition operator: ` + "`**`" + ` (policies use RE2 syntax)`},
+	}, {
+		name:  "embedding a file",
+		files: map[string]string{"a.cue": "@extern(embed)\npackage acme\n\n_x: _ @embed(file=\"/etc/passwd\", type=text)\npolicies: ACME001: {\n\t" + okPolicy + "\n}\n"},
+		want: []string{
+			"pol/a.cue:1:1: @extern(embed): policy files may not embed other files; write the value into the policy",
+			`pol/a.cue:4:7: @embed(file="/etc/passwd", type=text): policy files may not embed other files; write the value into the policy`,
+		},
+	}, {
 		name:  "no policies",
 		files: map[string]string{"a.cue": "package acme\n\nx: 1\n"},
 		want:  []string{"pol: no policies: a policy package declares policies: <ID>: {name, severity, message, kinds, constraint}"},
@@ -181,5 +196,28 @@ func TestLoad(t *testing.T) {
 	_, err = Load(dir)
 	if want := filepath.Join(dir, "p.cue") + ":2:12: expected '}', found 'EOF'"; err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
+// TestLoadOneDirectoryOnce checks that a directory named twice, as
+// .meshroll.yaml and --policy may both name it, is loaded once rather than
+// reported as defining its policies twice.
+func TestLoadOneDirectoryOnce(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.cue"), []byte("package acme\n\npolicies: ACME001: {\n\t"+okPolicy+"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, err := Load(dir, dir+"/", filepath.Join(dir, "."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, p := range e.Policies() {
+		if p.ID == "ACME001" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("ACME001 loaded %d times, want once", n)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -89,5 +90,73 @@ func BenchmarkTree(b *testing.B) {
 		if _, err := Tree(in, AllPhases); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// oneFile returns n small rollouts as one plain-data CUE file: the shape of
+// a large intent kept in one file.
+func oneFile(n int) []byte {
+	var b []byte
+	for i := range n {
+		b = fmt.Appendf(b, "rollouts: \"svc-%06d\": {namespace: %q, stable: subset: \"v1\", canary: subset: \"v2\", phase: \"canary\"}\n", i, gen.Namespace(i))
+	}
+	return b
+}
+
+// manyHosts returns one rollout whose VirtualService routes n hosts.
+func manyHosts(n int) []byte {
+	var b strings.Builder
+	b.WriteString("rollouts: web: {\n\tstable: {subset: \"v1\"}\n\tcanary: {subset: \"v2\"}\n\thosts: [\n")
+	for i := range n {
+		fmt.Fprintf(&b, "\t\t\"h%06d.example.com\",\n", i)
+	}
+	b.WriteString("\t]\n}\n")
+	return []byte(b.String())
+}
+
+// BenchmarkRenderOneFile measures loading and rendering the live phase of
+// many rollouts kept in one file, which must cost what the same rollouts
+// spread over many files cost: linear in their number.
+func BenchmarkRenderOneFile(b *testing.B) {
+	for _, n := range []int{10000, 80000, 100000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			if n > 10000 && testing.Short() {
+				b.Skip("large file skipped in -short mode")
+			}
+			file := []schema.File{{Path: "intents/all.cue", Data: oneFile(n)}}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				in, err := schema.LoadFiles(file)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := Tree(in, Live); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRenderHosts measures loading and rendering one rollout with a
+// long host list: linear in its length.
+func BenchmarkRenderHosts(b *testing.B) {
+	for _, n := range []int{10000, 80000, 100000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			if n > 10000 && testing.Short() {
+				b.Skip("long host list skipped in -short mode")
+			}
+			file := []schema.File{{Path: "intents/web.cue", Data: manyHosts(n)}}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				in, err := schema.LoadFiles(file)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := Tree(in, Live); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"cuelang.org/go/cue/cuecontext"
+	"github.com/meshroll/meshroll/internal/bound"
 )
 
 // render writes a tree canonically — fields sorted, positions of scalars and
@@ -65,10 +65,12 @@ func sourcesBothWays(t testing.TB, paths []string, srcs []*source) (data, evalua
 	if !ok {
 		return "", "", false
 	}
-	l := &loader{ctx: cuecontext.New(), dec: &decoder{}}
-	et, ok := l.evaluate(groups[0])
-	if !ok {
-		t.Fatalf("%v: the data path accepts what CUE rejects: %v", paths, l.dec.errs)
+	// Evaluated in-process, through the encoding of the bounded child's
+	// result, so that the encoding is held to the data path too.
+	trees, errs := evaluateAll(groups, bound.Limits{})
+	et := trees[0]
+	if et == nil {
+		t.Fatalf("%v: the data path accepts what CUE rejects: %v", paths, errs[0])
 	}
 	return canonicalString(dt), canonicalString(et), true
 }

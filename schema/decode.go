@@ -57,10 +57,15 @@ func (d *decoder) rollout(name string, n *Node, file string, at Path) *Rollout {
 	r.Hosts = strs(n.Get("hosts"))
 	r.Gateways = strs(n.Get("gateways"))
 	r.MTLS = str(n.Get("mtls"), DefaultMTLS)
+	// A set rather than a search of the hosts before: a list of 100,000
+	// hosts must cost linear time.
+	listed := make(map[string]bool, len(r.Hosts)+1)
+	listed[r.Host] = true
 	for i, h := range r.Hosts {
-		if h == r.Host || indexOf(r.Hosts[:i], h) >= 0 {
+		if listed[h] {
 			d.errorf(n.Get("hosts").List()[i].P(), "%s: host %q is listed twice; list each host once", ctx, h)
 		}
+		listed[h] = true
 	}
 
 	r.Stable = d.track(ctx, TrackStable, r.Host, n.Get("stable"), n.P())

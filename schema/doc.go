@@ -9,4 +9,9 @@
 // natively, and a test holds the checker to CUE's own verdict on valid and
 // invalid intents. What the schema cannot say — a live phase that exists, a
 // route to a defined subset, one host per rollout — is checked in Go after.
+//
+// Intent that is plain data is read from its syntax tree; anything else is
+// evaluated by CUE in a child process under the limits of internal/bound
+// (see evaluate.go), which sends back the evaluated tree with its positions.
+// Callers that may reach it run bound.Serve first in main and TestMain.
 package schema

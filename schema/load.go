@@ -3,26 +3,24 @@ package schema
 import (
 	"bytes"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
-	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
-	"cuelang.org/go/cue/build"
-	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/literal"
 	"cuelang.org/go/cue/parser"
 	cuejson "cuelang.org/go/encoding/json"
 	cueyaml "cuelang.org/go/encoding/yaml"
+	"github.com/meshroll/meshroll/internal/bound"
 	"github.com/meshroll/meshroll/internal/input"
 	"github.com/meshroll/meshroll/internal/pool"
 )
@@ -112,10 +110,8 @@ func load(srcs []*source) (*Intent, error) {
 			errs = append(errs, s.err...)
 		}
 	}
-	l := &loader{chk: chk, ctx: cuecontext.New(), dec: &decoder{ladder: chk.Data("#DefaultLadder")}}
-	for _, g := range group(srcs) {
-		l.load(g)
-	}
+	l := &loader{chk: chk, dec: &decoder{ladder: chk.Data("#DefaultLadder")}}
+	l.loadGroups(group(srcs), bound.Default())
 	errs = append(errs, l.dec.errs...)
 	in := &Intent{Rollouts: l.rollouts, Mesh: l.mesh}
 	errs = append(errs, crossCheck(in)...)
@@ -177,6 +173,7 @@ func describeFSError(err error) string { return input.Describe(err) }
 // source is one intent file, read and parsed.
 type source struct {
 	path string
+	data []byte    // the content, for evaluation in a child process
 	file *ast.File // parsed CUE, or YAML/JSON extracted as CUE
 	pkg  string    // the CUE package; "" for data files and files without one
 	err  Errors
@@ -211,7 +208,7 @@ func parse(path string) *source {
 
 // parseData parses the content of the intent file at path.
 func parseData(path string, data []byte) *source {
-	s := &source{path: path}
+	s := &source{path: path, data: data}
 	fail := func(p Pos, msg string) *source {
 		s.err = append(s.err, Error{Pos: p, Msg: msg})
 		return s
@@ -228,6 +225,9 @@ func parseData(path string, data []byte) *source {
 		}
 		s.file = f
 		s.pkg = f.PackageName()
+		for _, a := range embedAttrs(f) {
+			fail(posOf(a.Pos()), fmt.Sprintf("%s: intent files may not embed other files; write the value into the intent", a.Text))
+		}
 		for spec := range f.ImportSpecs() {
 			p, _ := literal.Unquote(spec.Path.Value)
 			if first, _, _ := strings.Cut(p, "/"); strings.Contains(first, ".") {
@@ -235,6 +235,15 @@ func parseData(path string, data []byte) *source {
 			}
 		}
 	case ".json":
+		if err := checkJSON(path, data); err != nil {
+			s.err = Errors{*err}
+			return s
+		}
+		if bytes.HasPrefix(data, utf8BOM) {
+			// A byte order mark is accepted, as for YAML and CUE; spaces
+			// in its place keep every later column where it was.
+			data = append([]byte("   "), data[len(utf8BOM):]...)
+		}
 		x, err := cuejson.Extract(path, data)
 		if err != nil {
 			s.err = cueErrors(err)
@@ -248,12 +257,78 @@ func parseData(path string, data []byte) *source {
 	default:
 		f, err := extractYAML(path, data)
 		if err != nil {
-			s.err = yamlErrors(path, err)
+			s.err = yamlErrors(path, data, err)
 			return s
 		}
 		s.file = f
 	}
 	return s
+}
+
+// embedAttrs returns the attributes of a CUE file that would make CUE read
+// other files: @extern(embed) and the @embed fields it enables. meshroll
+// reads only the intent files it is given; CUE refuses them too, outside a
+// module, but without a position.
+func embedAttrs(f *ast.File) []*ast.Attribute {
+	var out []*ast.Attribute
+	ast.Walk(f, func(n ast.Node) bool {
+		if a, ok := n.(*ast.Attribute); ok {
+			if k, body := a.Split(); k == "embed" || (k == "extern" && strings.TrimSpace(body) == "embed") {
+				out = append(out, a)
+			}
+		}
+		return true
+	}, nil)
+	return out
+}
+
+var utf8BOM = []byte("\xEF\xBB\xBF")
+
+// checkJSON finds the first syntax error of a JSON intent file, with the
+// reason encoding/json gives, or its first byte that is not UTF-8.
+//
+// CUE reads JSON with its own parser, which reports each stray byte of a
+// string as an error and keeps its list of errors free of repeats by a
+// search of the list: a run of NUL or invalid UTF-8 bytes took it
+// quadratic time (60 KB: 18 s). Checked here first, a bad file fails in
+// linear time, at the first bad byte, with a reason.
+func checkJSON(path string, data []byte) *Error {
+	body := bytes.TrimPrefix(data, utf8BOM)
+	skip := len(data) - len(body)
+	if !json.Valid(body) {
+		var x any
+		err := json.Unmarshal(body, &x)
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			off := skip + max(int(se.Offset)-1, 0)
+			return &Error{Pos: offsetPos(path, data, off), Msg: "invalid JSON: " + se.Error()}
+		}
+		msg := "invalid JSON"
+		if err != nil {
+			msg += ": " + err.Error()
+		}
+		return &Error{Pos: offsetPos(path, data, len(data)), Msg: msg}
+	}
+	if !utf8.Valid(body) {
+		off := skip
+		for off < len(data) {
+			r, size := utf8.DecodeRune(data[off:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			off += size
+		}
+		return &Error{Pos: offsetPos(path, data, off), Msg: fmt.Sprintf("byte %#x is not UTF-8; intent files are UTF-8 text", data[off])}
+	}
+	return nil
+}
+
+// offsetPos is the line and column (in bytes, from 1) of a byte offset.
+func offsetPos(path string, data []byte, off int) Pos {
+	off = min(off, len(data))
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	col := off - (bytes.LastIndexByte(data[:off], '\n') + 1) + 1
+	return Pos{File: path, Line: line, Col: col}
 }
 
 // extractYAML reads YAML intent as CUE. YAML counts a lone carriage return
@@ -308,58 +383,42 @@ func group(srcs []*source) [][]*source {
 	return groups
 }
 
-// loader evaluates groups of intent files and decodes their rollouts.
+// loader decodes the rollouts of groups of intent files.
 type loader struct {
 	chk      *Checker
-	ctx      *cue.Context
 	dec      *decoder
 	rollouts []*Rollout
 	mesh     *Mesh
 }
 
-func (l *loader) load(g []*source) {
-	root, ok := dataTree(g)
-	if !ok {
-		root, ok = l.evaluate(g)
-		if !ok {
-			return
+// loadGroups reads the tree of every group — straight from its syntax when
+// it is plain data, else evaluated by CUE under lim — and decodes them in
+// order.
+func (l *loader) loadGroups(groups [][]*source, lim bound.Limits) {
+	trees := make([]*Node, len(groups))
+	var cueGroups [][]*source
+	var at []int
+	for i, g := range groups {
+		root, ok := dataTree(g)
+		if ok {
+			trees[i] = root
+			continue
+		}
+		cueGroups = append(cueGroups, g)
+		at = append(at, i)
+	}
+	if len(cueGroups) > 0 {
+		evaluated, errs := evaluateAll(cueGroups, lim)
+		for j, i := range at {
+			trees[i] = evaluated[j]
+			l.dec.errs = append(l.dec.errs, errs[j]...)
 		}
 	}
-	l.decode(g, root)
-}
-
-// evaluate evaluates a group of files with CUE and returns its Node tree.
-func (l *loader) evaluate(g []*source) (*Node, bool) {
-	var v cue.Value
-	if len(g) == 1 && g[0].pkg == "" {
-		v = l.ctx.BuildFile(g[0].file)
-	} else {
-		inst := build.NewContext().NewInstance(filepath.Dir(g[0].path), nil)
-		for _, s := range g {
-			if err := inst.AddSyntax(s.file); err != nil {
-				l.dec.errs = append(l.dec.errs, cueErrors(err)...)
-				return nil, false
-			}
+	for i, g := range groups {
+		if trees[i] != nil {
+			l.decode(g, trees[i])
 		}
-		v = l.ctx.BuildInstance(inst)
 	}
-	if err := v.Err(); err != nil {
-		l.dec.errs = append(l.dec.errs, cueErrors(err)...)
-		return nil, false
-	}
-	if err := v.Validate(); err != nil {
-		l.dec.errs = append(l.dec.errs, cueErrors(err)...)
-		return nil, false
-	}
-	root := fromValue(v)
-	if root.Kind != Struct {
-		l.dec.errorf(Pos{File: g[0].path}, "must hold a struct with rollouts, not %s", describe(root))
-		return nil, false
-	}
-	if root.Pos.File == "" {
-		root.Pos = Pos{File: g[0].path, Line: 1, Col: 1}
-	}
-	return root, true
 }
 
 // decode checks a group's tree against the schema and decodes its rollouts.
@@ -453,21 +512,6 @@ func indexOfPos(ps []Pos, p Pos) int {
 		}
 	}
 	return -1
-}
-
-// yamlPosition is the "file:line: message" form of YAML parse errors.
-var yamlPosition = regexp.MustCompile(`^(.*?):(\d+)(?::(\d+))?: (.*)$`)
-
-// yamlErrors converts a YAML parse error, which carries its position only in
-// its text, into an Error at that line.
-func yamlErrors(path string, err error) Errors {
-	msg := err.Error()
-	if m := yamlPosition.FindStringSubmatch(msg); m != nil && m[1] == path {
-		line, _ := strconv.Atoi(m[2])
-		col, _ := strconv.Atoi(m[3])
-		return Errors{{Pos: Pos{File: path, Line: line, Col: col}, Msg: "invalid YAML: " + m[4]}}
-	}
-	return Errors{{Pos: Pos{File: path}, Msg: "invalid YAML: " + strings.TrimPrefix(msg, path+": ")}}
 }
 
 // violationMessage turns a schema violation into a sentence naming the

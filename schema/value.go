@@ -113,8 +113,24 @@ func (n *Node) Get(name string) *Node {
 // definitions and optional fields are not data and are left out, as cue
 // export does.
 func fromValue(v cue.Value) *Node {
+	// A value with a default stands for its default, as cue export has it
+	// (timeout: *"10s" | string is "10s").
+	if d, ok := v.Default(); ok {
+		v = d
+	}
 	n := &Node{Pos: posOf(v.Pos())}
-	switch v.IncompleteKind() {
+	kind := v.IncompleteKind()
+	if kind == cue.BottomKind {
+		// A struct or list with an error inside is bottom as a whole but
+		// still has its fields, which the loader checks apart from the
+		// ones at fault.
+		if _, err := v.Fields(); err == nil {
+			kind = cue.StructKind
+		} else if _, err := v.List(); err == nil {
+			kind = cue.ListKind
+		}
+	}
+	switch kind {
 	case cue.StructKind:
 		n.Kind = Struct
 		it, err := v.Fields()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/meshroll/meshroll/internal/bound"
 	"github.com/meshroll/meshroll/internal/hugeheap"
 	"github.com/meshroll/meshroll/internal/sysmem"
 	"github.com/meshroll/meshroll/schema"
@@ -113,6 +114,9 @@ own CUE policies; and shows what a change does to live traffic.
 It never talks to a cluster and never executes what it reads.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Every run sets the bounds of CUE evaluation from the
+		// configuration, whichever command it is.
+		PersistentPreRun: func(cmd *cobra.Command, _ []string) { applyLimits(cmd) },
 	}
 	root.AddCommand(
 		newRenderCmd(a),
@@ -199,4 +203,26 @@ func memoryLimit(total uint64) int64 {
 		return floor
 	}
 	return int64(min(total/4, 1<<62))
+}
+
+// applyLimits sets the bounds of every CUE evaluation of this run (see
+// internal/bound) from the limits of .meshroll.yaml, named by the
+// command's --config or found at the repository root; the defaults where
+// it sets none. A configuration that cannot be read leaves the defaults: the
+// command reports it when it needs the file.
+func applyLimits(cmd *cobra.Command) {
+	lim := bound.Defaults()
+	path := ""
+	if f := cmd.Flags().Lookup("config"); f != nil {
+		path = f.Value.String()
+	}
+	if cfg, err := loadConfig(path); err == nil {
+		if cfg.Limits.Memory > 0 {
+			lim.Memory = cfg.Limits.Memory
+		}
+		if cfg.Limits.Time > 0 {
+			lim.Time = cfg.Limits.Time
+		}
+	}
+	bound.SetDefault(lim)
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/meshroll/meshroll/internal/bound"
 )
 
 var updateScripts = flag.Bool("update", false, "rewrite the expected output in testdata/script/*.txtar")
@@ -17,6 +19,7 @@ var updateScripts = flag.Bool("update", false, "rewrite the expected output in t
 // scripts, so they run the CLI built from this package, with no separate
 // build.
 func TestMain(m *testing.M) {
+	bound.Serve()
 	testscript.Main(m, map[string]func(){
 		"meshroll": func() { os.Exit(Main()) },
 		// expect-exit N meshroll ARGS... runs meshroll and succeeds when it

@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -35,6 +37,7 @@ type Config struct {
 	Istio      string
 	Lint       Lint
 	Prometheus Prometheus
+	Limits     Limits
 
 	root *yaml.Node
 }
@@ -59,6 +62,22 @@ type Prometheus struct {
 
 // envName is the name of an environment variable.
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// Limits bound each evaluation of CUE (intent that is more than data, and
+// policies); zero fields keep meshroll's defaults.
+type Limits struct {
+	Memory int64         // bytes
+	Time   time.Duration // wall clock
+}
+
+// The ranges limits may take: below them meshroll cannot start an
+// evaluation at all, above them they bound nothing.
+const (
+	minMemory = 128 << 20
+	maxMemory = 1 << 40
+	minTime   = 100 * time.Millisecond
+	maxTime   = time.Hour
+)
 
 // severities are the values failOn and severity take.
 func severities() []string { return []string{"error", "warning", "info"} }
@@ -142,6 +161,12 @@ func Parse(path string, data []byte) (*Config, error) {
 			})
 		},
 		"istio": func(n *yaml.Node, at string) { c.Istio = p.release(n, at) },
+		"limits": func(n *yaml.Node, at string) {
+			p.mapping(n, at, map[string]func(*yaml.Node, string){
+				"memory": func(n *yaml.Node, at string) { c.Limits.Memory = p.memory(n, at) },
+				"time":   func(n *yaml.Node, at string) { c.Limits.Time = p.duration(n, at) },
+			})
+		},
 		"lint": func(n *yaml.Node, at string) {
 			p.mapping(n, at, map[string]func(*yaml.Node, string){
 				"failOn":    func(n *yaml.Node, at string) { c.Lint.FailOn = p.severity(n, at) },
@@ -347,6 +372,44 @@ func (p *parser) ids(n *yaml.Node, at string) []string {
 		}
 	}
 	return out
+}
+
+// memory reads a size: a whole number of MiB, or a number with a unit
+// (Mi, Gi, MiB, GiB, as Kubernetes and people write them).
+func (p *parser) memory(n *yaml.Node, at string) int64 {
+	bad := func() int64 {
+		p.errorf(n, "%s must be a size from 128Mi to 1024Gi, such as 2Gi or 512Mi (a bare number is MiB)", at)
+		return 0
+	}
+	if n.Kind != yaml.ScalarNode {
+		return bad()
+	}
+	v := strings.TrimSpace(n.Value)
+	unit := int64(1 << 20)
+	for _, u := range []struct {
+		suffix string
+		size   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"Gi", 1 << 30}, {"Mi", 1 << 20}} {
+		if num, ok := strings.CutSuffix(v, u.suffix); ok {
+			v, unit = strings.TrimSpace(num), u.size
+			break
+		}
+	}
+	num, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || num <= 0 || num > maxMemory/unit || num*unit < minMemory {
+		return bad()
+	}
+	return num * unit
+}
+
+// duration reads a wall-clock time such as 30s or 2m.
+func (p *parser) duration(n *yaml.Node, at string) time.Duration {
+	d, err := time.ParseDuration(strings.TrimSpace(n.Value))
+	if n.Kind != yaml.ScalarNode || err != nil || d < minTime || d > maxTime {
+		p.errorf(n, "%s must be a duration from 100ms to 1h, such as 30s or 2m", at)
+		return 0
+	}
+	return d
 }
 
 func (p *parser) severity(n *yaml.Node, at string) string {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParse(t *testing.T) {
@@ -46,10 +47,32 @@ prometheus:
 	}
 }
 
+func TestParseLimits(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Limits
+	}{
+		{"limits: {memory: 2Gi, time: 45s}\n", Limits{Memory: 2 << 30, Time: 45 * time.Second}},
+		{"limits: {memory: 512}\n", Limits{Memory: 512 << 20}},
+		{"limits: {memory: 768MiB, time: 2m}\n", Limits{Memory: 768 << 20, Time: 2 * time.Minute}},
+		{"limits: {memory: 1 GiB}\n", Limits{Memory: 1 << 30}},
+		{"out: x\n", Limits{}},
+	}
+	for _, tt := range tests {
+		c, err := Parse("f.yaml", []byte(tt.in))
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tt.in, err)
+		}
+		if c.Limits != tt.want {
+			t.Errorf("Parse(%q).Limits = %+v, want %+v", tt.in, c.Limits, tt.want)
+		}
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"lint:\n  failon: error\n", `f.yaml:2:3: unknown key "failon" in lint (known: disable, enable, failOn, namespace, policies, severity)`},
-		{"output: x\n", `f.yaml:1:1: unknown key "output" at the top level (known: exclude, intents, istio, lint, out, prometheus)`},
+		{"output: x\n", `f.yaml:1:1: unknown key "output" at the top level (known: exclude, intents, istio, limits, lint, out, prometheus)`},
 		{"prometheus:\n  url: prometheus:9090\n", "f.yaml:2:8: prometheus.url must be an http or https URL"},
 		{"prometheus:\n  tokenEnv: s3cr3t-t0ken\n", "f.yaml:2:13: prometheus.tokenEnv must name an environment variable"},
 		{"prometheus:\n  token: abc\n", `f.yaml:2:3: unknown key "token" in prometheus (known: tokenEnv, url)`},
@@ -75,6 +98,12 @@ func TestParseErrors(t *testing.T) {
 		{"exclude: drafts\n", "f.yaml:1:10: exclude must be a list of patterns"},
 		{"exclude: [\"a/[b\"]\n", `f.yaml:1:11: exclude[0]: exclude pattern "a/[b" is not a valid glob`},
 		{"lint:\n  namespace: Prod_1\n", `f.yaml:2:14: lint.namespace: "Prod_1" is not a namespace name`},
+		{"limits:\n  memory: 2Gb\n", "f.yaml:2:11: limits.memory must be a size from 128Mi to 1024Gi"},
+		{"limits:\n  memory: 64Mi\n", "f.yaml:2:11: limits.memory must be a size"},
+		{"limits:\n  memory: [1]\n", "f.yaml:2:11: limits.memory must be a size"},
+		{"limits:\n  time: 30\n", "f.yaml:2:9: limits.time must be a duration from 100ms to 1h"},
+		{"limits:\n  time: 2h\n", "f.yaml:2:9: limits.time must be a duration"},
+		{"limits:\n  cpu: 2\n", `f.yaml:2:3: unknown key "cpu" in limits (known: memory, time)`},
 	}
 	for _, tt := range tests {
 		_, err := Parse("f.yaml", []byte(tt.in))

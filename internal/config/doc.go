@@ -12,6 +12,9 @@
 //	  severity: {MR301: error}
 //	  policies: [policies/acme]
 //	  namespace: default
+//	limits:                   # bounds on each evaluation of CUE intent or policies
+//	  memory: 1Gi             # 128Mi..1024Gi; a bare number is MiB
+//	  time: 20s               # 100ms..1h
 //
 // Unknown keys and values of the wrong type are errors with the file, line
 // and column. Relative paths are relative to the directory of the file.

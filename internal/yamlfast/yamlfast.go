@@ -26,11 +26,48 @@ type line struct {
 // the shape Parse handles (or is invalid): then nothing is returned and the
 // caller should parse with yaml.v3, which also reports the errors.
 func Parse(data []byte) (doc *yaml.Node, ok bool) {
-	lines, marker, ok := split(data)
+	return parse(data, nil)
+}
+
+// Scratch is memory that parses reuse: nodes and lines. A tree parsed into
+// a Scratch is valid only until the next parse into it, but the strings in
+// it stay valid: they share no memory with the Scratch. It is for callers
+// that read a few fields of many documents and keep none of their trees,
+// for whom a tree a document is garbage to collect.
+type Scratch struct {
+	lines []line
+	slab  []yaml.Node
+}
+
+// ParseScratch is Parse into s.
+func ParseScratch(data []byte, s *Scratch) (doc *yaml.Node, ok bool) {
+	return parse(data, s)
+}
+
+func parse(data []byte, s *Scratch) (doc *yaml.Node, ok bool) {
+	var buf []line
+	if s != nil {
+		buf = s.lines[:0]
+	}
+	lines, marker, ok := split(data, buf)
 	if !ok || len(lines) == 0 {
 		return nil, false
 	}
+	// The first slab fits a document of keys and values (two nodes a line,
+	// the root and the document): a slab lives as long as any node in it,
+	// and a fixed slab of 32 nodes (5 KiB) kept for each of a million tiny
+	// documents was most of lint's memory.
+	want := 2*len(lines) + 2
 	p := &parser{lines: lines}
+	if s != nil {
+		s.lines = lines
+		if cap(s.slab) < want {
+			s.slab = make([]yaml.Node, 0, max(want, 2*cap(s.slab)))
+		}
+		p.slab, p.reuse = s.slab[:0], true
+	} else {
+		p.slab = make([]yaml.Node, 0, want)
+	}
 	if lines[0].indent != 0 {
 		return nil, false
 	}
@@ -38,7 +75,8 @@ func Parse(data []byte) (doc *yaml.Node, ok bool) {
 	if !ok || p.i != len(p.lines) || root.Kind == yaml.ScalarNode {
 		return nil, false
 	}
-	d := &yaml.Node{Kind: yaml.DocumentNode, Line: root.Line, Column: root.Column, Content: []*yaml.Node{root}}
+	d := p.node()
+	*d = yaml.Node{Kind: yaml.DocumentNode, Line: root.Line, Column: root.Column, Content: []*yaml.Node{root}}
 	if marker > 0 {
 		// An explicit start of document is where yaml.v3 places it.
 		d.Line, d.Column = marker, 1
@@ -49,12 +87,15 @@ func Parse(data []byte) (doc *yaml.Node, ok bool) {
 // split breaks data into lines, dropping blank lines and comments, and
 // returns the line of a "---" that starts the document (0 when none). It
 // declines input it cannot read line by line.
-func split(data []byte) (lines []line, marker int, ok bool) {
+func split(data []byte, buf []line) (lines []line, marker int, ok bool) {
 	if !utf8.Valid(data) {
 		return nil, 0, false
 	}
 	s := string(data)
-	lines = make([]line, 0, strings.Count(s, "\n")+1)
+	lines = buf
+	if lines == nil {
+		lines = make([]line, 0, strings.Count(s, "\n")+1)
+	}
 	for no := 1; s != ""; no++ {
 		var l string
 		if i := strings.IndexByte(s, '\n'); i >= 0 {
@@ -146,10 +187,12 @@ type parser struct {
 	lines []line
 	i     int
 	slab  []yaml.Node
+	reuse bool // the slab is a Scratch's, whose nodes hold old values
 }
 
-// slabNodes is how many nodes the parser allocates at once: few
-// allocations, and little memory left unused at the end of a document.
+// slabNodes is how many nodes the parser allocates at once once the first
+// slab is full: few allocations, and little memory left unused at the end
+// of a document.
 const slabNodes = 32
 
 // node returns a zeroed node from the parser's slab. A full slab is
@@ -159,7 +202,11 @@ func (p *parser) node() *yaml.Node {
 		p.slab = make([]yaml.Node, 0, slabNodes)
 	}
 	p.slab = p.slab[:len(p.slab)+1]
-	return &p.slab[len(p.slab)-1]
+	n := &p.slab[len(p.slab)-1]
+	if p.reuse {
+		*n = yaml.Node{}
+	}
+	return n
 }
 
 // block parses the node whose first line is the current one, at indent.

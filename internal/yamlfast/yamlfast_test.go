@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -26,8 +27,15 @@ func same(a, b *yaml.Node, path string) error {
 	return nil
 }
 
+// scratch is reused by every check, so that ParseScratch is held to
+// yaml.v3 on memory that earlier documents left behind.
+var (
+	scratchMu sync.Mutex
+	scratch   Scratch
+)
+
 // check parses doc both ways: when Parse takes it, yaml.v3 must give the
-// same tree.
+// same tree, and ParseScratch must too.
 func check(t *testing.T, doc []byte) bool {
 	t.Helper()
 	fast, ok := Parse(doc)
@@ -40,6 +48,15 @@ func check(t *testing.T, doc []byte) bool {
 	}
 	if err := same(fast, &ref, "doc"); err != nil {
 		t.Fatalf("%v\n%s", err, doc)
+	}
+	scratchMu.Lock()
+	defer scratchMu.Unlock()
+	reused, ok := ParseScratch(doc, &scratch)
+	if !ok {
+		t.Fatalf("ParseScratch declined what Parse took:\n%s", doc)
+	}
+	if err := same(reused, &ref, "doc"); err != nil {
+		t.Fatalf("ParseScratch: %v\n%s", err, doc)
 	}
 	return true
 }

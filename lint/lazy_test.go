@@ -1,0 +1,55 @@
+package lint
+
+import (
+	"testing"
+)
+
+// TestObjectsOutsideIstioKeepPositions checks that an object whose tree is
+// not kept (a ConfigMap) is read again with the positions of the file, and
+// that Istio's objects and List items keep theirs.
+func TestObjectsOutsideIstioKeepPositions(t *testing.T) {
+	data := []byte(`apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: web}
+spec:
+  hosts: [web]
+---
+# a comment
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  mode: fast
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Service
+  metadata: {name: web}
+`)
+	m := Parse("f.yaml", data, LoadOptions{})
+	if len(m.Resources) != 3 {
+		t.Fatalf("%d resources, want 3", len(m.Resources))
+	}
+	vs, cm, svc := m.Resources[0], m.Resources[1], m.Resources[2]
+	if vs.node == nil || svc.node == nil {
+		t.Error("an Istio object or a List item lost its tree")
+	}
+	if cm.node != nil || cm.lazy == nil {
+		t.Fatal("the ConfigMap kept its tree")
+	}
+	if n := cm.Node(); n == nil || n.Line != 8 {
+		t.Fatalf("the ConfigMap read again starts on line %v, want 8", n)
+	}
+	if got := cm.Position("data.mode"); got.Line != 13 || got.Column != 9 {
+		t.Errorf("data.mode at %d:%d, want 13:9", got.Line, got.Column)
+	}
+	if cm.Name != "settings" || cm.Kind != "ConfigMap" {
+		t.Errorf("got %s", cm.ID())
+	}
+	if got := svc.Position("metadata.name"); got.Line != 20 {
+		t.Errorf("List item's metadata.name on line %d, want 20", got.Line)
+	}
+}
