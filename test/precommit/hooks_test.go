@@ -111,11 +111,12 @@ func TestHooks(t *testing.T) {
 		t.Errorf("the committed tree is not the expand phase's:\n%s", got)
 	}
 
-	// meshroll-lint fails a commit of a hand-written manifest with an error.
-	s.write(work, "manifests/permissive.yaml", permissiveMTLS)
-	out = s.commit(work, false, "permissive mTLS")
-	t.Logf("a commit with PERMISSIVE mTLS:\n%s", out)
-	mustContain(t, out, "- hook id: meshroll-lint", "- exit code: 1", "manifests/permissive.yaml", "MR401")
+	// meshroll-lint fails a commit of a hand-written manifest with an
+	// error: a weight Istio rejects.
+	s.write(work, "manifests/negative.yaml", negativeWeight)
+	out = s.commit(work, false, "a negative weight")
+	t.Logf("a commit with a negative weight:\n%s", out)
+	mustContain(t, out, "- hook id: meshroll-lint", "- exit code: 1", "manifests/negative.yaml", "MR202")
 }
 
 // session runs commands for one test in a fixed environment.
@@ -313,12 +314,16 @@ spec:
     mode: STRICT
 `
 
-const permissiveMTLS = `apiVersion: security.istio.io/v1
-kind: PeerAuthentication
+const negativeWeight = `apiVersion: networking.istio.io/v1
+kind: VirtualService
 metadata:
-  name: default
+  name: payments
   namespace: payments
 spec:
-  mtls:
-    mode: PERMISSIVE
+  hosts: [payments]
+  http:
+  - name: default
+    route:
+    - destination: {host: payments}
+      weight: -20
 `
