@@ -9,6 +9,8 @@ import (
 	apinet "istio.io/api/networking/v1"
 	clientnet "istio.io/client-go/pkg/apis/networking/v1"
 
+	"github.com/meshroll/meshroll/internal/cookie"
+	"github.com/meshroll/meshroll/internal/gateway"
 	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/route"
 	"github.com/meshroll/meshroll/schema"
@@ -125,7 +127,7 @@ func (s *Simulator) table(r *schema.Rollout, phase string) (*route.Table, error)
 // (PublicHost).
 func (s *Simulator) Simulate(r *schema.Rollout, phase string, req route.Request) (Outcome, error) {
 	var res route.Result
-	if req.Gateway != "" && req.Gateway != meshGateway {
+	if req.Gateway != "" && req.Gateway != gateway.Mesh {
 		t, err := s.table(r, phase)
 		if err != nil {
 			return Outcome{}, err
@@ -167,7 +169,7 @@ func hasHostHeader(req route.Request) bool {
 // bindsGateway reports whether r's VirtualService is bound to gateway id.
 func bindsGateway(r *schema.Rollout, id string) bool {
 	for _, g := range r.Gateways {
-		if route.ResolveGateway(g, r.Namespace) == id {
+		if gateway.Resolve(g, r.Namespace) == id {
 			return true
 		}
 	}
@@ -297,7 +299,7 @@ func FromIntent(x schema.Expectation) route.Request {
 	q := x.Request
 	req := route.Request{URI: q.URI, Method: q.Method, Scheme: q.Scheme, Authority: q.Authority, Port: q.Port,
 		SourceNamespace: q.SourceNamespace}
-	if x.GatewayID != "" && x.GatewayID != meshGateway {
+	if x.GatewayID != "" && x.GatewayID != gateway.Mesh {
 		req.Gateway = x.GatewayID
 	}
 	if len(q.Headers) > 0 {
@@ -326,10 +328,7 @@ func FromIntent(x schema.Expectation) route.Request {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		req.Cookies = append(req.Cookies, route.Cookie{Name: n, Value: q.Cookies[n]})
+		req.Cookies = append(req.Cookies, cookie.Cookie{Name: n, Value: q.Cookies[n]})
 	}
 	return req
 }
-
-// meshGateway is Istio's name for the sidecars of the mesh.
-const meshGateway = "mesh"
