@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/meshroll/meshroll/route"
 )
 
 // Labels and names meshroll puts on what it renders; a test holds them to
@@ -116,8 +118,11 @@ type vsInfo struct {
 	// and weighted its index, -1 when there is none.
 	list     string
 	weighted int
-	stable   *float64
-	canary   *float64
+	// stable and canary are the weighted route's shares, and router the
+	// http routes for the routing engine; set by evaluate.
+	stable, canary *float64
+	router         *route.Router
+	evaluated      bool
 	// routes are the A/B routes by key, with their index.
 	routes    map[string]int
 	routeKeys []string // in order
@@ -158,7 +163,6 @@ func readVS(d *doc) *vsInfo {
 		info.items = routes.vals
 		for i, r := range routes.vals {
 			if i == info.weighted {
-				info.stable, info.canary = shares(r.get("route"))
 				continue
 			}
 			key := r.get("name").str()
@@ -223,29 +227,29 @@ func weightedRoute(l *value, named bool) int {
 	return -1
 }
 
-// shares returns the stable and canary shares of a route's destinations in
-// percent: one destination takes everything; otherwise the weights are
-// normalised, as Istio does, with a missing weight counting 0.
-func shares(dests *value) (stable, canary *float64) {
-	if dests == nil || dests.kind != listKind || len(dests.vals) == 0 {
-		return nil, nil
+// evaluate runs the routes through the routing engine, for a rollout
+// whose summary is shown: the shares of the weighted route (Shares for tcp
+// and tls, which the engine does not simulate), and the router that tells
+// who reaches what.
+func (info *vsInfo) evaluate() {
+	if info == nil || info.evaluated {
+		return
 	}
-	if len(dests.vals) == 1 {
-		return ptr(100), ptr(0)
+	info.evaluated = true
+	if info.list == "http" {
+		info.router = router(info.items, info.namespace)
 	}
-	w := make([]float64, len(dests.vals))
-	sum := 0.0
-	for i, d := range dests.vals {
-		if x, ok := parseFloat(d.get("weight").str()); ok && x > 0 && !math.IsInf(x, 0) {
-			w[i] = x
+	switch {
+	case info.weighted < 0:
+	case info.router != nil:
+		var shares []float64
+		for _, d := range info.router.Route(info.weighted).Destinations {
+			shares = append(shares, d.Weight)
 		}
-		sum += w[i]
+		info.stable, info.canary = split(shares)
+	default:
+		info.stable, info.canary = split(route.Shares(weights(info.items[info.weighted], info.list)))
 	}
-	if sum == 0 {
-		return ptr(0), ptr(0)
-	}
-	s := round(w[0] * 100 / sum)
-	return ptr(s), ptr(round(100 - s))
 }
 
 func round(x float64) float64 { return math.Round(x*10) / 10 }
@@ -487,6 +491,8 @@ func mtlsModes(pairs []pair, side func(pair) *doc) map[string]string {
 
 // fill sets the traffic fields of ro from the two sides' VirtualServices.
 func fill(ro *Rollout, old, new *vsInfo) {
+	old.evaluate()
+	new.evaluate()
 	if old != nil && new != nil {
 		ro.Reach = reachRows(old, new)
 	}

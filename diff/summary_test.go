@@ -173,16 +173,25 @@ func TestShares(t *testing.T) {
 		{"[{destination: {host: a}, weight: 2}, {destination: {host: b}, weight: 1}, {destination: {host: c}, weight: 1}]", "50%", "50%"},
 		{"[{destination: {host: a}}, {destination: {host: b}}]", "0%", "0%"},
 		{"[{destination: {host: a}, weight: -5}, {destination: {host: b}, weight: 5}]", "0%", "100%"},
+		{"[{destination: {host: a}, weight: 1}, {destination: {host: b}, weight: 2}]", "33.3%", "66.7%"},
+		// Numbers as Kubernetes reads them: 50.0 is the integer 50.
+		{"[{destination: {host: a}, weight: 50.0}, {destination: {host: b}, weight: '50'}]", "50%", "50%"},
+		// A route Istio's schema refuses (a weight is an integer) has no
+		// destination to share.
+		{"[{destination: {host: a}, weight: 10.5}, {destination: {host: b}, weight: 89.5}]", "—", "—"},
 		{"[]", "—", "—"},
 	}
 	for _, tt := range tests {
-		docs, err := parseFile(File{Path: "x", Content: []byte("kind: X\nroute: " + tt.route)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, c := shares(docs[0].v.get("route"))
-		if Percent(s) != tt.stable || Percent(c) != tt.canary {
-			t.Errorf("shares(%s) = %s, %s; want %s, %s", tt.route, Percent(s), Percent(c), tt.stable, tt.canary)
+		for _, list := range []string{"http", "tcp", "tls"} {
+			docs, err := parseFile(File{Path: "x", Content: []byte("kind: VirtualService\nmetadata: {name: x}\nspec: {" + list + ": [{route: " + tt.route + "}]}")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			info := readVS(docs[0])
+			info.evaluate()
+			if Percent(info.stable) != tt.stable || Percent(info.canary) != tt.canary {
+				t.Errorf("%s route %s: stable %s, canary %s; want %s, %s", list, tt.route, Percent(info.stable), Percent(info.canary), tt.stable, tt.canary)
+			}
 		}
 	}
 }

@@ -236,8 +236,13 @@ func (s *Simulator) Ingress(rollouts []*schema.Rollout, phaseOf func(*schema.Rol
 	return outcome(r, phaseOf(r), res), nil
 }
 
-// TargetName names a destination of r by the intent's terms.
+// TargetName names a destination of r by the intent's terms; without a
+// rollout, or for a destination the intent does not name, host or
+// host/subset.
 func TargetName(r *schema.Rollout, host, subset string) string {
+	if r == nil {
+		return hostSubset(host, subset)
+	}
 	if host == r.Stable.Host && subset == r.Stable.Subset {
 		return schema.TrackStable
 	}
@@ -251,6 +256,10 @@ func TargetName(r *schema.Rollout, host, subset string) string {
 			}
 		}
 	}
+	return hostSubset(host, subset)
+}
+
+func hostSubset(host, subset string) string {
 	if subset == "" {
 		return host
 	}

@@ -157,8 +157,8 @@ func TestPhaseMatrix(t *testing.T) {
 			t.Errorf("%s in %s: %s, want %s", m.Rows[tc.row].Route, m.Phases[tc.phase], got, tc.want)
 		}
 	}
-	if m.Rows[last].Route != Everyone {
-		t.Errorf("last row %q, want %q", m.Rows[last].Route, Everyone)
+	if m.Rows[last].Route != route.Everyone {
+		t.Errorf("last row %q, want %q", m.Rows[last].Route, route.Everyone)
 	}
 }
 
