@@ -277,50 +277,31 @@ func (r *Router) Route(i int) Result {
 
 func (r *Router) eval(req *Request) Result {
 	p := prepare(req, r)
-	if !contains(r.gateways, p.gateway) {
-		return Result{Index: -1, Match: -1, Reason: fmt.Sprintf(
-			"the VirtualService does not apply to gateway %q: it is bound to [%s]",
-			p.gateway, strings.Join(r.gateways, ", "))}
+	if why := r.refuses(p.gateway); why != "" {
+		return Result{Index: -1, Match: -1, Reason: why}
 	}
-	var trace []Miss
-	routes := r.vs.GetHttp()
-	for ri, h := range routes {
-		if h == nil {
-			continue
-		}
-		blocks := h.GetMatch()
-		if len(blocks) == 0 {
-			return r.outcome(ri, h, -1, trace)
-		}
-		var whys []string
-		for mi, m := range blocks {
-			var ok bool
-			var why string
-			if ri < len(r.matches) && mi < len(r.matches[ri]) {
-				ok, why = r.matches[ri][mi].check(&p)
-			} else {
-				// Not compiled: one-shot Evaluate, or vs grew after Compile.
-				cm := compileMatch(m, r.namespace)
-				ok, why = cm.check(&p)
-			}
-			if ok {
-				return r.outcome(ri, h, mi, trace)
-			}
-			if whys == nil {
-				whys = make([]string, 0, len(blocks))
-			}
-			whys = append(whys, why)
-		}
-		if trace == nil {
-			trace = make([]Miss, 0, len(routes))
-		}
-		trace = append(trace, miss(ri, h, whys))
+	s := r.scan(&p)
+	if s.route < 0 {
+		return Result{Index: -1, Match: -1, Trace: s.trace, Reason: r.noRoute()}
 	}
-	reason := "no http route matches: the proxy answers 404"
-	if len(routes) == 0 {
-		reason = "the VirtualService has no http routes"
+	return r.outcome(s.route, r.vs.GetHttp()[s.route], s.match, s.trace)
+}
+
+// refuses says why a request through gateway (resolved) does not meet the
+// VirtualService at all; "" when it does.
+func (r *Router) refuses(gateway string) string {
+	if contains(r.gateways, gateway) {
+		return ""
 	}
-	return Result{Index: -1, Match: -1, Trace: trace, Reason: reason}
+	return "the VirtualService does not apply to gateway " + quote(gateway) + ": it is bound to [" + strings.Join(r.gateways, ", ") + "]"
+}
+
+// noRoute says why no http route took a request.
+func (r *Router) noRoute() string {
+	if len(r.vs.GetHttp()) == 0 {
+		return "the VirtualService has no http routes"
+	}
+	return "no http route matches: the proxy answers 404"
 }
 
 func miss(index int, h *networkingv1.HTTPRoute, blocks []string) Miss {
