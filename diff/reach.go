@@ -65,7 +65,7 @@ func describeShares(dests []route.Destination, tracks map[string]string) string 
 		if name == "" {
 			name = destName(d)
 		}
-		parts = append(parts, name+" "+strconv.FormatFloat(share, 'f', -1, 64)+"%")
+		parts = append(parts, name+" "+percent(share))
 	}
 	if len(parts) == 0 {
 		return "no destination"

@@ -2,9 +2,10 @@ package diff
 
 import (
 	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
 
-	"google.golang.org/protobuf/encoding/protojson"
-	"google.golang.org/protobuf/proto"
 	networkingv1 "istio.io/api/networking/v1"
 
 	"github.com/meshroll/meshroll/route"
@@ -56,14 +57,12 @@ func weights(item *value, list string) []int32 {
 	return out
 }
 
-// decode sets m from v as the API server's JSON would, ignoring fields
-// Istio does not know; it reports whether v fits m's schema.
-func decode(v *value, m proto.Message) bool {
+// decode sets m from v with Istio's own JSON reader (istio.io/api's
+// UnmarshalJSON: unknown fields ignored, durations such as 1m as Go writes
+// them); it reports whether v fits m's schema.
+func decode(v *value, m json.Unmarshaler) bool {
 	b, err := json.Marshal(v.plain())
-	if err != nil {
-		return false
-	}
-	return protojson.UnmarshalOptions{DiscardUnknown: true}.Unmarshal(b, m) == nil
+	return err == nil && m.UnmarshalJSON(b) == nil
 }
 
 // plain converts v to the generic form encoding/json writes: numbers by
@@ -117,4 +116,40 @@ func split(shares []float64) (stable, canary *float64) {
 		return ptr(0), ptr(0)
 	}
 	return ptr(s), ptr(round(100 - s))
+}
+
+// mirrorText describes a mirror as Istio applies it: "reviews/v2 100%".
+func mirrorText(m route.Mirror) string {
+	return destName(route.Destination{Host: m.Host, Subset: m.Subset, Port: m.Port}) + " " + percent(m.Percent)
+}
+
+// faultText describes the faults Istio injects: "delay 10% 5s, abort 10%
+// 500".
+func faultText(f *route.Fault) string {
+	var parts []string
+	if d := f.Delay; d != nil {
+		parts = append(parts, "delay "+percent(d.Percent)+" "+duration(d.FixedDelay))
+	}
+	if a := f.Abort; a != nil {
+		status := a.GRPCStatus
+		if status == "" {
+			status = strconv.Itoa(int(a.HTTPStatus))
+		}
+		parts = append(parts, "abort "+percent(a.Percent)+" "+status)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func percent(p float64) string { return strconv.FormatFloat(p, 'f', -1, 64) + "%" }
+
+// duration writes d as a manifest would: 1m rather than 1m0s.
+func duration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -118,18 +118,19 @@ type vsInfo struct {
 	// and weighted its index, -1 when there is none.
 	list     string
 	weighted int
-	// stable and canary are the weighted route's shares, and router the
-	// http routes for the routing engine; set by evaluate.
-	stable, canary *float64
-	router         *route.Router
-	evaluated      bool
 	// routes are the A/B routes by key, with their index.
 	routes    map[string]int
 	routeKeys []string // in order
 	items     []*value
-	mirror    string
-	fault     string
+	http      []*value // spec.http
 	hosts     map[string]bool
+	// What the routing engine reads in the routes, set by evaluate: the
+	// weighted route's shares, the mirrors and faults of the http routes,
+	// and the http routes compiled.
+	stable, canary *float64
+	mirror, fault  string
+	router         *route.Router
+	evaluated      bool
 }
 
 func readVS(d *doc) *vsInfo {
@@ -175,11 +176,13 @@ func readVS(d *doc) *vsInfo {
 			}
 		}
 	}
-	var mirrors, faults []string
 	for _, list := range []string{"http", "tcp", "tls"} {
 		l := spec.get(list)
 		if l == nil || l.kind != listKind {
 			continue
+		}
+		if list == "http" {
+			info.http = l.vals
 		}
 		for _, r := range l.vals {
 			if dests := r.get("route"); dests != nil && dests.kind == listKind {
@@ -187,20 +190,11 @@ func readVS(d *doc) *vsInfo {
 					info.hosts[shortHost(d.at("destination", "host").str(), info.namespace)] = true
 				}
 			}
-			if list != "http" {
-				continue
-			}
-			if m := r.get("mirror"); m != nil {
+			if m := r.get("mirror"); m != nil && list == "http" {
 				info.hosts[shortHost(m.get("host").str(), info.namespace)] = true
-			}
-			mirrors = append(mirrors, mirrorsOf(r)...)
-			if f := faultOf(r.get("fault")); f != "" {
-				faults = append(faults, f)
 			}
 		}
 	}
-	info.mirror = joinUnique(mirrors)
-	info.fault = joinUnique(faults)
 	return info
 }
 
@@ -228,20 +222,32 @@ func weightedRoute(l *value, named bool) int {
 }
 
 // evaluate runs the routes through the routing engine, for a rollout
-// whose summary is shown: the shares of the weighted route (Shares for tcp
-// and tls, which the engine does not simulate), and the router that tells
-// who reaches what.
+// whose summary is shown: the shares of the weighted route (route.Shares for
+// tcp and tls, which the engine does not simulate), the mirrors and faults
+// Istio applies, and the router that tells who reaches what.
 func (info *vsInfo) evaluate() {
 	if info == nil || info.evaluated {
 		return
 	}
 	info.evaluated = true
-	if info.list == "http" {
-		info.router = router(info.items, info.namespace)
+	info.router = router(info.http, info.namespace)
+	var mirrors, faults []string
+	for i := range info.http {
+		res := info.router.Route(i)
+		if m := res.Mirror; m != nil {
+			mirrors = append(mirrors, mirrorText(*m))
+		}
+		for _, m := range res.Mirrors {
+			mirrors = append(mirrors, mirrorText(m))
+		}
+		if f := res.Fault; f != nil {
+			faults = append(faults, faultText(f))
+		}
 	}
+	info.mirror, info.fault = joinUnique(mirrors), joinUnique(faults)
 	switch {
 	case info.weighted < 0:
-	case info.router != nil:
+	case info.list == "http":
 		var shares []float64
 		for _, d := range info.router.Route(info.weighted).Destinations {
 			shares = append(shares, d.Weight)
@@ -255,65 +261,6 @@ func (info *vsInfo) evaluate() {
 func round(x float64) float64 { return math.Round(x*10) / 10 }
 
 func ptr(x float64) *float64 { return &x }
-
-// mirrorsOf describes the mirrors of an http route: "host/subset 100%".
-func mirrorsOf(r *value) []string {
-	var out []string
-	if m := r.get("mirror"); m != nil {
-		pct := "100"
-		if p := r.at("mirrorPercentage", "value").str(); p != "" {
-			pct = p
-		} else if p := r.get("mirrorPercent").str(); p != "" {
-			pct = p
-		}
-		out = append(out, destinationName(m)+" "+pct+"%")
-	}
-	if ms := r.get("mirrors"); ms != nil && ms.kind == listKind {
-		for _, m := range ms.vals {
-			pct := "100"
-			if p := m.at("percentage", "value").str(); p != "" {
-				pct = p
-			}
-			out = append(out, destinationName(m.get("destination"))+" "+pct+"%")
-		}
-	}
-	return out
-}
-
-// faultOf describes a fault: "delay 10% 5s, abort 10% 500".
-func faultOf(f *value) string {
-	if f == nil {
-		return ""
-	}
-	pct := func(x *value) string {
-		if p := x.at("percentage", "value").str(); p != "" {
-			return p + "%"
-		}
-		if p := x.get("percent").str(); p != "" {
-			return p + "%"
-		}
-		return "100%"
-	}
-	var parts []string
-	if d := f.get("delay"); d != nil {
-		s := "delay " + pct(d)
-		if t := cmp.Or(d.get("fixedDelay").str(), d.get("exponentialDelay").str()); t != "" {
-			s += " " + t
-		}
-		parts = append(parts, s)
-	}
-	if a := f.get("abort"); a != nil {
-		s := "abort " + pct(a)
-		if st := cmp.Or(a.get("httpStatus").str(), a.get("grpcStatus").str()); st != "" {
-			s += " " + st
-		}
-		parts = append(parts, s)
-	}
-	if len(parts) == 0 {
-		return "fault"
-	}
-	return strings.Join(parts, ", ")
-}
 
 func joinUnique(s []string) string {
 	slices.Sort(s)
@@ -739,7 +686,7 @@ func Percent(p *float64) string {
 	if p == nil {
 		return "—"
 	}
-	return strconv.FormatFloat(*p, 'f', -1, 64) + "%"
+	return percent(*p)
 }
 
 func orNone(s string) string {

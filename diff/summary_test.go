@@ -124,6 +124,16 @@ spec:
 			"    mirror: {host: r, subset: v3}\n    route:")},
 		want: []string{"ns/r: phase canary, stable 90%, canary 10%; mirror none → r/v3 100%; fault none → abort 5% 503"},
 	}, {
+		// As Istio applies them: a mirror at 0% mirrors nothing, a fault
+		// without a percentage injects into no request (the API's default),
+		// an exponential delay is dropped, durations read as written.
+		name: "mirrors and faults as Istio applies them",
+		old:  map[string]string{"r.yaml": vs("ns", "r", "canary", 90, 10, "a")},
+		new: map[string]string{"r.yaml": strings.Replace(strings.Replace(vs("ns", "r", "canary", 90, 10, "a"),
+			"  - name: a\n", "  - name: a\n    mirror: {host: r, subset: v3}\n    mirrorPercentage: {value: 0}\n    fault: {delay: {fixedDelay: 1m}, abort: {grpcStatus: UNAVAILABLE}}\n", 1),
+			"  - name: weighted\n", "  - name: weighted\n    fault: {delay: {exponentialDelay: 1s, percentage: {value: 5}}}\n", 1)},
+		want: []string{"ns/r: phase canary, stable 90%, canary 10%; A/B route a changed; fault none → delay 0% 1m, abort 0% UNAVAILABLE"},
+	}, {
 		name: "the mTLS mode of the rollout's namespace",
 		old:  map[string]string{"r.yaml": vs("ns", "r", "canary", 90, 10), "pa.yaml": pa("ns", "STRICT")},
 		new:  map[string]string{"r.yaml": vs("ns", "r", "expand", 75, 25), "pa.yaml": pa("ns", "PERMISSIVE")},
