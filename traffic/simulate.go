@@ -50,9 +50,8 @@ type Simulator struct {
 	// that the VirtualServices bound to it alone decide.
 	Gateways []route.GatewayObject
 
-	mu      sync.Mutex
-	routers map[key]*route.Router
-	tables  map[key]*route.Table
+	mu       sync.Mutex
+	compiled map[key]compiled
 }
 
 type key struct {
@@ -60,9 +59,17 @@ type key struct {
 	phase string
 }
 
+// compiled is a rollout's VirtualService in one phase, ready for requests
+// from sidecars (router) and through gateways (table, with the known
+// Gateways).
+type compiled struct {
+	router *route.Router
+	table  *route.Table
+}
+
 // NewSimulator returns an empty Simulator.
 func NewSimulator() *Simulator {
-	return &Simulator{routers: map[key]*route.Router{}, tables: map[key]*route.Table{}}
+	return &Simulator{compiled: map[key]compiled{}}
 }
 
 // VirtualService renders the VirtualService of r in phase.
@@ -79,46 +86,28 @@ func VirtualService(r *schema.Rollout, phase string) (*apinet.VirtualService, er
 	return nil, fmt.Errorf("rollout %s renders no VirtualService", r.Name)
 }
 
-func (s *Simulator) router(r *schema.Rollout, phase string) (*route.Router, error) {
+func (s *Simulator) compile(r *schema.Rollout, phase string) (compiled, error) {
 	k := key{r, phase}
 	s.mu.Lock()
-	rt, ok := s.routers[k]
+	c, ok := s.compiled[k]
 	s.mu.Unlock()
 	if ok {
-		return rt, nil
+		return c, nil
 	}
 	// Rendering happens outside the lock; two goroutines may both render a
 	// rollout, and either result serves.
 	vs, err := VirtualService(r, phase)
 	if err != nil {
-		return nil, err
+		return compiled{}, err
 	}
-	rt = route.Compile(vs, r.Namespace)
-	s.mu.Lock()
-	s.routers[k] = rt
-	s.mu.Unlock()
-	return rt, nil
-}
-
-// table returns the Table of r's VirtualService in phase and the known
-// Gateways, for requests through a gateway.
-func (s *Simulator) table(r *schema.Rollout, phase string) (*route.Table, error) {
-	k := key{r, phase}
-	s.mu.Lock()
-	t, ok := s.tables[k]
-	s.mu.Unlock()
-	if ok {
-		return t, nil
+	c = compiled{
+		router: route.Compile(vs, r.Namespace),
+		table:  route.NewTable([]route.VirtualServiceObject{{Name: r.Name, Namespace: r.Namespace, Spec: vs}}, s.Gateways),
 	}
-	vs, err := VirtualService(r, phase)
-	if err != nil {
-		return nil, err
-	}
-	t = route.NewTable([]route.VirtualServiceObject{{Name: r.Name, Namespace: r.Namespace, Spec: vs}}, s.Gateways)
 	s.mu.Lock()
-	s.tables[k] = t
+	s.compiled[k] = c
 	s.mu.Unlock()
-	return t, nil
+	return c, nil
 }
 
 // Simulate runs req through rollout r in phase: from a sidecar, or through
@@ -126,24 +115,17 @@ func (s *Simulator) table(r *schema.Rollout, phase string) (*route.Table, error)
 // gateway without an authority is for the rollout's public host
 // (PublicHost).
 func (s *Simulator) Simulate(r *schema.Rollout, phase string, req route.Request) (Outcome, error) {
-	var res route.Result
-	if req.Gateway != "" && req.Gateway != gateway.Mesh {
-		t, err := s.table(r, phase)
-		if err != nil {
-			return Outcome{}, err
-		}
-		if req.Authority == "" && !hasHostHeader(req) {
-			req.Authority = PublicHost(r)
-		}
-		res = t.Ingress(req.Gateway, req)
-	} else {
-		rt, err := s.router(r, phase)
-		if err != nil {
-			return Outcome{}, err
-		}
-		res = rt.Evaluate(req)
+	c, err := s.compile(r, phase)
+	if err != nil {
+		return Outcome{}, err
 	}
-	return outcome(r, phase, res), nil
+	if req.Gateway == "" || req.Gateway == gateway.Mesh {
+		return outcome(r, phase, c.router.Evaluate(req)), nil
+	}
+	if req.Authority == "" && !hasHostHeader(req) {
+		req.Authority = PublicHost(r)
+	}
+	return outcome(r, phase, c.table.Ingress(req.Gateway, req)), nil
 }
 
 func outcome(r *schema.Rollout, phase string, res route.Result) Outcome {
