@@ -2,6 +2,7 @@ package diff
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,58 +12,23 @@ import (
 	"github.com/meshroll/meshroll/route"
 )
 
-// The summary's traffic shares and its rows of who reaches what come from
-// the routing engine (package route), as do those of meshroll route and the
-// matrix of meshroll route --all-phases, so that the commands cannot
-// disagree about where requests go. The routes are decoded into Istio's
-// types one by one, so that a route Istio's schema refuses (a weight of
-// 10.5, a match that is not a list) reads as a route without destinations
-// and does not hide the others.
+// The summary's traffic shares, mirrors and faults and its rows of who
+// reaches what come from the routing engine (package route), as do the
+// answers of meshroll route and its matrix, so that the commands cannot
+// disagree about where requests go.
 
-// router decodes the http routes of a VirtualService (items of spec.http)
-// for the routing engine; a route that does not decode is nil there.
-func router(items []*value, namespace string) *route.Router {
-	vs := &networkingv1.VirtualService{Http: make([]*networkingv1.HTTPRoute, len(items))}
-	for i, item := range items {
-		h := &networkingv1.HTTPRoute{}
-		if decode(item, h) {
-			vs.Http[i] = h
-		}
-	}
-	return route.Compile(vs, namespace)
-}
-
-// weights returns the declared weights of the destinations of a tcp or tls
-// route, for route.Shares; nil when the route does not decode.
-func weights(item *value, list string) []int32 {
-	var dests []*networkingv1.RouteDestination
-	switch list {
-	case "tcp":
-		r := &networkingv1.TCPRoute{}
-		if !decode(item, r) {
-			return nil
-		}
-		dests = r.GetRoute()
-	case "tls":
-		r := &networkingv1.TLSRoute{}
-		if !decode(item, r) {
-			return nil
-		}
-		dests = r.GetRoute()
-	}
-	out := make([]int32, len(dests))
-	for i, d := range dests {
-		out[i] = d.GetWeight()
-	}
-	return out
-}
-
-// decode sets m from v with Istio's own JSON reader (istio.io/api's
-// UnmarshalJSON: unknown fields ignored, durations such as 1m as Go writes
-// them); it reports whether v fits m's schema.
-func decode(v *value, m json.Unmarshaler) bool {
+// spec decodes a VirtualService's spec with Istio's own JSON reader
+// (istio.io/api's UnmarshalJSON: unknown fields ignored, durations such as
+// 1m as Go writes them). A spec that does not fit Istio's schema (a weight of
+// 10.5, a timeout that is a number) is one the API server refuses: it routes
+// nothing, and spec returns an empty VirtualService.
+func spec(v *value) *networkingv1.VirtualService {
+	vs := &networkingv1.VirtualService{}
 	b, err := json.Marshal(v.plain())
-	return err == nil && m.UnmarshalJSON(b) == nil
+	if err != nil || vs.UnmarshalJSON(b) != nil {
+		return &networkingv1.VirtualService{}
+	}
+	return vs
 }
 
 // plain converts v to the generic form encoding/json writes: numbers by
@@ -100,6 +66,16 @@ func (v *value) plain() any {
 	return v.text
 }
 
+// weights returns the declared weights of a tcp or tls route's
+// destinations.
+func weights(dests []*networkingv1.RouteDestination) []int32 {
+	out := make([]int32, len(dests))
+	for i, d := range dests {
+		out[i] = d.GetWeight()
+	}
+	return out
+}
+
 // split returns the stable and canary shares of a weighted route from its
 // destinations' shares: the first destination is stable, the others canary.
 // Nil when the route has no destination.
@@ -107,15 +83,11 @@ func split(shares []float64) (stable, canary *float64) {
 	if len(shares) == 0 {
 		return nil, nil
 	}
-	s := round(shares[0])
-	rest := 0.0
-	for _, x := range shares[1:] {
-		rest += x
+	s, c := round(shares[0]), 0.0
+	if slices.Max(shares) > 0 {
+		c = round(100 - s)
 	}
-	if s == 0 && rest == 0 {
-		return ptr(0), ptr(0)
-	}
-	return ptr(s), ptr(round(100 - s))
+	return &s, &c
 }
 
 // mirrorText describes a mirror as Istio applies it: "reviews/v2 100%".

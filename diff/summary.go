@@ -122,7 +122,7 @@ type vsInfo struct {
 	routes    map[string]int
 	routeKeys []string // in order
 	items     []*value
-	http      []*value // spec.http
+	spec      *value
 	hosts     map[string]bool
 	// What the routing engine reads in the routes, set by evaluate: the
 	// weighted route's shares, the mirrors and faults of the http routes,
@@ -150,6 +150,7 @@ func readVS(d *doc) *vsInfo {
 		info.rollout = d.name
 	}
 	spec := v.get("spec")
+	info.spec = spec
 	for _, list := range []string{"http", "tcp", "tls"} {
 		if i := weightedRoute(spec.get(list), list == "http"); i >= 0 {
 			info.list, info.weighted = list, i
@@ -180,9 +181,6 @@ func readVS(d *doc) *vsInfo {
 		l := spec.get(list)
 		if l == nil || l.kind != listKind {
 			continue
-		}
-		if list == "http" {
-			info.http = l.vals
 		}
 		for _, r := range l.vals {
 			if dests := r.get("route"); dests != nil && dests.kind == listKind {
@@ -230,9 +228,10 @@ func (info *vsInfo) evaluate() {
 		return
 	}
 	info.evaluated = true
-	info.router = router(info.http, info.namespace)
+	vs := spec(info.spec)
+	info.router = route.Compile(vs, info.namespace)
 	var mirrors, faults []string
-	for i := range info.http {
+	for i := range vs.GetHttp() {
 		res := info.router.Route(i)
 		if m := res.Mirror; m != nil {
 			mirrors = append(mirrors, mirrorText(*m))
@@ -245,22 +244,22 @@ func (info *vsInfo) evaluate() {
 		}
 	}
 	info.mirror, info.fault = joinUnique(mirrors), joinUnique(faults)
-	switch {
-	case info.weighted < 0:
+	var shares []float64
+	switch w := info.weighted; {
+	case w < 0:
 	case info.list == "http":
-		var shares []float64
-		for _, d := range info.router.Route(info.weighted).Destinations {
+		for _, d := range info.router.Route(w).Destinations {
 			shares = append(shares, d.Weight)
 		}
-		info.stable, info.canary = split(shares)
-	default:
-		info.stable, info.canary = split(route.Shares(weights(info.items[info.weighted], info.list)))
+	case info.list == "tcp" && w < len(vs.GetTcp()):
+		shares = route.Shares(weights(vs.GetTcp()[w].GetRoute()))
+	case info.list == "tls" && w < len(vs.GetTls()):
+		shares = route.Shares(weights(vs.GetTls()[w].GetRoute()))
 	}
+	info.stable, info.canary = split(shares)
 }
 
 func round(x float64) float64 { return math.Round(x*10) / 10 }
-
-func ptr(x float64) *float64 { return &x }
 
 func joinUnique(s []string) string {
 	slices.Sort(s)

@@ -186,8 +186,8 @@ func TestShares(t *testing.T) {
 		{"[{destination: {host: a}, weight: 1}, {destination: {host: b}, weight: 2}]", "33.3%", "66.7%"},
 		// Numbers as Kubernetes reads them: 50.0 is the integer 50.
 		{"[{destination: {host: a}, weight: 50.0}, {destination: {host: b}, weight: '50'}]", "50%", "50%"},
-		// A route Istio's schema refuses (a weight is an integer) has no
-		// destination to share.
+		// A VirtualService Istio's schema refuses (a weight is an integer)
+		// routes nothing.
 		{"[{destination: {host: a}, weight: 10.5}, {destination: {host: b}, weight: 89.5}]", "—", "—"},
 		{"[]", "—", "—"},
 	}

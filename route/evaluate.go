@@ -308,19 +308,9 @@ func miss(index int, h *networkingv1.HTTPRoute, blocks []string) Miss {
 	m := Miss{Index: index, Name: h.GetName(), Blocks: blocks}
 	if len(blocks) == 1 {
 		m.Why = blocks[0]
-		return m
+	} else {
+		m.Why = blockWhys(blocks, nil)
 	}
-	var b strings.Builder
-	for i, why := range blocks {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString("match[")
-		b.WriteString(strconv.Itoa(i))
-		b.WriteString("]: ")
-		b.WriteString(why)
-	}
-	m.Why = b.String()
 	return m
 }
 

@@ -237,8 +237,8 @@ func (m *merged) misses(trace []Miss) []Miss {
 }
 
 // blockWhys joins the reasons of several match blocks, each labelled with
-// the block of the route as written, and of the root route when a delegate's
-// block was merged with one of several.
+// the block of the route as written (its place, when blocks is nil), and of
+// the root route when a delegate's block was merged with one of several.
 func blockWhys(whys []string, blocks []blockOrigin) string {
 	var b strings.Builder
 	for i, why := range whys {
