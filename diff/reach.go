@@ -1,13 +1,12 @@
 package diff
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
-)
 
-// Everyone names the weighted route in the matrix of who reaches what: the
-// requests no A/B route takes.
-const Everyone = "anyone else"
+	"github.com/meshroll/meshroll/route"
+)
 
 // Reach is one row of the matrix of who reaches what: where the requests
 // of one route go before and after the change ("" where the route does not
@@ -21,84 +20,70 @@ type Reach struct {
 func (r Reach) Changed() bool { return r.Before != r.After }
 
 // reachOf describes where each http route of a VirtualService sends its
-// requests, by route key, naming destinations by track: the weighted
-// route's first destination is stable, its second canary.
+// requests, by route key, as the routing engine evaluates the route; it
+// names destinations by track: the weighted route's first destination is
+// stable, its others canary.
 func reachOf(info *vsInfo) map[string]string {
 	if info == nil || info.list != "http" {
 		return nil
 	}
+	info.evaluate()
 	tracks := map[string]string{}
 	if info.weighted >= 0 {
-		for i, d := range listOf(info.items[info.weighted].get("route")) {
+		for i, d := range info.router.Route(info.weighted).Destinations {
 			name := "canary"
 			if i == 0 {
 				name = "stable"
 			}
-			tracks[destKey(d)] = name
+			tracks[d.Host+"/"+d.Subset] = name
 		}
 	}
 	out := map[string]string{}
 	for i, r := range info.items {
-		key := Everyone
+		key := route.Everyone
 		if i != info.weighted {
 			key = r.get("name").str()
 			if key == "" {
 				key = "http[" + strconv.Itoa(i) + "]"
 			}
 		}
-		out[key] = routeShares(r, tracks)
+		out[key] = describeShares(info.router.Route(i).Destinations, tracks)
 	}
 	return out
 }
 
-func listOf(v *value) []*value {
-	if v == nil || v.kind != listKind {
-		return nil
-	}
-	return v.vals
-}
-
-func destKey(d *value) string {
-	return d.at("destination", "host").str() + "/" + d.at("destination", "subset").str()
-}
-
-// routeShares writes a route's destinations with their shares, leaving
+// describeShares writes a route's destinations with their shares, leaving
 // out those at 0%: "canary 100%", "stable 75% / canary 25%".
-func routeShares(r *value, tracks map[string]string) string {
-	dests := listOf(r.get("route"))
-	if len(dests) == 0 {
-		return "no destination"
-	}
-	w := make([]float64, len(dests))
-	sum := 0.0
-	for i, d := range dests {
-		if x, ok := parseFloat(d.get("weight").str()); ok && x > 0 {
-			w[i] = x
-		}
-		sum += w[i]
-	}
+func describeShares(dests []route.Destination, tracks map[string]string) string {
 	var parts []string
-	for i, d := range dests {
-		share := 100.0
-		if len(dests) > 1 {
-			if sum == 0 {
-				continue
-			}
-			share = round(w[i] * 100 / sum)
-		}
+	for _, d := range dests {
+		share := round(d.Weight)
 		if share == 0 && len(dests) > 1 {
 			continue
 		}
-		name := tracks[destKey(d)]
+		name := tracks[d.Host+"/"+d.Subset]
 		if name == "" {
-			name = destinationName(d.get("destination"))
+			name = destName(d)
 		}
-		parts = append(parts, name+" "+strconv.FormatFloat(share, 'f', -1, 64)+"%")
+		parts = append(parts, name+" "+percent(share))
 	}
 	if len(parts) == 0 {
 		return "no destination"
 	}
 	return strings.Join(parts, " / ")
+}
+
+// destName names a destination as destinationName does in the manifest:
+// host/subset:port.
+func destName(d route.Destination) string {
+	s := cmp.Or(d.Host, "?")
+	if d.Subset != "" {
+		s += "/" + d.Subset
+	}
+	if d.Port != 0 {
+		s += ":" + strconv.FormatUint(uint64(d.Port), 10)
+	}
+	return s
 }
 
 // reachRows joins the matrix of both sides: the routes of the new side in
@@ -109,7 +94,7 @@ func reachRows(old, new *vsInfo) []Reach {
 		return nil
 	}
 	var order []string
-	seen := map[string]bool{Everyone: true}
+	seen := map[string]bool{route.Everyone: true}
 	for _, info := range []*vsInfo{new, old} {
 		if info == nil {
 			continue
@@ -121,15 +106,15 @@ func reachRows(old, new *vsInfo) []Reach {
 			}
 		}
 	}
-	order = append(order, Everyone)
+	order = append(order, route.Everyone)
 	rows := make([]Reach, 0, len(order))
 	for _, k := range order {
 		b, a := before[k], after[k]
 		if b == "" && before != nil {
-			b = before[Everyone] + " *"
+			b = before[route.Everyone] + " *"
 		}
 		if a == "" && after != nil {
-			a = after[Everyone] + " *"
+			a = after[route.Everyone] + " *"
 		}
 		rows = append(rows, Reach{Route: k, Before: b, After: a})
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/meshroll/meshroll/route"
 )
 
 // Labels and names meshroll puts on what it renders; a test holds them to
@@ -116,15 +118,19 @@ type vsInfo struct {
 	// and weighted its index, -1 when there is none.
 	list     string
 	weighted int
-	stable   *float64
-	canary   *float64
 	// routes are the A/B routes by key, with their index.
 	routes    map[string]int
 	routeKeys []string // in order
 	items     []*value
-	mirror    string
-	fault     string
+	spec      *value
 	hosts     map[string]bool
+	// What the routing engine reads in the routes, set by evaluate: the
+	// weighted route's shares, the mirrors and faults of the http routes,
+	// and the http routes compiled.
+	stable, canary *float64
+	mirror, fault  string
+	router         *route.Router
+	evaluated      bool
 }
 
 func readVS(d *doc) *vsInfo {
@@ -144,6 +150,7 @@ func readVS(d *doc) *vsInfo {
 		info.rollout = d.name
 	}
 	spec := v.get("spec")
+	info.spec = spec
 	for _, list := range []string{"http", "tcp", "tls"} {
 		if i := weightedRoute(spec.get(list), list == "http"); i >= 0 {
 			info.list, info.weighted = list, i
@@ -158,7 +165,6 @@ func readVS(d *doc) *vsInfo {
 		info.items = routes.vals
 		for i, r := range routes.vals {
 			if i == info.weighted {
-				info.stable, info.canary = shares(r.get("route"))
 				continue
 			}
 			key := r.get("name").str()
@@ -171,7 +177,6 @@ func readVS(d *doc) *vsInfo {
 			}
 		}
 	}
-	var mirrors, faults []string
 	for _, list := range []string{"http", "tcp", "tls"} {
 		l := spec.get(list)
 		if l == nil || l.kind != listKind {
@@ -183,20 +188,11 @@ func readVS(d *doc) *vsInfo {
 					info.hosts[shortHost(d.at("destination", "host").str(), info.namespace)] = true
 				}
 			}
-			if list != "http" {
-				continue
-			}
-			if m := r.get("mirror"); m != nil {
+			if m := r.get("mirror"); m != nil && list == "http" {
 				info.hosts[shortHost(m.get("host").str(), info.namespace)] = true
-			}
-			mirrors = append(mirrors, mirrorsOf(r)...)
-			if f := faultOf(r.get("fault")); f != "" {
-				faults = append(faults, f)
 			}
 		}
 	}
-	info.mirror = joinUnique(mirrors)
-	info.fault = joinUnique(faults)
 	return info
 }
 
@@ -223,93 +219,47 @@ func weightedRoute(l *value, named bool) int {
 	return -1
 }
 
-// shares returns the stable and canary shares of a route's destinations in
-// percent: one destination takes everything; otherwise the weights are
-// normalised, as Istio does, with a missing weight counting 0.
-func shares(dests *value) (stable, canary *float64) {
-	if dests == nil || dests.kind != listKind || len(dests.vals) == 0 {
-		return nil, nil
+// evaluate runs the routes through the routing engine, for a rollout
+// whose summary is shown: the shares of the weighted route (route.Shares for
+// tcp and tls, which the engine does not simulate), the mirrors and faults
+// Istio applies, and the router that tells who reaches what.
+func (info *vsInfo) evaluate() {
+	if info == nil || info.evaluated {
+		return
 	}
-	if len(dests.vals) == 1 {
-		return ptr(100), ptr(0)
-	}
-	w := make([]float64, len(dests.vals))
-	sum := 0.0
-	for i, d := range dests.vals {
-		if x, ok := parseFloat(d.get("weight").str()); ok && x > 0 && !math.IsInf(x, 0) {
-			w[i] = x
+	info.evaluated = true
+	vs := spec(info.spec)
+	info.router = route.Compile(vs, info.namespace)
+	var mirrors, faults []string
+	for i := range vs.GetHttp() {
+		res := info.router.Route(i)
+		if m := res.Mirror; m != nil {
+			mirrors = append(mirrors, mirrorText(*m))
 		}
-		sum += w[i]
+		for _, m := range res.Mirrors {
+			mirrors = append(mirrors, mirrorText(m))
+		}
+		if f := res.Fault; f != nil {
+			faults = append(faults, faultText(f))
+		}
 	}
-	if sum == 0 {
-		return ptr(0), ptr(0)
+	info.mirror, info.fault = joinUnique(mirrors), joinUnique(faults)
+	var shares []float64
+	switch w := info.weighted; {
+	case w < 0:
+	case info.list == "http":
+		for _, d := range info.router.Route(w).Destinations {
+			shares = append(shares, d.Weight)
+		}
+	case info.list == "tcp" && w < len(vs.GetTcp()):
+		shares = route.Shares(weights(vs.GetTcp()[w].GetRoute()))
+	case info.list == "tls" && w < len(vs.GetTls()):
+		shares = route.Shares(weights(vs.GetTls()[w].GetRoute()))
 	}
-	s := round(w[0] * 100 / sum)
-	return ptr(s), ptr(round(100 - s))
+	info.stable, info.canary = split(shares)
 }
 
 func round(x float64) float64 { return math.Round(x*10) / 10 }
-
-func ptr(x float64) *float64 { return &x }
-
-// mirrorsOf describes the mirrors of an http route: "host/subset 100%".
-func mirrorsOf(r *value) []string {
-	var out []string
-	if m := r.get("mirror"); m != nil {
-		pct := "100"
-		if p := r.at("mirrorPercentage", "value").str(); p != "" {
-			pct = p
-		} else if p := r.get("mirrorPercent").str(); p != "" {
-			pct = p
-		}
-		out = append(out, destinationName(m)+" "+pct+"%")
-	}
-	if ms := r.get("mirrors"); ms != nil && ms.kind == listKind {
-		for _, m := range ms.vals {
-			pct := "100"
-			if p := m.at("percentage", "value").str(); p != "" {
-				pct = p
-			}
-			out = append(out, destinationName(m.get("destination"))+" "+pct+"%")
-		}
-	}
-	return out
-}
-
-// faultOf describes a fault: "delay 10% 5s, abort 10% 500".
-func faultOf(f *value) string {
-	if f == nil {
-		return ""
-	}
-	pct := func(x *value) string {
-		if p := x.at("percentage", "value").str(); p != "" {
-			return p + "%"
-		}
-		if p := x.get("percent").str(); p != "" {
-			return p + "%"
-		}
-		return "100%"
-	}
-	var parts []string
-	if d := f.get("delay"); d != nil {
-		s := "delay " + pct(d)
-		if t := cmp.Or(d.get("fixedDelay").str(), d.get("exponentialDelay").str()); t != "" {
-			s += " " + t
-		}
-		parts = append(parts, s)
-	}
-	if a := f.get("abort"); a != nil {
-		s := "abort " + pct(a)
-		if st := cmp.Or(a.get("httpStatus").str(), a.get("grpcStatus").str()); st != "" {
-			s += " " + st
-		}
-		parts = append(parts, s)
-	}
-	if len(parts) == 0 {
-		return "fault"
-	}
-	return strings.Join(parts, ", ")
-}
 
 func joinUnique(s []string) string {
 	slices.Sort(s)
@@ -487,6 +437,8 @@ func mtlsModes(pairs []pair, side func(pair) *doc) map[string]string {
 
 // fill sets the traffic fields of ro from the two sides' VirtualServices.
 func fill(ro *Rollout, old, new *vsInfo) {
+	old.evaluate()
+	new.evaluate()
 	if old != nil && new != nil {
 		ro.Reach = reachRows(old, new)
 	}
@@ -733,7 +685,7 @@ func Percent(p *float64) string {
 	if p == nil {
 		return "—"
 	}
-	return strconv.FormatFloat(*p, 'f', -1, 64) + "%"
+	return percent(*p)
 }
 
 func orNone(s string) string {

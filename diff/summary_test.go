@@ -124,6 +124,16 @@ spec:
 			"    mirror: {host: r, subset: v3}\n    route:")},
 		want: []string{"ns/r: phase canary, stable 90%, canary 10%; mirror none → r/v3 100%; fault none → abort 5% 503"},
 	}, {
+		// As Istio applies them: a mirror at 0% mirrors nothing, a fault
+		// without a percentage injects into no request (the API's default),
+		// an exponential delay is dropped, durations read as written.
+		name: "mirrors and faults as Istio applies them",
+		old:  map[string]string{"r.yaml": vs("ns", "r", "canary", 90, 10, "a")},
+		new: map[string]string{"r.yaml": strings.Replace(strings.Replace(vs("ns", "r", "canary", 90, 10, "a"),
+			"  - name: a\n", "  - name: a\n    mirror: {host: r, subset: v3}\n    mirrorPercentage: {value: 0}\n    fault: {delay: {fixedDelay: 1m}, abort: {grpcStatus: UNAVAILABLE}}\n", 1),
+			"  - name: weighted\n", "  - name: weighted\n    fault: {delay: {exponentialDelay: 1s, percentage: {value: 5}}}\n", 1)},
+		want: []string{"ns/r: phase canary, stable 90%, canary 10%; A/B route a changed; fault none → delay 0% 1m, abort 0% UNAVAILABLE"},
+	}, {
 		name: "the mTLS mode of the rollout's namespace",
 		old:  map[string]string{"r.yaml": vs("ns", "r", "canary", 90, 10), "pa.yaml": pa("ns", "STRICT")},
 		new:  map[string]string{"r.yaml": vs("ns", "r", "expand", 75, 25), "pa.yaml": pa("ns", "PERMISSIVE")},
@@ -173,16 +183,25 @@ func TestShares(t *testing.T) {
 		{"[{destination: {host: a}, weight: 2}, {destination: {host: b}, weight: 1}, {destination: {host: c}, weight: 1}]", "50%", "50%"},
 		{"[{destination: {host: a}}, {destination: {host: b}}]", "0%", "0%"},
 		{"[{destination: {host: a}, weight: -5}, {destination: {host: b}, weight: 5}]", "0%", "100%"},
+		{"[{destination: {host: a}, weight: 1}, {destination: {host: b}, weight: 2}]", "33.3%", "66.7%"},
+		// Numbers as Kubernetes reads them: 50.0 is the integer 50.
+		{"[{destination: {host: a}, weight: 50.0}, {destination: {host: b}, weight: '50'}]", "50%", "50%"},
+		// A VirtualService Istio's schema refuses (a weight is an integer)
+		// routes nothing.
+		{"[{destination: {host: a}, weight: 10.5}, {destination: {host: b}, weight: 89.5}]", "—", "—"},
 		{"[]", "—", "—"},
 	}
 	for _, tt := range tests {
-		docs, err := parseFile(File{Path: "x", Content: []byte("kind: X\nroute: " + tt.route)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, c := shares(docs[0].v.get("route"))
-		if Percent(s) != tt.stable || Percent(c) != tt.canary {
-			t.Errorf("shares(%s) = %s, %s; want %s, %s", tt.route, Percent(s), Percent(c), tt.stable, tt.canary)
+		for _, list := range []string{"http", "tcp", "tls"} {
+			docs, err := parseFile(File{Path: "x", Content: []byte("kind: VirtualService\nmetadata: {name: x}\nspec: {" + list + ": [{route: " + tt.route + "}]}")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			info := readVS(docs[0])
+			info.evaluate()
+			if Percent(info.stable) != tt.stable || Percent(info.canary) != tt.canary {
+				t.Errorf("%s route %s: stable %s, canary %s; want %s, %s", list, tt.route, Percent(info.stable), Percent(info.canary), tt.stable, tt.canary)
+			}
 		}
 	}
 }

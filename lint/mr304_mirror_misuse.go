@@ -1,6 +1,10 @@
 package lint
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/meshroll/meshroll/route"
+)
 
 func mirrorMisuse() *Rule {
 	return &Rule{
@@ -67,9 +71,14 @@ func runMirrorMisuse(pass *Pass) {
 					pass.ReportSeverityf(Error, vs, fmt.Sprintf("%s.mirrors[%d].percentage.value", rt.Path, i), "mirror percentage %g is outside 0..100, so Istio rejects the VirtualService: use a percentage from 0 to 100", p.GetValue())
 				}
 			}
+			weights := make([]int32, len(rt.Destinations))
+			for i, d := range rt.Destinations {
+				weights[i] = d.Weight
+			}
+			shares := route.Shares(weights)
 			for _, m := range rt.Mirrors {
-				for _, d := range rt.Destinations {
-					if d.Weight == 0 && len(rt.Destinations) > 1 {
+				for i, d := range rt.Destinations {
+					if shares[i] == 0 {
 						continue // gets no traffic
 					}
 					if sameDestination(ix, vs, m, d) {

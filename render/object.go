@@ -18,7 +18,7 @@ import (
 	clientsec "istio.io/client-go/pkg/apis/security/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/meshroll/meshroll/route"
+	"github.com/meshroll/meshroll/internal/cookie"
 	"github.com/meshroll/meshroll/schema"
 )
 
@@ -254,7 +254,7 @@ func match(m schema.Match) *apinet.HTTPMatchRequest {
 			out.Headers[h.Name] = stringMatch(h.StringMatch)
 		}
 		if c := m.Cookie; c != nil {
-			out.Headers["cookie"] = &apinet.StringMatch{MatchType: &apinet.StringMatch_Regex{Regex: route.CookieRegex(c.Name, c.Value)}}
+			out.Headers["cookie"] = &apinet.StringMatch{MatchType: &apinet.StringMatch_Regex{Regex: cookie.Regex(c.Name, c.Value)}}
 		}
 	}
 	if len(m.SourceLabels) > 0 {

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	networkingv1 "istio.io/api/networking/v1"
+
+	"github.com/meshroll/meshroll/internal/cookie"
 )
 
 // benchRequests exercise every route of seedPatterns (5 routes), including
@@ -13,8 +15,8 @@ var benchRequests = []Request{
 	{Headers: map[string]string{"x-user-type": "beta"}},
 	{Headers: map[string]string{"x-internal": "true", "end-user": "bob"}},
 	{SourceLabels: map[string]string{"app": "productpage", "version": "v2"}},
-	{Cookies: []Cookie{{"user", "beta"}, {"theme", "dark"}}},
-	{Cookies: []Cookie{{"theme", "dark"}, {"user", "beta"}}, URI: "/reviews/1", Headers: map[string]string{"User-Agent": "curl"}},
+	{Cookies: []cookie.Cookie{{Name: "user", Value: "beta"}, {Name: "theme", Value: "dark"}}},
+	{Cookies: []cookie.Cookie{{Name: "theme", Value: "dark"}, {Name: "user", Value: "beta"}}, URI: "/reviews/1", Headers: map[string]string{"User-Agent": "curl"}},
 }
 
 // BenchmarkEvaluate is the one-shot form: compile the VirtualService (regexes

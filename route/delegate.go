@@ -6,6 +6,8 @@ import (
 
 	"google.golang.org/protobuf/proto"
 	networkingv1 "istio.io/api/networking/v1"
+
+	"github.com/meshroll/meshroll/internal/gateway"
 )
 
 // VirtualServiceObject is a VirtualService with the metadata that routing
@@ -170,7 +172,7 @@ func resolveMatchGateways(spec *networkingv1.VirtualService, ns string) {
 	for _, h := range spec.GetHttp() {
 		for _, m := range h.GetMatch() {
 			for i, g := range m.GetGateways() {
-				m.Gateways[i] = ResolveGateway(g, ns)
+				m.Gateways[i] = gateway.Resolve(g, ns)
 			}
 		}
 	}

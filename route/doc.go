@@ -15,9 +15,17 @@
 // applies to exact and prefix URI matches only, and match-level gateways
 // replace sourceLabels and sourceNamespace as the source condition.
 //
+// It is the one routing engine of meshroll: how weights become shares
+// (Shares, Istio's normalisation since 1.15) and what a route does once a
+// request reaches it (Router.Route) are decided here for meshroll route, the
+// matrix of who reaches what (package traffic) and the summary of
+// meshroll diff alike.
+//
 // A request is given as Envoy sees it: JoinHeaders joins the values of a
 // header sent more than once with "," (cookie headers with "; "), as
-// Envoy's header matching does, and Request.Cookies join the cookie header.
+// Envoy's header matching does, and Request.Cookies join the cookie header
+// (package internal/cookie, which also writes the regex meshroll renders for
+// a cookie match).
 //
 // Table holds several VirtualServices and Gateways, for what one
 // VirtualService cannot answer alone: Table.Evaluate follows routes that

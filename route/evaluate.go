@@ -101,9 +101,7 @@ type Destination struct {
 	Subset string
 	Port   uint32
 	// Weight is the destination's share of the route's traffic in percent
-	// (0..100): its declared weight over the sum of the route's weights
-	// (Istio normalises weights that do not sum to 100), and 100 for a lone
-	// destination, whatever its declared weight.
+	// (0..100), as Shares computes it from the declared weights.
 	Weight float64
 	// DeclaredWeight is the weight as written in the manifest.
 	DeclaredWeight int32
@@ -264,71 +262,55 @@ func (r *Router) Evaluate(req Request) Result {
 	return r.eval(&req)
 }
 
+// Route returns what http route i does with a request that reaches it,
+// whatever matched it: the Result Evaluate gives when route i takes a
+// request, with Match -1 and no Trace. Tables of who reaches what read a
+// route's destinations here rather than from the manifest, so that they and
+// Evaluate agree. An index out of range gives a Result that did not match.
+func (r *Router) Route(i int) Result {
+	routes := r.vs.GetHttp()
+	if i < 0 || i >= len(routes) {
+		return Result{Index: -1, Match: -1, Reason: fmt.Sprintf("the VirtualService has no http route %d", i)}
+	}
+	return r.outcome(i, routes[i], -1, nil)
+}
+
 func (r *Router) eval(req *Request) Result {
 	p := prepare(req, r)
-	if !contains(r.gateways, p.gateway) {
-		return Result{Index: -1, Match: -1, Reason: fmt.Sprintf(
-			"the VirtualService does not apply to gateway %q: it is bound to [%s]",
-			p.gateway, strings.Join(r.gateways, ", "))}
+	if why := r.refuses(p.gateway); why != "" {
+		return Result{Index: -1, Match: -1, Reason: why}
 	}
-	var trace []Miss
-	routes := r.vs.GetHttp()
-	for ri, h := range routes {
-		if h == nil {
-			continue
-		}
-		blocks := h.GetMatch()
-		if len(blocks) == 0 {
-			return r.outcome(ri, h, -1, trace)
-		}
-		var whys []string
-		for mi, m := range blocks {
-			var ok bool
-			var why string
-			if ri < len(r.matches) && mi < len(r.matches[ri]) {
-				ok, why = r.matches[ri][mi].check(&p)
-			} else {
-				// Not compiled: one-shot Evaluate, or vs grew after Compile.
-				cm := compileMatch(m, r.namespace)
-				ok, why = cm.check(&p)
-			}
-			if ok {
-				return r.outcome(ri, h, mi, trace)
-			}
-			if whys == nil {
-				whys = make([]string, 0, len(blocks))
-			}
-			whys = append(whys, why)
-		}
-		if trace == nil {
-			trace = make([]Miss, 0, len(routes))
-		}
-		trace = append(trace, miss(ri, h, whys))
+	s := r.scan(&p)
+	if s.route < 0 {
+		return Result{Index: -1, Match: -1, Trace: s.trace, Reason: r.noRoute()}
 	}
-	reason := "no http route matches: the proxy answers 404"
-	if len(routes) == 0 {
-		reason = "the VirtualService has no http routes"
+	return r.outcome(s.route, r.vs.GetHttp()[s.route], s.match, s.trace)
+}
+
+// refuses says why a request through gateway (resolved) does not meet the
+// VirtualService at all; "" when it does.
+func (r *Router) refuses(gateway string) string {
+	if contains(r.gateways, gateway) {
+		return ""
 	}
-	return Result{Index: -1, Match: -1, Trace: trace, Reason: reason}
+	return "the VirtualService does not apply to gateway " + quote(gateway) + ": it is bound to [" + strings.Join(r.gateways, ", ") + "]"
+}
+
+// noRoute says why no http route took a request.
+func (r *Router) noRoute() string {
+	if len(r.vs.GetHttp()) == 0 {
+		return "the VirtualService has no http routes"
+	}
+	return "no http route matches: the proxy answers 404"
 }
 
 func miss(index int, h *networkingv1.HTTPRoute, blocks []string) Miss {
 	m := Miss{Index: index, Name: h.GetName(), Blocks: blocks}
 	if len(blocks) == 1 {
 		m.Why = blocks[0]
-		return m
+	} else {
+		m.Why = blockWhys(blocks, nil)
 	}
-	var b strings.Builder
-	for i, why := range blocks {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString("match[")
-		b.WriteString(strconv.Itoa(i))
-		b.WriteString("]: ")
-		b.WriteString(why)
-	}
-	m.Why = b.String()
 	return m
 }
 
@@ -408,35 +390,27 @@ func (r *Router) describe(index int, h *networkingv1.HTTPRoute) Result {
 	return res
 }
 
-// destinations computes each destination's share in percent. Istio sends all
-// traffic to a lone destination, ignores zero weights among several, and
-// normalises the rest to their sum (since Istio 1.15).
+// destinations gives each destination its share of the traffic (Shares),
+// with a warning for what Istio would reject.
 func destinations(in []*networkingv1.HTTPRouteDestination, warnings *[]string) []Destination {
 	out := make([]Destination, len(in))
-	var sum int64
+	weights := make([]int32, len(in))
+	weighted := false
 	for i, d := range in {
 		dst := d.GetDestination()
-		out[i] = Destination{Host: dst.GetHost(), Subset: dst.GetSubset(), Port: dst.GetPort().GetNumber(),
-			DeclaredWeight: d.GetWeight()}
-		if w := d.GetWeight(); w > 0 {
-			sum += int64(w)
-		} else if w < 0 {
+		w := d.GetWeight()
+		out[i] = Destination{Host: dst.GetHost(), Subset: dst.GetSubset(), Port: dst.GetPort().GetNumber(), DeclaredWeight: w}
+		weights[i] = w
+		weighted = weighted || w > 0
+		if w < 0 {
 			*warnings = append(*warnings, fmt.Sprintf("route[%d] has the negative weight %d, which Istio rejects; counted as 0", i, w))
 		}
 	}
-	if len(out) == 1 {
-		out[0].Weight = 100
-		return out
-	}
-	if sum == 0 {
+	if len(in) > 1 && !weighted {
 		*warnings = append(*warnings, "every destination has weight 0: Envoy rejects a weighted route without weight")
-		return out
 	}
-	for i := range out {
-		if w := out[i].DeclaredWeight; w > 0 {
-			// Multiplying first keeps integer weights that sum to 100 exact.
-			out[i].Weight = float64(w) * 100 / float64(sum)
-		}
+	for i, share := range Shares(weights) {
+		out[i].Weight = share
 	}
 	return out
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/meshroll/meshroll/internal/cookie"
 )
 
 // The seeds' user-based routing example (000_d3d0101a17879f57.txt).
@@ -126,10 +128,10 @@ func TestEvaluateSeeds(t *testing.T) {
 				`source label version: want "v2", got "v1"`, "no header cookie",
 			}}},
 		{"seed cookie regex, cookie first", "patterns",
-			Request{Cookies: []Cookie{{"user", "beta"}, {"theme", "dark"}}},
+			Request{Cookies: []cookie.Cookie{{Name: "user", Value: "beta"}, {Name: "theme", Value: "dark"}}},
 			outcome{3, 0, "reviews/v2=100", []string{"no header x-user-type", "no header x-internal", `no source label app (want "productpage")`}}},
 		{"seed cookie regex misses the cookie after \"; \"", "patterns",
-			Request{Cookies: []Cookie{{"theme", "dark"}, {"user", "beta"}}},
+			Request{Cookies: []cookie.Cookie{{Name: "theme", Value: "dark"}, {Name: "user", Value: "beta"}}},
 			outcome{4, -1, "reviews/v1=90 reviews/v2=10", []string{
 				"no header x-user-type", "no header x-internal", `no source label app (want "productpage")`,
 				`header cookie: want regex "^(.*?;)?(user=beta)(;.*)?$", got "theme=dark; user=beta"`,
@@ -203,10 +205,10 @@ func TestEvaluateConditions(t *testing.T) {
 		{"source labels: all must be present", `sourceLabels: {app: productpage, version: v2}`, Request{SourceLabels: map[string]string{"version": "v2"}}, `no source label app (want "productpage")`},
 		{"match gateways replace source labels", "gateways: [mesh]\nsourceLabels: {app: productpage}", Request{}, ""},
 		{"match gateways", `gateways: [istio-system/ingress]`, Request{}, `gateway: want one of [istio-system/ingress], got "mesh"`},
-		{"cookie header from Cookies", `headers: {cookie: {exact: "a=1; b=2"}}`, Request{Cookies: []Cookie{{"a", "1"}, {"b", "2"}}}, ""},
+		{"cookie header from Cookies", `headers: {cookie: {exact: "a=1; b=2"}}`, Request{Cookies: []cookie.Cookie{{Name: "a", Value: "1"}, {Name: "b", Value: "2"}}}, ""},
 		// Envoy sees one cookie header: Cookies follow the header's cookies.
-		{"cookie header and Cookies make one header", `headers: {cookie: {exact: "c=3; a=1"}}`, Request{Headers: map[string]string{"Cookie": "c=3"}, Cookies: []Cookie{{"a", "1"}}}, ""},
-		{"cookie header alone no longer matches once Cookies join it", `headers: {cookie: {exact: "c=3"}}`, Request{Headers: map[string]string{"cookie": "c=3"}, Cookies: []Cookie{{"a", "1"}}}, `header cookie: want exact "c=3", got "c=3; a=1"`},
+		{"cookie header and Cookies make one header", `headers: {cookie: {exact: "c=3; a=1"}}`, Request{Headers: map[string]string{"Cookie": "c=3"}, Cookies: []cookie.Cookie{{Name: "a", Value: "1"}}}, ""},
+		{"cookie header alone no longer matches once Cookies join it", `headers: {cookie: {exact: "c=3"}}`, Request{Headers: map[string]string{"cookie": "c=3"}, Cookies: []cookie.Cookie{{Name: "a", Value: "1"}}}, `header cookie: want exact "c=3", got "c=3; a=1"`},
 		{"all conditions hold", "uri: {prefix: /api}\nmethod: {exact: POST}\nheaders: {end-user: {exact: jason}}\nqueryParams: {v: {exact: \"2\"}}",
 			Request{URI: "/api/x?v=2", Method: "POST", Headers: map[string]string{"end-user": "jason"}}, ""},
 		{"one condition fails", "uri: {prefix: /api}\nmethod: {exact: POST}\nheaders: {end-user: {exact: jason}}",
@@ -490,7 +492,7 @@ http:
 
 func TestEvaluateDoesNotMutateRequest(t *testing.T) {
 	h := map[string]string{"End-User": "jason"}
-	Evaluate(parseSpec(t, seedJason), "", Request{Headers: h, Cookies: []Cookie{{"a", "1"}}})
+	Evaluate(parseSpec(t, seedJason), "", Request{Headers: h, Cookies: []cookie.Cookie{{Name: "a", Value: "1"}}})
 	if len(h) != 1 || h["End-User"] != "jason" {
 		t.Errorf("headers changed: %v", h)
 	}

@@ -3,6 +3,8 @@ package route
 import (
 	"reflect"
 	"testing"
+
+	"github.com/meshroll/meshroll/internal/cookie"
 )
 
 // TestJoinHeaders follows Envoy: a header sent more than once is matched as
@@ -60,7 +62,7 @@ http:
   match:
   - headers:
       cookie:
-        regex: "`+escapeYAML(CookieRegex("user", "beta"))+`"
+        regex: "`+escapeYAML(cookie.Regex("user", "beta"))+`"
   route:
   - destination: {host: reviews, subset: v2}
 - route:
@@ -72,9 +74,9 @@ http:
 		want int
 	}{
 		{"cookie from the header", Request{Headers: map[string]string{"cookie": "user=beta"}}, 0},
-		{"cookie given apart after a cookie header", Request{Headers: map[string]string{"cookie": "theme=dark"}, Cookies: []Cookie{{"user", "beta"}}}, 0},
-		{"cookie header after cookies given apart", Request{Headers: map[string]string{"cookie": "user=beta"}, Cookies: []Cookie{{"theme", "dark"}}}, 0},
-		{"neither has it", Request{Headers: map[string]string{"cookie": "theme=dark"}, Cookies: []Cookie{{"lang", "en"}}}, 1},
+		{"cookie given apart after a cookie header", Request{Headers: map[string]string{"cookie": "theme=dark"}, Cookies: []cookie.Cookie{{Name: "user", Value: "beta"}}}, 0},
+		{"cookie header after cookies given apart", Request{Headers: map[string]string{"cookie": "user=beta"}, Cookies: []cookie.Cookie{{Name: "theme", Value: "dark"}}}, 0},
+		{"neither has it", Request{Headers: map[string]string{"cookie": "theme=dark"}, Cookies: []cookie.Cookie{{Name: "lang", Value: "en"}}}, 1},
 	} {
 		if got := Evaluate(vs, "bookinfo", tt.req); got.Index != tt.want {
 			t.Errorf("%s: route %d, want %d (%+v)", tt.name, got.Index, tt.want, got.Trace)

@@ -2,6 +2,10 @@ package route
 
 import (
 	"strings"
+
+	"github.com/meshroll/meshroll/internal/cookie"
+
+	"github.com/meshroll/meshroll/internal/gateway"
 )
 
 // Request is one HTTP request as a sidecar or gateway proxy sees it. Zero
@@ -18,7 +22,7 @@ type Request struct {
 	// Cookies are name/value pairs in the order a browser sends them. They
 	// are joined into the one "cookie" header Envoy sees ("a=1; b=2"), after
 	// the cookies of a "cookie" header in Headers if there is one.
-	Cookies []Cookie
+	Cookies []cookie.Cookie
 	// SourceLabels are the labels of the calling workload (for a gateway: of
 	// the gateway's pods). A match block's sourceLabels must all be present
 	// here with equal values.
@@ -51,26 +55,6 @@ type Request struct {
 	// string. Values are compared as given, without URL decoding, as Envoy
 	// does.
 	QueryParams map[string]string
-}
-
-// Cookie is one cookie of a request's cookie header.
-type Cookie struct {
-	Name, Value string
-}
-
-// CookieHeader joins cookies into the single cookie header value that a
-// browser sends: pairs separated by "; " (RFC 6265, section 5.4).
-func CookieHeader(cookies []Cookie) string {
-	var b strings.Builder
-	for i, c := range cookies {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(c.Name)
-		b.WriteByte('=')
-		b.WriteString(c.Value)
-	}
-	return b.String()
 }
 
 // prepared is a Request with defaults applied and header names lower-cased,
@@ -112,7 +96,7 @@ func prepare(req *Request, r *Router) prepared {
 	if len(req.Cookies) > 0 {
 		// A request has one cookie header: the cookies given apart follow
 		// those of the header, as one header joined with "; ".
-		p.cookie = CookieHeader(req.Cookies)
+		p.cookie = cookie.Header(req.Cookies)
 		if h, ok := p.header("cookie"); ok && h != "" {
 			p.cookie = h + "; " + p.cookie
 		}
@@ -144,9 +128,9 @@ func prepare(req *Request, r *Router) prepared {
 			p.authority = r.defaultAuthority
 		}
 	}
-	p.gateway = ResolveGateway(req.Gateway, r.namespace)
+	p.gateway = gateway.Resolve(req.Gateway, r.namespace)
 	if p.gateway == "" {
-		p.gateway = meshGateway
+		p.gateway = gateway.Mesh
 	}
 	return p
 }

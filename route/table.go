@@ -103,18 +103,13 @@ func (t *Table) Evaluate(id string, req Request) Result {
 	}
 	m := t.get(i)
 	p := prepare(&req, m.router)
-	if !contains(m.router.gateways, p.gateway) {
-		return Result{Index: -1, Match: -1, VirtualService: id, Reason: "the VirtualService does not apply to gateway " +
-			quote(p.gateway) + ": it is bound to [" + strings.Join(m.router.gateways, ", ") + "]", Warnings: m.notes}
+	if why := m.router.refuses(p.gateway); why != "" {
+		return Result{Index: -1, Match: -1, VirtualService: id, Reason: why, Warnings: m.notes}
 	}
 	s := m.router.scan(&p)
 	trace := m.misses(s.trace)
 	if s.route < 0 {
-		reason := "no http route matches: the proxy answers 404"
-		if len(m.router.vs.GetHttp()) == 0 {
-			reason = "the VirtualService has no http routes"
-		}
-		return Result{Index: -1, Match: -1, VirtualService: id, Trace: trace, Reason: reason, Warnings: m.notes}
+		return Result{Index: -1, Match: -1, VirtualService: id, Trace: trace, Reason: m.router.noRoute(), Warnings: m.notes}
 	}
 	return m.result(s, trace)
 }
@@ -134,10 +129,13 @@ type scanned struct {
 // scan tries r's routes for p in order, as Envoy tries the routes istiod
 // generates for one VirtualService (BuildHTTPRoutesForVirtualService in
 // pilot/pkg/networking/core/route/route.go), and stops at the first match
-// block that matches. r must come from Compile.
+// block that matches. Match blocks that Compile did not compile (one-shot
+// Evaluate, or routes added after Compile) are compiled as they are
+// reached.
 func (r *Router) scan(p *prepared) scanned {
 	var trace []Miss
-	for ri, h := range r.vs.GetHttp() {
+	routes := r.vs.GetHttp()
+	for ri, h := range routes {
 		if h == nil {
 			continue
 		}
@@ -145,14 +143,23 @@ func (r *Router) scan(p *prepared) scanned {
 		if len(blocks) == 0 {
 			return scanned{route: ri, match: -1, catchAll: true, trace: trace}
 		}
-		whys := make([]string, 0, len(blocks))
-		for mi := range blocks {
-			cm := &r.matches[ri][mi]
+		var whys []string
+		for mi, m := range blocks {
+			var cm *compiledMatch
+			if ri < len(r.matches) && mi < len(r.matches[ri]) {
+				cm = &r.matches[ri][mi]
+			} else {
+				c := compileMatch(m, r.namespace)
+				cm = &c
+			}
 			ok, why := cm.check(p)
 			if ok {
 				return scanned{route: ri, match: mi, catchAll: cm.catchAll(), trace: trace}
 			}
 			whys = append(whys, why)
+		}
+		if trace == nil {
+			trace = make([]Miss, 0, len(routes))
 		}
 		trace = append(trace, miss(ri, h, whys))
 	}
@@ -230,8 +237,8 @@ func (m *merged) misses(trace []Miss) []Miss {
 }
 
 // blockWhys joins the reasons of several match blocks, each labelled with
-// the block of the route as written, and of the root route when a delegate's
-// block was merged with one of several.
+// the block of the route as written (its place, when blocks is nil), and of
+// the root route when a delegate's block was merged with one of several.
 func blockWhys(whys []string, blocks []blockOrigin) string {
 	var b strings.Builder
 	for i, why := range whys {

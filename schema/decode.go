@@ -8,7 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/meshroll/meshroll/route"
+	"github.com/meshroll/meshroll/internal/cookie"
+	"github.com/meshroll/meshroll/internal/gateway"
 )
 
 // decoder turns schema-valid Nodes into Rollouts, applying defaults and the
@@ -271,7 +272,7 @@ func (d *decoder) routes(r *Rollout, n *Node) {
 		}
 		if c := m.Get("cookie"); c != nil {
 			rt.Match.Cookie = &Cookie{Name: c.Get("name").S(), Value: c.Get("value").S()}
-			if err := route.CheckCookie(rt.Match.Cookie.Name, rt.Match.Cookie.Value); err != nil {
+			if err := cookie.Check(rt.Match.Cookie.Name, rt.Match.Cookie.Value); err != nil {
 				d.errorf(c.Get("value").P(), "%s: %v; a browser cannot send it as one cookie", rctx, err)
 			}
 			for _, h := range rt.Match.Headers {
@@ -458,13 +459,13 @@ func (d *decoder) expectations(r *Rollout, n *Node) {
 		}
 		if g := e.Get("gateway"); g != nil {
 			x.Gateway = g.S()
-			x.GatewayID = route.ResolveGateway(x.Gateway, r.Namespace)
+			x.GatewayID = gateway.Resolve(x.Gateway, r.Namespace)
 			bound := make([]string, 0, len(r.Gateways)+1)
 			for _, gw := range r.Gateways {
-				bound = append(bound, route.ResolveGateway(gw, r.Namespace))
+				bound = append(bound, gateway.Resolve(gw, r.Namespace))
 			}
 			if len(bound) == 0 {
-				bound = append(bound, "mesh")
+				bound = append(bound, gateway.Mesh)
 			}
 			if indexOf(bound, x.GatewayID) < 0 {
 				d.errorf(g.P(), "%s: expect[%d]: gateway %q is not one of the rollout's gateways (%s), so no request through it reaches the rollout; add it to gateways or name one of them",

@@ -75,20 +75,7 @@ func NoGatewayError(gws []route.GatewayObject, id, where string) error {
 // ManifestOutcome describes a route.Result on manifests: destinations are
 // named host or host/subset.
 func ManifestOutcome(res route.Result) Outcome {
-	name := func(host, subset string) string {
-		if subset == "" {
-			return host
-		}
-		return host + "/" + subset
-	}
-	out := Outcome{Phase: "", Result: res}
-	for _, d := range res.Destinations {
-		out.Shares = append(out.Shares, Share{Target: name(d.Host, d.Subset), Host: d.Host, Subset: d.Subset, Percent: d.Weight})
-	}
-	if m := res.Mirror; m != nil {
-		out.Mirror = &Share{Target: name(m.Host, m.Subset), Host: m.Host, Subset: m.Subset, Percent: m.Percent}
-	}
-	return out
+	return outcome(nil, "", res)
 }
 
 // NoVirtualServiceError says that no manifest routes a host, naming the

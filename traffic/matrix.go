@@ -8,16 +8,13 @@ import (
 	"github.com/meshroll/meshroll/schema"
 )
 
-// Everyone is the row of the matrix for requests no A/B route takes.
-const Everyone = "anyone else"
-
 // Matrix is what each A/B route, and everyone else, reaches in each phase.
 type Matrix struct {
 	Phases []string
 	Rows   []Row
 }
 
-// Row is one A/B route (or Everyone) across the phases.
+// Row is one A/B route (or route.Everyone) across the phases.
 type Row struct {
 	Route string
 	// NotAtGateway is set in an ingress matrix for an A/B route that
@@ -52,7 +49,7 @@ func PhaseMatrix(r *schema.Rollout, phases []string) (Matrix, error) {
 	for _, rt := range r.Routes {
 		names = append(names, rt.Name)
 	}
-	names = append(names, Everyone)
+	names = append(names, route.Everyone)
 	m.Rows = make([]Row, len(names))
 	for i, n := range names {
 		m.Rows[i].Route = n
@@ -62,21 +59,13 @@ func PhaseMatrix(r *schema.Rollout, phases []string) (Matrix, error) {
 		if err != nil {
 			return Matrix{}, err
 		}
+		// What each rendered route does comes from the routing engine, as
+		// for a simulated request.
+		rt := route.Compile(vs, r.Namespace)
 		var weighted []Share
 		byName := map[string][]Share{}
-		for _, hr := range vs.Http {
-			var shares []Share
-			total := int32(0)
-			for _, d := range hr.Route {
-				total += d.Weight
-			}
-			for _, d := range hr.Route {
-				p := 100.0
-				if len(hr.Route) > 1 && total > 0 {
-					p = float64(d.Weight) * 100 / float64(total)
-				}
-				shares = append(shares, Share{Target: TargetName(r, d.Destination.Host, d.Destination.Subset), Host: d.Destination.Host, Subset: d.Destination.Subset, Percent: p})
-			}
+		for i, hr := range vs.Http {
+			shares := outcome(r, phase, rt.Route(i)).Shares
 			byName[hr.Name] = shares
 			if hr.Name == render.RouteWeighted {
 				weighted = shares
@@ -84,15 +73,11 @@ func PhaseMatrix(r *schema.Rollout, phases []string) (Matrix, error) {
 		}
 		for i := range m.Rows {
 			name := m.Rows[i].Route
-			if name == Everyone {
-				m.Rows[i].Cells = append(m.Rows[i].Cells, Cell{Shares: weighted})
-				continue
+			s, ok := byName[name]
+			if name == route.Everyone || !ok {
+				s = weighted
 			}
-			if s, ok := byName[name]; ok {
-				m.Rows[i].Cells = append(m.Rows[i].Cells, Cell{Shares: s})
-			} else {
-				m.Rows[i].Cells = append(m.Rows[i].Cells, Cell{Shares: weighted, FallsThrough: true})
-			}
+			m.Rows[i].Cells = append(m.Rows[i].Cells, Cell{Shares: s, FallsThrough: name != route.Everyone && !ok})
 		}
 	}
 	return m, nil

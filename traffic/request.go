@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/meshroll/meshroll/internal/gateway"
 	"github.com/meshroll/meshroll/route"
 )
 
@@ -13,7 +14,7 @@ import (
 // them, the values of a repeated header joined.
 func DescribeRequest(q route.Request) string {
 	var parts []string
-	if q.Gateway != "" && q.Gateway != meshGateway {
+	if q.Gateway != "" && q.Gateway != gateway.Mesh {
 		parts = append(parts, "through gateway "+q.Gateway)
 	}
 	if q.Method != "" {

@@ -9,6 +9,8 @@ import (
 	apinet "istio.io/api/networking/v1"
 	clientnet "istio.io/client-go/pkg/apis/networking/v1"
 
+	"github.com/meshroll/meshroll/internal/cookie"
+	"github.com/meshroll/meshroll/internal/gateway"
 	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/route"
 	"github.com/meshroll/meshroll/schema"
@@ -48,9 +50,8 @@ type Simulator struct {
 	// that the VirtualServices bound to it alone decide.
 	Gateways []route.GatewayObject
 
-	mu      sync.Mutex
-	routers map[key]*route.Router
-	tables  map[key]*route.Table
+	mu       sync.Mutex
+	compiled map[key]compiled
 }
 
 type key struct {
@@ -58,9 +59,17 @@ type key struct {
 	phase string
 }
 
+// compiled is a rollout's VirtualService in one phase, ready for requests
+// from sidecars (router) and through gateways (table, with the known
+// Gateways).
+type compiled struct {
+	router *route.Router
+	table  *route.Table
+}
+
 // NewSimulator returns an empty Simulator.
 func NewSimulator() *Simulator {
-	return &Simulator{routers: map[key]*route.Router{}, tables: map[key]*route.Table{}}
+	return &Simulator{compiled: map[key]compiled{}}
 }
 
 // VirtualService renders the VirtualService of r in phase.
@@ -77,46 +86,28 @@ func VirtualService(r *schema.Rollout, phase string) (*apinet.VirtualService, er
 	return nil, fmt.Errorf("rollout %s renders no VirtualService", r.Name)
 }
 
-func (s *Simulator) router(r *schema.Rollout, phase string) (*route.Router, error) {
+func (s *Simulator) compile(r *schema.Rollout, phase string) (compiled, error) {
 	k := key{r, phase}
 	s.mu.Lock()
-	rt, ok := s.routers[k]
+	c, ok := s.compiled[k]
 	s.mu.Unlock()
 	if ok {
-		return rt, nil
+		return c, nil
 	}
 	// Rendering happens outside the lock; two goroutines may both render a
 	// rollout, and either result serves.
 	vs, err := VirtualService(r, phase)
 	if err != nil {
-		return nil, err
+		return compiled{}, err
 	}
-	rt = route.Compile(vs, r.Namespace)
-	s.mu.Lock()
-	s.routers[k] = rt
-	s.mu.Unlock()
-	return rt, nil
-}
-
-// table returns the Table of r's VirtualService in phase and the known
-// Gateways, for requests through a gateway.
-func (s *Simulator) table(r *schema.Rollout, phase string) (*route.Table, error) {
-	k := key{r, phase}
-	s.mu.Lock()
-	t, ok := s.tables[k]
-	s.mu.Unlock()
-	if ok {
-		return t, nil
+	c = compiled{
+		router: route.Compile(vs, r.Namespace),
+		table:  route.NewTable([]route.VirtualServiceObject{{Name: r.Name, Namespace: r.Namespace, Spec: vs}}, s.Gateways),
 	}
-	vs, err := VirtualService(r, phase)
-	if err != nil {
-		return nil, err
-	}
-	t = route.NewTable([]route.VirtualServiceObject{{Name: r.Name, Namespace: r.Namespace, Spec: vs}}, s.Gateways)
 	s.mu.Lock()
-	s.tables[k] = t
+	s.compiled[k] = c
 	s.mu.Unlock()
-	return t, nil
+	return c, nil
 }
 
 // Simulate runs req through rollout r in phase: from a sidecar, or through
@@ -124,24 +115,17 @@ func (s *Simulator) table(r *schema.Rollout, phase string) (*route.Table, error)
 // gateway without an authority is for the rollout's public host
 // (PublicHost).
 func (s *Simulator) Simulate(r *schema.Rollout, phase string, req route.Request) (Outcome, error) {
-	var res route.Result
-	if req.Gateway != "" && req.Gateway != meshGateway {
-		t, err := s.table(r, phase)
-		if err != nil {
-			return Outcome{}, err
-		}
-		if req.Authority == "" && !hasHostHeader(req) {
-			req.Authority = PublicHost(r)
-		}
-		res = t.Ingress(req.Gateway, req)
-	} else {
-		rt, err := s.router(r, phase)
-		if err != nil {
-			return Outcome{}, err
-		}
-		res = rt.Evaluate(req)
+	c, err := s.compile(r, phase)
+	if err != nil {
+		return Outcome{}, err
 	}
-	return outcome(r, phase, res), nil
+	if req.Gateway == "" || req.Gateway == gateway.Mesh {
+		return outcome(r, phase, c.router.Evaluate(req)), nil
+	}
+	if req.Authority == "" && !hasHostHeader(req) {
+		req.Authority = PublicHost(r)
+	}
+	return outcome(r, phase, c.table.Ingress(req.Gateway, req)), nil
 }
 
 func outcome(r *schema.Rollout, phase string, res route.Result) Outcome {
@@ -167,7 +151,7 @@ func hasHostHeader(req route.Request) bool {
 // bindsGateway reports whether r's VirtualService is bound to gateway id.
 func bindsGateway(r *schema.Rollout, id string) bool {
 	for _, g := range r.Gateways {
-		if route.ResolveGateway(g, r.Namespace) == id {
+		if gateway.Resolve(g, r.Namespace) == id {
 			return true
 		}
 	}
@@ -234,8 +218,13 @@ func (s *Simulator) Ingress(rollouts []*schema.Rollout, phaseOf func(*schema.Rol
 	return outcome(r, phaseOf(r), res), nil
 }
 
-// TargetName names a destination of r by the intent's terms.
+// TargetName names a destination of r by the intent's terms; without a
+// rollout, or for a destination the intent does not name, host or
+// host/subset.
 func TargetName(r *schema.Rollout, host, subset string) string {
+	if r == nil {
+		return hostSubset(host, subset)
+	}
 	if host == r.Stable.Host && subset == r.Stable.Subset {
 		return schema.TrackStable
 	}
@@ -249,6 +238,10 @@ func TargetName(r *schema.Rollout, host, subset string) string {
 			}
 		}
 	}
+	return hostSubset(host, subset)
+}
+
+func hostSubset(host, subset string) string {
 	if subset == "" {
 		return host
 	}
@@ -297,7 +290,7 @@ func FromIntent(x schema.Expectation) route.Request {
 	q := x.Request
 	req := route.Request{URI: q.URI, Method: q.Method, Scheme: q.Scheme, Authority: q.Authority, Port: q.Port,
 		SourceNamespace: q.SourceNamespace}
-	if x.GatewayID != "" && x.GatewayID != meshGateway {
+	if x.GatewayID != "" && x.GatewayID != gateway.Mesh {
 		req.Gateway = x.GatewayID
 	}
 	if len(q.Headers) > 0 {
@@ -326,10 +319,7 @@ func FromIntent(x schema.Expectation) route.Request {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		req.Cookies = append(req.Cookies, route.Cookie{Name: n, Value: q.Cookies[n]})
+		req.Cookies = append(req.Cookies, cookie.Cookie{Name: n, Value: q.Cookies[n]})
 	}
 	return req
 }
-
-// meshGateway is Istio's name for the sidecars of the mesh.
-const meshGateway = "mesh"

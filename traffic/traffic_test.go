@@ -12,6 +12,7 @@ import (
 	apinet "istio.io/api/networking/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/meshroll/meshroll/internal/cookie"
 	"github.com/meshroll/meshroll/internal/gen"
 	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/route"
@@ -48,9 +49,9 @@ func TestSimulateSeedPatterns(t *testing.T) {
 		{"canary", "stable 90% / canary 10%", "weighted", route.Request{Headers: map[string]string{"end-user": "bob"}}},
 		{"canary", "canary 100%", "beta-users", route.Request{Headers: map[string]string{"x-user-type": "beta"}}},
 		{"canary", "internal-testing 100%", "internal", route.Request{Headers: map[string]string{"x-internal": "true"}}},
-		{"canary", "canary 100%", "beta-cookie", route.Request{Cookies: []route.Cookie{{Name: "theme", Value: "dark"}, {Name: "user", Value: "beta"}}}},
-		{"canary", "canary 100%", "beta-cookie", route.Request{Cookies: []route.Cookie{{Name: "user", Value: "beta"}, {Name: "theme", Value: "dark"}}}},
-		{"canary", "stable 90% / canary 10%", "weighted", route.Request{Cookies: []route.Cookie{{Name: "user", Value: "betamax"}}}},
+		{"canary", "canary 100%", "beta-cookie", route.Request{Cookies: []cookie.Cookie{{Name: "theme", Value: "dark"}, {Name: "user", Value: "beta"}}}},
+		{"canary", "canary 100%", "beta-cookie", route.Request{Cookies: []cookie.Cookie{{Name: "user", Value: "beta"}, {Name: "theme", Value: "dark"}}}},
+		{"canary", "stable 90% / canary 10%", "weighted", route.Request{Cookies: []cookie.Cookie{{Name: "user", Value: "betamax"}}}},
 		{"canary", "canary 100%", "productpage-v2", route.Request{SourceLabels: map[string]string{"app": "productpage", "version": "v2", "pod": "x"}}},
 		{"canary", "stable 90% / canary 10%", "weighted", route.Request{SourceLabels: map[string]string{"app": "productpage"}}},
 		{"start", "canary 100%", "jason", route.Request{Headers: map[string]string{"end-user": "jason"}}},
@@ -156,8 +157,8 @@ func TestPhaseMatrix(t *testing.T) {
 			t.Errorf("%s in %s: %s, want %s", m.Rows[tc.row].Route, m.Phases[tc.phase], got, tc.want)
 		}
 	}
-	if m.Rows[last].Route != Everyone {
-		t.Errorf("last row %q, want %q", m.Rows[last].Route, Everyone)
+	if m.Rows[last].Route != route.Everyone {
+		t.Errorf("last row %q, want %q", m.Rows[last].Route, route.Everyone)
 	}
 }
 
@@ -168,7 +169,7 @@ func intentTarget(r *schema.Rollout, phase string, q route.Request) (string, boo
 	if phase == schema.PhaseRollback {
 		return "", false
 	}
-	cookie := route.CookieHeader(q.Cookies)
+	header := cookie.Header(q.Cookies)
 	for _, rt := range r.Routes {
 		m := rt.Match
 		ok := true
@@ -178,7 +179,7 @@ func intentTarget(r *schema.Rollout, phase string, q route.Request) (string, boo
 		}
 		if c := m.Cookie; c != nil {
 			found := false
-			for _, part := range strings.Split(cookie, ";") {
+			for _, part := range strings.Split(header, ";") {
 				if strings.TrimSpace(part) == c.Name+"="+c.Value {
 					found = true
 				}
@@ -309,7 +310,7 @@ func TestSimulationAgreesWithIntentAndRenderedYAML(t *testing.T) {
 // near misses of them.
 func requestPool(in *schema.Intent) []route.Request {
 	var headers []map[string]string
-	var cookies [][]route.Cookie
+	var cookies [][]cookie.Cookie
 	var labels []map[string]string
 	for _, r := range in.Rollouts {
 		for _, rt := range r.Routes {
@@ -319,11 +320,11 @@ func requestPool(in *schema.Intent) []route.Request {
 			}
 			if c := rt.Match.Cookie; c != nil {
 				cookies = append(cookies,
-					[]route.Cookie{{Name: c.Name, Value: c.Value}},
-					[]route.Cookie{{Name: "theme", Value: "dark"}, {Name: c.Name, Value: c.Value}},
-					[]route.Cookie{{Name: c.Name, Value: c.Value}, {Name: "a", Value: "b"}},
-					[]route.Cookie{{Name: "x" + c.Name, Value: c.Value}},
-					[]route.Cookie{{Name: c.Name, Value: c.Value + "max"}})
+					[]cookie.Cookie{{Name: c.Name, Value: c.Value}},
+					[]cookie.Cookie{{Name: "theme", Value: "dark"}, {Name: c.Name, Value: c.Value}},
+					[]cookie.Cookie{{Name: c.Name, Value: c.Value}, {Name: "a", Value: "b"}},
+					[]cookie.Cookie{{Name: "x" + c.Name, Value: c.Value}},
+					[]cookie.Cookie{{Name: c.Name, Value: c.Value + "max"}})
 			}
 			if len(rt.Match.SourceLabels) > 0 {
 				labels = append(labels, rt.Match.SourceLabels, map[string]string{"app": rt.Match.SourceLabels["app"]})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/meshroll/meshroll/internal/cookie"
 	"github.com/meshroll/meshroll/lint"
 	"github.com/meshroll/meshroll/route"
 	"github.com/meshroll/meshroll/schema"
@@ -343,7 +344,7 @@ var (
 func (o *routeOptions) request() (route.Request, error) {
 	var req route.Request
 	var headers []route.Header
-	var cookies []route.Cookie
+	var cookies []cookie.Cookie
 	var cookiePieces []string
 	cookieHeader, hosts := false, 0
 	for _, p := range o.pairs {
@@ -354,7 +355,7 @@ func (o *routeOptions) request() (route.Request, error) {
 		k, v := kv[0][0], kv[0][1]
 		switch name := strings.ToLower(k); {
 		case p.flag == "--cookie":
-			cookies = append(cookies, route.Cookie{Name: k, Value: v})
+			cookies = append(cookies, cookie.Cookie{Name: k, Value: v})
 			cookiePieces = append(cookiePieces, k+"="+v)
 		case name == "cookie":
 			cookieHeader = true
@@ -700,7 +701,7 @@ func echoRequest(req route.Request, a *route.Arrival) requestJSON {
 			out.Headers[strings.ToLower(k)] = v
 		}
 		if len(req.Cookies) > 0 {
-			c := route.CookieHeader(req.Cookies)
+			c := cookie.Header(req.Cookies)
 			if h := out.Headers["cookie"]; h != "" {
 				c = h + "; " + c
 			}

@@ -1,4 +1,4 @@
-package route
+package cookie
 
 import (
 	"fmt"
@@ -6,9 +6,29 @@ import (
 	"strings"
 )
 
-// CookieRegex renders a regex for a header match on "cookie" that matches
-// exactly when the cookie name=value is one of the header's cookies, wherever
-// it stands: alone, first, last or in the middle, after the standard "; "
+// Cookie is one name=value pair of a cookie header.
+type Cookie struct {
+	Name, Value string
+}
+
+// Header joins cookies into the single cookie header value that a browser
+// sends: pairs separated by "; " (RFC 6265, section 5.4).
+func Header(cookies []Cookie) string {
+	var b strings.Builder
+	for i, c := range cookies {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(c.Name)
+		b.WriteByte('=')
+		b.WriteString(c.Value)
+	}
+	return b.String()
+}
+
+// Regex renders a regex for a header match on "cookie" that matches exactly
+// when the cookie name=value is one of the header's cookies, wherever it
+// stands: alone, first, last or in the middle, after the standard "; "
 // separator (RFC 6265, section 4.2.1) or a bare ";", with optional spaces or
 // tabs around each pair. It never matches another cookie whose name ends in
 // name ("xuser=beta") or whose value starts with value ("user=betamax").
@@ -21,17 +41,17 @@ import (
 // because after "theme=dark;" comes a space, not the cookie. (?s) lets other
 // cookies hold any byte without hiding this one.
 //
-// name and value are quoted literally; they should satisfy CheckCookie, or
-// the header a browser sends cannot hold them as one cookie.
-func CookieRegex(name, value string) string {
+// name and value are quoted literally; they should satisfy Check, or the
+// header a browser sends cannot hold them as one cookie.
+func Regex(name, value string) string {
 	return `(?s)^(?:.*;)?[ \t]*` + regexp.QuoteMeta(name) + `=` + regexp.QuoteMeta(value) + `[ \t]*(?:;.*)?$`
 }
 
-// CheckCookie reports whether name is an RFC 6265 cookie name (an HTTP token)
-// and value a cookie value (cookie-octets: no controls, spaces, double quotes,
-// commas, semicolons or backslashes), which is what CookieRegex needs to match
+// Check reports whether name is an RFC 6265 cookie name (an HTTP token) and
+// value a cookie value (cookie-octets: no controls, spaces, double quotes,
+// commas, semicolons or backslashes), which is what Regex needs to match
 // exactly the requests that carry the cookie.
-func CheckCookie(name, value string) error {
+func Check(name, value string) error {
 	if name == "" {
 		return fmt.Errorf("cookie name is empty")
 	}
