@@ -3,6 +3,7 @@ package lint
 import (
 	"fmt"
 
+	"github.com/meshroll/meshroll/internal/gateway"
 	"github.com/meshroll/meshroll/route"
 )
 
@@ -69,19 +70,19 @@ func runMissingDefaultRoute(pass *Pass) {
 		// gateway, which is how an ingress keeps its other paths closed: a
 		// catch-all there would expose them. Only the sidecars' (mesh)
 		// traffic is checked.
-		if len(http) == 0 || !route.BoundTo(spec, route.MeshGateway) {
+		if len(http) == 0 || !route.BoundTo(spec, gateway.Mesh) {
 			continue
 		}
-		if route.CatchAll(spec, route.MeshGateway, 0) >= 0 {
+		if route.CatchAll(spec, gateway.Mesh, 0) >= 0 {
 			continue
 		}
 		// Routes written for given ports (the egress gateway task's
 		// "port: 80" blocks) cover the traffic on those ports; a VirtualService
 		// whose every port has a route that takes all of it has no gap.
-		ports := route.MatchPorts(spec, route.MeshGateway)
+		ports := route.MatchPorts(spec, gateway.Mesh)
 		covered := len(ports) > 0
 		for _, p := range ports {
-			covered = covered && route.CatchAll(spec, route.MeshGateway, p) >= 0
+			covered = covered && route.CatchAll(spec, gateway.Mesh, p) >= 0
 		}
 		if covered {
 			continue

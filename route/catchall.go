@@ -4,26 +4,25 @@ import (
 	"slices"
 
 	networkingv1 "istio.io/api/networking/v1"
+
+	"github.com/meshroll/meshroll/internal/gateway"
 )
 
-// MeshGateway is the reserved gateway name of the mesh's sidecars.
-const MeshGateway = meshGateway
-
-// BoundTo reports whether vs applies to traffic through gateway (MeshGateway
-// for the sidecars): its gateways list names it, or is empty and gateway is
+// BoundTo reports whether vs applies to traffic through gateway gw
+// (gateway.Mesh for the sidecars): its gateways list names it, or is empty and gateway is
 // the mesh.
-func BoundTo(vs *networkingv1.VirtualService, gateway string) bool {
-	return contains(resolveGateways(vs.GetGateways(), "", true), ResolveGateway(gateway, ""))
+func BoundTo(vs *networkingv1.VirtualService, gw string) bool {
+	return contains(resolveGateways(vs.GetGateways(), "", true), gateway.Resolve(gw, ""))
 }
 
 // CatchAll returns the first http route of vs that takes every request
-// arriving through gateway on port (0: on any port), with the same notion
+// arriving through gateway gw on port (0: on any port), with the same notion
 // of covering as Unreachable: a route without match blocks, or with a block
 // whose conditions every such request meets. A block's gateways, when set,
-// must include gateway. -1 when no route does.
-func CatchAll(vs *networkingv1.VirtualService, gateway string, port uint32) int {
+// must include gw. -1 when no route does.
+func CatchAll(vs *networkingv1.VirtualService, gw string, port uint32) int {
 	vsGW := resolveGateways(vs.GetGateways(), "", true)
-	probe := &networkingv1.HTTPMatchRequest{Gateways: []string{ResolveGateway(gateway, "")}, Port: port}
+	probe := &networkingv1.HTTPMatchRequest{Gateways: []string{gateway.Resolve(gw, "")}, Port: port}
 	for i, h := range vs.GetHttp() {
 		if h == nil {
 			continue
@@ -42,9 +41,9 @@ func CatchAll(vs *networkingv1.VirtualService, gateway string, port uint32) int 
 
 // MatchPorts returns the ports that the http match blocks of vs applying to
 // gateway name, sorted: the ports its routes are written for.
-func MatchPorts(vs *networkingv1.VirtualService, gateway string) []uint32 {
+func MatchPorts(vs *networkingv1.VirtualService, gw string) []uint32 {
 	vsGW := resolveGateways(vs.GetGateways(), "", true)
-	gw := ResolveGateway(gateway, "")
+	gw = gateway.Resolve(gw, "")
 	var out []uint32
 	for _, h := range vs.GetHttp() {
 		for _, m := range h.GetMatch() {
