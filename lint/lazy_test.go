@@ -4,9 +4,10 @@ import (
 	"testing"
 )
 
-// TestObjectsOutsideIstioKeepPositions checks that an object whose tree is
-// not kept (a ConfigMap) is read again with the positions of the file, and
-// that Istio's objects and List items keep theirs.
+// TestObjectsOutsideIstioKeepPositions checks that objects whose tree is
+// not kept (a ConfigMap; an Istio object, validated as it was read) are
+// read again with the positions of the file, and that List items keep
+// theirs.
 func TestObjectsOutsideIstioKeepPositions(t *testing.T) {
 	data := []byte(`apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -34,8 +35,14 @@ items:
 		t.Fatalf("%d resources, want 3", len(m.Resources))
 	}
 	vs, cm, svc := m.Resources[0], m.Resources[1], m.Resources[2]
-	if vs.node == nil || svc.node == nil {
-		t.Error("an Istio object or a List item lost its tree")
+	if svc.node == nil {
+		t.Error("a List item lost its tree")
+	}
+	if vs.node != nil || vs.validation == nil || vs.Spec == nil {
+		t.Error("the VirtualService kept its tree, or was not validated and decoded as it was read")
+	}
+	if got := vs.Position("spec.hosts[0]"); got.Line != 5 || got.Column != 11 {
+		t.Errorf("spec.hosts[0] at %d:%d, want 5:11", got.Line, got.Column)
 	}
 	if cm.node != nil || cm.lazy == nil {
 		t.Fatal("the ConfigMap kept its tree")

@@ -26,6 +26,9 @@ type LoadOptions struct {
 	Limits Limits
 	// Exclude leaves out the files and directories it matches in walks.
 	Exclude *input.Exclude
+	// IstioVersion is the Istio release objects are validated for as they
+	// are read ("" for the newest); Run validates again for another.
+	IstioVersion string
 }
 
 // Limits bound the work hostile input can cause. A file or document beyond

@@ -81,9 +81,9 @@ func runInvalidManifest(pass *Pass) {
 	for _, r := range pass.Resources {
 		var errs []crd.Error
 		validated := false
-		if r.IsIstio() && r.Node() != nil {
+		if r.IsIstio() {
 			var err error
-			errs, validated, err = crd.ValidateFor(r.Node(), pass.IstioVersion)
+			errs, validated, err = r.Validation(pass.IstioVersion)
 			if err != nil {
 				// Run checked the version; a failure here is a bug.
 				panic(err)

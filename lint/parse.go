@@ -257,12 +257,10 @@ func (p *parser) document(c chunk, index int) bool {
 		p.invalid(c.line, "YAML document is larger than %d bytes: split it", p.lim.DocumentBytes)
 		return true
 	}
-	// A document that looks like an object outside Istio's API groups is
-	// parsed into reused memory: only a few of its fields are kept (see
-	// lazyNode). Should it turn out to be Istio's, or a List, it is parsed
-	// again to be kept.
-	disposable := otherAPI(c.text)
-	root, ok := p.tree(c, disposable)
+	// A document is parsed into reused memory: its tree is not kept (see
+	// lazyNode). Should it turn out to be a List, whose items keep their
+	// trees, it is parsed again to be kept.
+	root, ok := p.tree(c, true)
 	if !ok || p.template(c, root, nil) {
 		return true
 	}
@@ -275,8 +273,7 @@ func (p *parser) document(c chunk, index int) bool {
 	}
 	kind := scalar(field(obj, "kind"))
 	list := kind == "List" || strings.HasSuffix(kind, "List")
-	if disposable && (list || isIstioAPI(scalar(field(obj, "apiVersion")))) {
-		disposable = false
+	if list {
 		root, _ = p.tree(c, false)
 		obj = root.Content[0]
 	}
@@ -290,10 +287,16 @@ func (p *parser) document(c chunk, index int) bool {
 			return true
 		}
 	}
-	if r := p.object(obj, index, -1); r != nil && !r.IsIstio() {
-		// Only Istio's objects are read field by field; the tree of any
-		// other is built again if a policy asks (see lazyNode).
-		r.lazy = &lazyNode{text: c.text, line: c.line, lim: p.lim}
+	if r := p.object(obj, index, -1); r != nil {
+		// The tree is not kept: an Istio object is read into its typed
+		// spec and validated now, and the tree of any object is built again
+		// from the document's text when a policy or a finding's position
+		// asks (see lazyNode). What lint keeps is in proportion to the
+		// input's text, not to its trees.
+		if r.IsIstio() {
+			r.validation = validate(r.node, p.opts.IstioVersion)
+		}
+		r.lazy = &lazyNode{text: c.text, line: c.line, lim: p.lim, keep: !r.IsIstio()}
 		r.node = nil
 	}
 	return true

@@ -63,10 +63,15 @@ func PolicyRules(e *policies.Engine) []*Rule {
 					return
 				}
 				for _, r := range pass.Resources {
-					if !only.Applies(r.Kind) || r.Node() == nil {
+					if !only.Applies(r.Kind) {
 						continue
 					}
-					for _, v := range only.Evaluate(r.Node(), r.File, r.Kind) {
+					// Node may build the tree again: ask once.
+					n := r.Node()
+					if n == nil {
+						continue
+					}
+					for _, v := range only.Evaluate(n, r.File, r.Kind) {
 						pass.ReportSeverityf(severityOf(v.Severity), r, v.Path, "%s", v.Message)
 					}
 				}
@@ -83,10 +88,14 @@ func runBounded(pass *Pass, only *policies.Engine) {
 	var docs []policies.Doc
 	var rs []*Resource
 	for _, r := range pass.Resources {
-		if !only.Applies(r.Kind) || r.Node() == nil {
+		if !only.Applies(r.Kind) {
 			continue
 		}
-		docs = append(docs, policies.Doc{Node: r.Node(), File: r.File, Kind: r.Kind})
+		n := r.Node()
+		if n == nil {
+			continue
+		}
+		docs = append(docs, policies.Doc{Node: n, File: r.File, Kind: r.Kind})
 		rs = append(rs, r)
 	}
 	if len(docs) == 0 {

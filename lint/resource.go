@@ -10,6 +10,7 @@ import (
 	networkingv1alpha3 "istio.io/api/networking/v1alpha3"
 	security "istio.io/api/security/v1"
 
+	"github.com/meshroll/meshroll/internal/crd"
 	"github.com/meshroll/meshroll/internal/yamlpath"
 )
 
@@ -36,6 +37,7 @@ type Resource struct {
 	// lazy reads it again from the document's text when it is needed.
 	node        *yaml.Node
 	lazy        *lazyNode
+	validation  *validation // what Istio's validation said at load
 	Labels      map[string]string
 	Annotations map[string]string
 
@@ -72,27 +74,72 @@ func (r *Resource) Node() *yaml.Node {
 // lazyNode is the text of a document whose tree is not kept: a million
 // tiny documents of other kinds (ConfigMaps, Services) would otherwise keep
 // a million trees of about 1.5 KiB each, though no built-in rule reads
-// them. The tree is built again, once, when a policy or a position asks.
+// them, and the trees of Istio's objects are several times their text. The
+// tree is built again when a policy or a position asks: once and kept
+// (keep) for objects that policies read, each time for Istio's, whose
+// rules read the typed spec and ask for a tree only to place a finding.
 type lazyNode struct {
 	once sync.Once
 	text []byte // the document, a slice of the file's data
 	line int    // the line of the file the document starts on
 	lim  Limits // the limits it was first read under, which it met
+	keep bool
 	node *yaml.Node
 }
 
 func (l *lazyNode) get() *yaml.Node {
+	if !l.keep {
+		return l.parse()
+	}
 	l.once.Do(func() {
-		root, err := parseYAML(l.text)
-		if err != nil || root == nil || len(root.Content) == 0 {
-			return // the first reading succeeded: this cannot happen
-		}
-		g := guard{lim: l.lim, offset: l.line - 1}
-		g.walk(root, 0)
-		l.node = root.Content[0]
+		l.node = l.parse()
 		l.text = nil
 	})
 	return l.node
+}
+
+func (l *lazyNode) parse() *yaml.Node {
+	root, err := parseYAML(l.text)
+	if err != nil || root == nil || len(root.Content) == 0 {
+		return nil // the first reading succeeded: this cannot happen
+	}
+	g := guard{lim: l.lim, offset: l.line - 1}
+	g.walk(root, 0)
+	return root.Content[0]
+}
+
+// validation is what Istio's validation (internal/crd) said of an object,
+// for one release.
+type validation struct {
+	version string // the release validated for
+	errs    []crd.Error
+	ok      bool // validated: the kind and version have a schema
+	err     error
+}
+
+func validate(n *yaml.Node, version string) *validation {
+	if version == "" {
+		version = crd.DefaultVersion()
+	}
+	errs, ok, err := crd.ValidateFor(n, version)
+	return &validation{version: version, errs: errs, ok: ok, err: err}
+}
+
+// Validation returns what Istio's validation says of the object for the
+// release version: from the load when it asked for the same, else now.
+func (r *Resource) Validation(version string) ([]crd.Error, bool, error) {
+	if version == "" {
+		version = crd.DefaultVersion()
+	}
+	v := r.validation
+	if v == nil || v.version != version {
+		n := r.Node()
+		if n == nil {
+			return nil, false, nil
+		}
+		v = validate(n, version)
+	}
+	return v.errs, v.ok, v.err
 }
 
 // FieldError is a problem with the value at a data path of a resource.
