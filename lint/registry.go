@@ -35,6 +35,7 @@ func All() []*Rule {
 		meaninglessSubsetName(),
 		invalidManifest(),
 		invalidSuppression(),
+		invalidIntent(),
 	}
 	rules = append(rules, policyRules()...)
 	slices.SortFunc(rules, func(a, b *Rule) int { return strings.Compare(a.ID, b.ID) })

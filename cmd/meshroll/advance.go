@@ -138,7 +138,9 @@ func changePhase(a *app, o *phaseOptions, ref string, advance bool) error {
 		if !r.Since.IsZero() {
 			since = " since " + r.Since.UTC().Format(time.RFC3339)
 		}
-		fmt.Fprintf(a.stdout, "%s is already rolled back%s; nothing to do\n", r.Name, since)
+		if !a.quiet {
+			fmt.Fprintf(a.stdout, "%s is already rolled back%s; nothing to do\n", r.Name, since)
+		}
 		return nil
 	}
 	e, err := edit.SetPhase(r, to, now)
@@ -160,16 +162,19 @@ func changePhase(a *app, o *phaseOptions, ref string, advance bool) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(a.stdout, summary)
 	if o.dryRun {
+		fmt.Fprintln(a.stdout, summary)
 		fmt.Fprintln(a.stdout, "dry run: nothing written")
 		return nil
 	}
-	for _, f := range e.Files {
-		fmt.Fprintf(a.stdout, "updated  %s\n", f.Path)
+	if !a.quiet {
+		fmt.Fprintln(a.stdout, summary)
+		for _, f := range e.Files {
+			fmt.Fprintf(a.stdout, "updated  %s\n", f.Path)
+		}
 	}
 	if o.out != "" {
-		return renderTree(a, paths, o.out, render.Live, false)
+		return renderTree(a, paths, o.out, render.Live, a.quiet)
 	}
 	return nil
 }

@@ -94,8 +94,8 @@ settings (failOn, disable, enable, severity, policies) come from
 			if lo.format != "text" {
 				w = a.stderr
 			}
-			stale := writeStale(w, res, out, fixCommand(cmd, args, paths, out, o.allPhases))
-			r, err := report.New(lo.format, report.Options{Color: useColor(a), Version: buildVersion()})
+			stale := writeStale(w, res, out, fixCommand(cmd, args, paths, out, o.allPhases), a.quiet)
+			r, err := report.New(lo.format, reportOptions(a))
 			if err != nil {
 				return err
 			}
@@ -152,9 +152,11 @@ func check(paths []string, out string, mode render.Mode, opts lint.Options) (*ch
 
 // writeStale lists what is stale in the tree, with the command that fixes
 // it, and reports whether anything is.
-func writeStale(w io.Writer, res *checkResult, out, fix string) bool {
+func writeStale(w io.Writer, res *checkResult, out, fix string, quiet bool) bool {
 	if len(res.changes) == 0 && !res.interrupted {
-		fmt.Fprintf(w, "%s is up to date with the intent\n", out)
+		if !quiet {
+			fmt.Fprintf(w, "%s is up to date with the intent\n", out)
+		}
 		return false
 	}
 	if res.interrupted {

@@ -51,6 +51,9 @@ one (git init).`,
 			if err != nil {
 				return err
 			}
+			if a.quiet {
+				return nil
+			}
 			for _, p := range written {
 				fmt.Fprintf(a.stdout, "created %s\n", p)
 			}

@@ -260,7 +260,7 @@ meshroll.dev/ignore.MR301: "<reason>" (the reason is mandatory).`,
 			if err != nil {
 				return err
 			}
-			r, err := report.New(o.format, report.Options{Color: useColor(a), Version: buildVersion()})
+			r, err := report.New(o.format, reportOptions(a))
 			if err != nil {
 				return err
 			}
@@ -306,9 +306,22 @@ func runLint(a *app, o lintOptions, rules []*lint.Rule) (*lint.Report, error) {
 	return lint.Merge(reports...), nil
 }
 
-// useColor reports whether text output may use colour: stdout is a terminal
-// and NO_COLOR (https://no-color.org) is not set.
+// reportOptions are the reporters' options for a's global flags.
+func reportOptions(a *app) report.Options {
+	return report.Options{Color: useColor(a), Quiet: a.quiet, Version: buildVersion()}
+}
+
+// useColor reports whether text output may use colour: --color always, or
+// --color auto (the default) when stdout is a terminal and NO_COLOR
+// (https://no-color.org) is not set. A flag given on the command line wins
+// over the environment, as NO_COLOR asks.
 func useColor(a *app) bool {
+	switch a.color {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
 	if a.getenv("NO_COLOR") != "" {
 		return false
 	}

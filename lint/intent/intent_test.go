@@ -1,6 +1,7 @@
 package intent
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,6 +15,11 @@ import (
 func lintFile(t *testing.T, file string, rules []*lint.Rule) *lint.Report {
 	t.Helper()
 	in, err := schema.Load([]string{file})
+	// Intent that does not load is reported as MR902.
+	var se schema.Errors
+	if errors.As(err, &se) {
+		return Errors(se)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,11 @@ import (
 
 // github writes GitHub Actions workflow commands, which annotate the lines
 // of a pull request's diff: ::error file=F,line=L,col=C,title=MR101::message.
-type github struct{}
+type github struct {
+	quiet bool
+}
 
-func (github) Report(w io.Writer, r *lint.Report) error {
+func (g github) Report(w io.Writer, r *lint.Report) error {
 	b := bufio.NewWriter(w)
 	for _, d := range r.Diagnostics {
 		cmd := "notice"
@@ -30,7 +32,9 @@ func (github) Report(w io.Writer, r *lint.Report) error {
 		fmt.Fprintf(b, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", cmd,
 			escapeProperty(d.File), d.Line, d.Column, escapeProperty(d.Rule), escapeData(d.Message+" ("+about+")"))
 	}
-	fmt.Fprintln(b, summary(r))
+	if !g.quiet {
+		fmt.Fprintln(b, summary(r))
+	}
 	return b.Flush()
 }
 

@@ -21,15 +21,18 @@ type Options struct {
 	Color bool
 	// Version is meshroll's version, for SARIF's tool description.
 	Version string
+	// Quiet drops the summary line of the text and github formats, leaving
+	// the findings alone.
+	Quiet bool
 }
 
 // formats maps each format's name to its constructor.
 func formats() map[string]func(Options) Reporter {
 	return map[string]func(Options) Reporter{
-		"text":     func(o Options) Reporter { return text{color: o.Color} },
+		"text":     func(o Options) Reporter { return text{color: o.Color, quiet: o.Quiet} },
 		"json":     func(Options) Reporter { return jsonReporter{} },
 		"sarif":    func(o Options) Reporter { return sarifReporter{version: o.Version} },
-		"github":   func(Options) Reporter { return github{} },
+		"github":   func(o Options) Reporter { return github{quiet: o.Quiet} },
 		"markdown": func(Options) Reporter { return markdown{} },
 	}
 }
