@@ -71,15 +71,17 @@ func (p *Pass) Reportf(r *Resource, path, format string, args ...any) {
 // rules whose findings differ in weight. A severity configured for the rule
 // still overrides it.
 func (p *Pass) ReportSeverityf(sev Severity, r *Resource, path, format string, args ...any) {
+	pos, origin := r.positions(path)
 	p.findings = append(p.findings, finding{
 		d: Diagnostic{
 			Rule:     p.Rule.ID,
 			Name:     p.Rule.Name,
 			Severity: sev,
 			Resource: r.ID(),
-			Position: r.Position(path),
+			Position: pos,
 			Path:     path,
 			Message:  fmt.Sprintf(format, args...),
+			Origin:   origin,
 		},
 		r: r,
 	})

@@ -143,7 +143,7 @@ func check(paths []string, out string, mode render.Mode, opts lint.Options) (*ch
 	case err != nil:
 		return nil, err
 	}
-	res.report, err = intent.Lint(in, files, mode, opts)
+	res.report, err = intent.LintTree(in, files, mode, opts, out)
 	if err != nil {
 		return nil, err
 	}

@@ -76,6 +76,10 @@ type lintOptions struct {
 	// origin says where each rule ID named in disabled, enabled or severity
 	// settings came from, for an error when it names no rule.
 	origin map[string]string
+	// rendered and renderedFrom are, in a configured repository, the out
+	// tree and the intents it is rendered from: findings on its files that
+	// are up to date are reported at the intent's lines.
+	rendered, renderedFrom string
 }
 
 // resolveLint merges flags over the configuration: flags win, and within
@@ -100,6 +104,9 @@ func resolveLint(f lintFlags, cfg *config.Config) (lintOptions, error) {
 			return o, errors.New("name the manifests to lint (files, directories, - for standard input), or set out in .meshroll.yaml")
 		}
 		o.paths = []string{cfg.Path(cfg.Out)}
+	}
+	if cfg.File != "" && cfg.Out != "" && len(o.intents) == 0 {
+		o.rendered, o.renderedFrom = cfg.Path(cfg.Out), cfg.IntentsPath()
 	}
 	if _, err := report.New(o.format, report.Options{}); err != nil {
 		return o, err
@@ -297,6 +304,15 @@ func runLint(a *app, o lintOptions, rules []*lint.Rule) (*lint.Report, error) {
 		if err != nil {
 			return nil, err
 		}
+		if o.rendered != "" {
+			// Intent that does not load leaves the findings where they
+			// are: lint is about the manifests, check about the intent.
+			if in, err := schema.Load([]string{o.renderedFrom}); err == nil {
+				if _, err := intent.Attach(in, m, o.rendered); err != nil {
+					return nil, err
+				}
+			}
+		}
 		rep, err := lint.Run(m, opts)
 		if err != nil {
 			return nil, err
@@ -308,7 +324,8 @@ func runLint(a *app, o lintOptions, rules []*lint.Rule) (*lint.Report, error) {
 
 // reportOptions are the reporters' options for a's global flags.
 func reportOptions(a *app) report.Options {
-	return report.Options{Color: useColor(a), Quiet: a.quiet, Version: buildVersion()}
+	root := gitRoot(".")
+	return report.Options{Color: useColor(a), Quiet: a.quiet, Version: buildVersion(), Root: root}
 }
 
 // useColor reports whether text output may use colour: --color always, or
