@@ -12,7 +12,7 @@ request on the rendered VirtualService of each phase with Istio's matching
 semantics (routes in order, first match wins) and reports every expectation
 that does not hold, at the expectation's line, with where the request went.
 
-A failure means the intent no longer does what the team wrote down: a route
+A failure means the intent no longer does what its expectations say: a route
 was reordered, a match changed, a phase's weights moved. Fix the intent, or the
 expectation if the change is meant. meshroll test runs the expectations alone;
 render and check refuse intent whose expectations fail.`,

@@ -35,7 +35,7 @@ func PolicyRules(e *policies.Engine) []*Rule {
 		doc, bad, good := splitExamples(p.Doc)
 		anchor, since := "CUE policy "+p.File, ""
 		if p.Builtin {
-			anchor, since = "seeds; CUE policy policies/builtin", builtinSince
+			anchor, since = "best practice; CUE policy policies/builtin", builtinSince
 		}
 		rules = append(rules, &Rule{
 			ID:       p.ID,

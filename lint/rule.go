@@ -16,7 +16,7 @@ type Rule struct {
 	Bad      string   // a YAML example that the rule flags
 	Good     string   // the same example, fixed
 	Since    string   // meshroll version that introduced the rule
-	// Anchor names what the rule rests on: the seed documents, Istio's
+	// Anchor names what the rule rests on: a traffic-management practice, Istio's
 	// analyzer codes (IST0101), Kiali's checks (KIA0201), Istio validation.
 	Anchor string
 	// External marks a rule from a user's policy directory: documented in

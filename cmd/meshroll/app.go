@@ -208,6 +208,15 @@ It never talks to a cluster and never executes what it reads.`,
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {
+			// A shell cobra does not complete (tcsh, ksh) is misuse, with a
+			// sentence, not the help and success.
+			c.Args = cobra.ArbitraryArgs
+			c.RunE = func(cmd *cobra.Command, args []string) error {
+				if len(args) == 0 {
+					return cmd.Help()
+				}
+				return usageErrorf("meshroll completes bash, zsh, fish and powershell, not %q: run meshroll completion bash|zsh|fish|powershell", args[0])
+			}
 			c.Example = `  meshroll completion bash > ~/.local/share/bash-completion/completions/meshroll
   meshroll completion zsh > "${fpath[1]}/_meshroll"
   meshroll completion fish > ~/.config/fish/completions/meshroll.fish`

@@ -177,21 +177,21 @@ func writeStale(w io.Writer, res *checkResult, out, fix string, quiet bool) bool
 // fixCommand is the render command line that brings the tree up to date,
 // naming what the check was given on its command line.
 func fixCommand(cmd *cobra.Command, args, paths []string, out string, allPhases bool) string {
-	fix := "meshroll render"
+	fix := []string{"meshroll", "render"}
 	switch {
 	case cmd.Flags().Changed("intents"):
-		fix += " --intents " + strings.Join(paths, ",")
+		fix = append(fix, "--intents", strings.Join(paths, ","))
 	case len(args) > 0:
-		fix += " " + strings.Join(args, " ")
+		fix = append(fix, args...)
 	}
 	if cmd.Flags().Changed("out") {
-		fix += " --out " + out
+		fix = append(fix, "--out", out)
 	}
 	if cmd.Flags().Changed("config") {
-		fix += " --config " + cmd.Flag("config").Value.String()
+		fix = append(fix, "--config", cmd.Flag("config").Value.String())
 	}
 	if allPhases {
-		fix += " --all-phases"
+		fix = append(fix, "--all-phases")
 	}
-	return fix
+	return shellJoin(fix...)
 }

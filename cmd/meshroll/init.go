@@ -73,7 +73,7 @@ func printNextSteps(a *app, dir string) {
 	}
 	steps := [][2]string{}
 	if filepath.Clean(dir) != "." {
-		steps = append(steps, [2]string{"cd " + dir, ""})
+		steps = append(steps, [2]string{shellJoin("cd", dir), ""})
 	}
 	if root == "" {
 		steps = append(steps, [2]string{"git init", "meshroll reads " + config.FileName + " at the repository root"})
