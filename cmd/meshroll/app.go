@@ -186,6 +186,7 @@ It never talks to a cluster and never executes what it reads.`,
 		newRulesCmd(a),
 		newExplainCmd(a),
 		newInitCmd(a),
+		newSchemaCmd(a),
 	)
 	// The commands that read or write whole trees prepare a large heap; the
 	// others (one rollout, the rule catalogue) stay quick to start.

@@ -11,7 +11,7 @@ var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
 
 // shellQuote quotes a word for a POSIX shell, so that a command meshroll
 // suggests can be pasted as it is whatever the paths in it hold: a safe word
-// stays as it is, anything else goes in single quotes (a single quote inside
+// stays as it is, anything else goes in single quotes (a single quote inside is
 // closed, escaped with a backslash and reopened).
 func shellQuote(s string) string {
 	if shellSafe.MatchString(s) {
