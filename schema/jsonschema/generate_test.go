@@ -299,4 +299,3 @@ func without(m map[string]any, k string) map[string]any {
 	delete(c, k)
 	return c
 }
-
