@@ -187,6 +187,7 @@ It never talks to a cluster and never executes what it reads.`,
 		newExplainCmd(a),
 		newInitCmd(a),
 		newSchemaCmd(a),
+		newKRMCmd(a),
 	)
 	// The commands that read or write whole trees prepare a large heap; the
 	// others (one rollout, the rule catalogue) stay quick to start.

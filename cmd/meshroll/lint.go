@@ -105,7 +105,7 @@ func resolveLint(f lintFlags, cfg *config.Config) (lintOptions, error) {
 		}
 		o.paths = []string{cfg.Path(cfg.Out)}
 	}
-	if cfg.File != "" && cfg.Out != "" && len(o.intents) == 0 {
+	if cfg.File != "" && cfg.Out != "" && cfg.Intents != "" && len(o.intents) == 0 {
 		o.rendered, o.renderedFrom = cfg.Path(cfg.Out), cfg.IntentsPath()
 	}
 	if _, err := report.New(o.format, report.Options{}); err != nil {
