@@ -217,7 +217,7 @@ It never talks to a cluster and never executes what it reads.`,
 				if len(args) == 0 {
 					return cmd.Help()
 				}
-				return usageErrorf("meshroll completes bash, zsh, fish and powershell, not %q: run meshroll completion bash|zsh|fish|powershell", args[0])
+				return usageErrorf("meshroll completes bash, zsh, fish and powershell, not %q: name one of them, as in meshroll completion bash", args[0])
 			}
 			c.Example = `  meshroll completion bash > ~/.local/share/bash-completion/completions/meshroll
   meshroll completion zsh > "${fpath[1]}/_meshroll"
