@@ -1,7 +1,9 @@
 package examples
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -101,5 +103,84 @@ func TestArgoCDComponent(t *testing.T) {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("the repo server lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestArgoCDGenerate runs the plugin's generate command as Argo CD's
+// cmp-server runs it, with sh in the application's directory and meshroll
+// on the PATH: it prints the manifests of the intents/ there, or of the
+// directory MESHROLL_INTENTS names (Argo CD passes it as
+// ARGOCD_ENV_MESHROLL_INTENTS), and nothing else on standard output.
+func TestArgoCDGenerate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped with -short: builds meshroll")
+	}
+	b, err := os.ReadFile("../../examples/argocd/plugin.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plugin struct {
+		Spec struct {
+			Generate struct{ Command, Args []string }
+		}
+	}
+	if err := yaml.Unmarshal(b, &plugin); err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "meshroll"), "../../cmd/meshroll")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	app := t.TempDir()
+	copyDir(t, "../../fixtures/intents", filepath.Join(app, "intents"))
+	copyDir(t, "../../fixtures/intents/shop", filepath.Join(app, "shop-only"))
+	for _, tt := range []struct {
+		env       string
+		want, not string
+	}{
+		{"", "# Source: bookinfo/reviews.yaml", ""},
+		{"ARGOCD_ENV_MESHROLL_INTENTS=shop-only", "# Source: shop/app.yaml", "bookinfo"},
+	} {
+		gen := plugin.Spec.Generate
+		cmd := exec.Command(gen.Command[0], append(gen.Command[1:], gen.Args...)...)
+		cmd.Dir = app
+		cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+		if tt.env != "" {
+			cmd.Env = append(cmd.Env, tt.env)
+		}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", tt.env, err, stderr.Bytes())
+		}
+		if !strings.Contains(string(out), tt.want) || (tt.not != "" && strings.Contains(string(out), tt.not)) {
+			t.Errorf("%s: output lacks %q or has %q:\n%s", tt.env, tt.want, tt.not, out)
+		}
+		if _, err := os.Stat(filepath.Join(app, "rendered")); err == nil {
+			t.Errorf("the plugin wrote a rendered tree")
+		}
+	}
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
