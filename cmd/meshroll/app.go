@@ -93,7 +93,7 @@ func (a *app) run(args []string) int {
 }
 
 // reportIntentErrors prints the problems of invalid intent on standard
-// output in the format the command's -o asks for, as MR902 diagnostics, so
+// output in the format the command's -o asks for, as MR905 diagnostics, so
 // that CI turns them into annotations as it does lint findings: JSON, SARIF,
 // GitHub workflow commands, Markdown, or JUnit XML. Text goes to standard
 // error alone (run has printed it).

@@ -6,7 +6,7 @@ import (
 )
 
 // Errors turns the problems of intent that does not load into a report of
-// MR902 diagnostics, one per problem at its file, line and column, so that
+// MR905 diagnostics, one per problem at its file, line and column, so that
 // every output format — JSON, SARIF, GitHub annotations, Markdown — reports
 // invalid intent as it reports findings.
 func Errors(errs schema.Errors) *lint.Report {

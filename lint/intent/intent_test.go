@@ -15,7 +15,7 @@ import (
 func lintFile(t *testing.T, file string, rules []*lint.Rule) *lint.Report {
 	t.Helper()
 	in, err := schema.Load([]string{file})
-	// Intent that does not load is reported as MR902.
+	// Intent that does not load is reported as MR905.
 	var se schema.Errors
 	if errors.As(err, &se) {
 		return Errors(se)

@@ -1,9 +1,9 @@
 package lint
 
-// The ID and name of MR902, under which meshroll reports intent that does
+// The ID and name of MR905, under which meshroll reports intent that does
 // not load (package lint/intent turns the loader's errors into diagnostics).
 const (
-	InvalidIntentID   = "MR902"
+	InvalidIntentID   = "MR905"
 	invalidIntentName = "invalid-intent"
 )
 
@@ -22,7 +22,7 @@ a live phase or a route target that does not exist, two rollouts that claim one
 host, and names that are not DNS-1123 labels.
 
 With -o json, sarif, github or markdown the problems are printed in that format
-on standard output as MR902 diagnostics, so that CI turns them into annotations
+on standard output as MR905 diagnostics, so that CI turns them into annotations
 at the intent's lines, as it does for lint findings; the text form goes to
 standard error.
 
