@@ -2,9 +2,10 @@ package diff
 
 import (
 	"fmt"
-	"html"
 	"io"
 	"strings"
+
+	"github.com/meshroll/meshroll/internal/mdtext"
 )
 
 // GitHubCommentLimit is the most characters GitHub accepts in a comment.
@@ -238,13 +239,9 @@ func fenceFor(body string) string {
 }
 
 // escapeText makes text from the manifests safe in Markdown and HTML
-// outside code: no tags, no entities, no emphasis.
-func escapeText(s string) string {
-	return markdownEscaper.Replace(html.EscapeString(s))
-}
-
-// markdownEscaper escapes what Markdown would read as markup.
-var markdownEscaper = strings.NewReplacer("*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "|", `\|`, "~", `\~`, "\n", " ")
+// outside code: no tags, no entities, no emphasis, no mentions or issue
+// references that would notify anyone.
+func escapeText(s string) string { return mdtext.Escape(s) }
 
 // escapeCell makes text safe in a table cell; it keeps the ** of bold
 // labels written by tableRow.

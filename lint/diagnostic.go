@@ -80,6 +80,11 @@ type Diagnostic struct {
 	// as spec.http[0].route[1].destination.subset; empty when there is none.
 	Path    string
 	Message string
+	// Origin is where the finding was found when it is reported elsewhere:
+	// the line of the rendered manifest, for a finding moved to the intent
+	// line that produced it (see Remapper). It is zero otherwise. SARIF
+	// gives it as a related location.
+	Origin Position
 }
 
 func (d Diagnostic) String() string {

@@ -57,7 +57,7 @@ spec:
     - destination: {host: reviews, subset: v2}
 `,
 		Since:  since,
-		Anchor: "seeds; IST0101; Kiali",
+		Anchor: "traffic shifting; IST0101; Kiali",
 		Run:    runSubsetNotFound,
 	}
 }

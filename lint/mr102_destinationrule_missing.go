@@ -42,7 +42,7 @@ spec:
     - destination: {host: reviews, subset: v1}
 `,
 		Since:  since,
-		Anchor: "seeds; IST0101",
+		Anchor: "traffic shifting; IST0101",
 		Run:    runDestinationRuleMissing,
 	}
 }

@@ -14,9 +14,8 @@ func weightsSum() *Rule {
 		Summary:     "the destinations of one route have weights that do not sum to 100",
 		Doc: `The weights of a route's destinations are percentages of its traffic. Since
 Istio 1.15 a sum other than 100 is normalised instead of rejected, so 90 and 20
-send 82% and 18%: not what either number says. The team's practice is to state
-weights that add up to exactly 100, so that a reviewer reads the split off the
-manifest. A single destination without a weight gets all the traffic and needs
+send 82% and 18%: not what either number says. State weights that add up to
+exactly 100, so that a reviewer reads the split off the manifest. A single destination without a weight gets all the traffic and needs
 none; a destination without a weight next to others has weight 0.
 
 Make the weights of every route add up to 100.`,
@@ -45,7 +44,7 @@ spec:
       weight: 10
 `,
 		Since:  since,
-		Anchor: "seeds",
+		Anchor: "traffic shifting",
 		Run:    runWeightsSum,
 	}
 }

@@ -7,7 +7,7 @@ func largeFirstCanaryStep() *Rule {
 		Severity:    Warning,
 		SeverityWhy: `Warning: a best practice of progressive delivery; nothing is rejected and nothing breaks.`,
 		Summary:     "the first phase that sends weighted traffic to the canary sends more than 10% (intent lint)",
-		Doc: `The seeds' first best practice: start a canary with a small share of traffic.
+		Doc: `The first rule of a canary release: start with a small share of traffic.
 The first phase of a ladder that sends the canary any weighted traffic decides
 how many users meet a bad release before anyone can react; 10% (the default
 ladder's canary phase) keeps that blast radius small, and A/B routes can send
@@ -29,7 +29,7 @@ Insert a phase of 10% or less before the large step. This rule checks intent
 `,
 		Intent: true,
 		Since:  since,
-		Anchor: "seeds, best practice 1",
+		Anchor: "canary best practice: a small first step",
 		Run:    runLargeFirstCanaryStep,
 	}
 }

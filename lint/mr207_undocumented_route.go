@@ -33,7 +33,7 @@ spec:
     - destination: {host: reviews, subset: v1}
 `,
 		Since:  since,
-		Anchor: "seeds, best practice 5",
+		Anchor: "best practice: named routes",
 		Run:    runUndocumentedRoute,
 	}
 }

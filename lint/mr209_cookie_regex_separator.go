@@ -14,7 +14,7 @@ func cookieRegexSeparator() *Rule {
 		Name:        "cookie-regex-separator",
 		Severity:    Warning,
 		SeverityWhy: `Warning: Istio accepts the object; users whose cookie is not first in the header are routed to the wrong version, which is a silent misrouting rather than a failure.`,
-		Summary:     "a cookie-header regex of the seeds' form, which misses the cookie after \"; \"",
+		Summary:     "a cookie-header regex of the common form ^(.*?;)?(name=value)(;.*)?$, which misses the cookie after \"; \"",
 		Doc: `Browsers send all cookies in one header, separated by a semicolon and a space:
 "cookie: theme=dark; user=beta". The common regex ^(.*?;)?(user=beta)(;.*)?$
 allows only a bare ";" before the cookie, so it matches "user=beta" alone and
@@ -61,7 +61,7 @@ spec:
     - destination: {host: reviews, subset: v1}
 `,
 		Since:  since,
-		Anchor: "seeds",
+		Anchor: "cookie-based routing",
 		Run:    runCookieRegexSeparator,
 	}
 }

@@ -8,8 +8,8 @@ func ladderSanity() *Rule {
 		SeverityWhy: `Warning: a best practice for rollout ladders; what it flags renders and applies.`,
 		Summary:     "a phase ladder that moves traffic back, never promotes, or shifts traffic without a hold (intent lint)",
 		Doc: `A phase ladder is meant to move traffic to the canary step by step and wait at
-each step long enough to see the metrics (the seeds' table holds each step for
-one, two and four hours). This rule flags ladders that defeat that:
+each step long enough to see the metrics (the default ladder holds each step
+for one, two and four hours). This rule flags ladders that defeat that:
 
 - a phase that sends the canary less than the phase before it: advancing moves
   traffic back, which is a rollback in disguise (use rollback);
@@ -33,7 +33,7 @@ This rule checks intent (meshroll lint --intents), where the ladder is.`,
 `,
 		Intent: true,
 		Since:  since,
-		Anchor: "seeds, progressive weights",
+		Anchor: "progressive traffic shifting",
 		Run:    runLadderSanity,
 	}
 }

@@ -44,7 +44,7 @@ spec:
   - {name: v1, labels: {version: v1}}
 `,
 		Since:  since,
-		Anchor: "seeds, best practice 3",
+		Anchor: "best practice: circuit breakers",
 		Run:    runNoCircuitBreaker,
 	}
 }

@@ -40,7 +40,7 @@ spec:
   - {name: canary, labels: {version: v2}}
 `,
 		Since:  since,
-		Anchor: "seeds, best practice 2",
+		Anchor: "best practice: meaningful subset names",
 		Run:    runMeaninglessSubsetName,
 	}
 }

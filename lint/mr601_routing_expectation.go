@@ -16,7 +16,7 @@ request is the one Envoy sees (a header listed twice is matched as its values
 joined with ","), and an expectation with a gateway sends it through one of
 the rollout's gateways, for its public host, as ingress traffic arrives.
 
-A failure means the intent no longer does what the team wrote down: a route
+A failure means the intent no longer does what its expectations say: a route
 was reordered, a match changed, a phase's weights moved. Fix the intent, or the
 expectation if the change is meant. meshroll test runs the expectations alone;
 render and check refuse intent whose expectations fail.`,

@@ -8,7 +8,7 @@ func holdSkipped() *Rule {
 		SeverityWhy: "Error: the change moves more production traffic to the canary than the ladder allows at this point — a step skipped, or a hold cut short — with no reason recorded for reviewers.",
 		Summary:     "a rollout's live phase moved forward more than one step, or before the hold of the phase it left had passed, without a recorded reason (check --base)",
 		Doc: `A phase ladder protects users only if every step waits out its hold: the
-seeds' ladder sends 10% to the canary for an hour, 25% for two and 50% for
+default ladder sends 10% to the canary for an hour, 25% for two and 50% for
 four, so that the metrics can show a bad canary before most users reach it.
 meshroll advance refuses to cut a hold short, but a hand edit of the phase
 field (from half to promote four minutes into a four-hour hold) does not go
@@ -51,7 +51,7 @@ time once each hold has passed.`,
 `,
 		Intent: true,
 		Since:  "v0.2.0",
-		Anchor: "seeds, progressive weights and best practice 4 (monitor metrics)",
+		Anchor: "the progressive-weights ladder and monitoring before each step",
 		Run:    runHoldSkipped,
 	}
 }

@@ -30,7 +30,7 @@ func policyRules() []*Rule {
 // have (see Rule.SeverityWhy); a user's policy documents its own.
 var builtinSeverityWhy = map[string]string{
 	"MR303": "Warning: Istio accepts a fault block and traffic flows, with the injected delays and aborts; it is intended in a chaos test and dangerous when left in by mistake.",
-	"MR401": "Warning: Istio accepts PERMISSIVE and DISABLE and traffic flows, plain text included; STRICT is a security practice (the seeds require it), not something whose absence breaks traffic. A team that requires STRICT raises it with lint.severity: {MR401: error} in .meshroll.yaml.",
+	"MR401": "Warning: Istio accepts PERMISSIVE and DISABLE and traffic flows, plain text included; STRICT is a security practice, not something whose absence breaks traffic. A team that requires STRICT raises it with lint.severity: {MR401: error} in .meshroll.yaml.",
 }
 
 // PolicyRules turns the policies of e into rules: each checks the manifests
@@ -43,7 +43,7 @@ func PolicyRules(e *policies.Engine) []*Rule {
 		doc, bad, good := splitExamples(p.Doc)
 		anchor, since := "CUE policy "+p.File, ""
 		if p.Builtin {
-			anchor, since = "seeds; CUE policy policies/builtin", builtinSince
+			anchor, since = "best practice; CUE policy policies/builtin", builtinSince
 		}
 		rules = append(rules, &Rule{
 			ID:          p.ID,

@@ -40,6 +40,7 @@ func All() []*Rule {
 		unreadableInput(),
 		skippedInput(),
 		duplicateObject(),
+		invalidIntent(),
 	}
 	rules = append(rules, policyRules()...)
 	slices.SortFunc(rules, func(a, b *Rule) int { return strings.Compare(a.ID, b.ID) })

@@ -192,7 +192,14 @@ func (r *Resource) PeerAuthentication() *security.PeerAuthentication {
 // for a map or list, the nearest enclosing field that exists when the path
 // does not exist in full. Remap, when set, has the last word.
 func (r *Resource) Position(path string) Position {
-	pos := Position{File: r.File, Line: 1, Column: 1}
+	pos, _ := r.positions(path)
+	return pos
+}
+
+// positions returns where the field at data path is reported (Position) and,
+// when Remap moved it, where it is written in the manifest.
+func (r *Resource) positions(path string) (pos, origin Position) {
+	pos = Position{File: r.File, Line: 1, Column: 1}
 	root := r.posNode
 	if root == nil {
 		root = r.Node()
@@ -207,9 +214,11 @@ func (r *Resource) Position(path string) Position {
 		}
 	}
 	if r.Remap != nil {
-		pos = r.Remap(path, pos)
+		if moved := r.Remap(path, pos); moved != pos {
+			pos, origin = moved, pos
+		}
 	}
-	return pos
+	return pos, origin
 }
 
 // Lookup returns the node at data path in the object, or nil.

@@ -24,7 +24,7 @@ type Rule struct {
 	// working tree's.
 	Base  string
 	Since string // meshroll version that introduced the rule
-	// Anchor names what the rule rests on: the seed documents, Istio's
+	// Anchor names what the rule rests on: a traffic-management practice, Istio's
 	// analyzer codes (IST0101), Kiali's checks (KIA0201), Istio validation.
 	Anchor string
 	// External marks a rule from a user's policy directory: documented in
@@ -98,15 +98,17 @@ func (p *Pass) Reportf(r *Resource, path, format string, args ...any) {
 // rules whose findings differ in weight. A severity configured for the rule
 // still overrides it.
 func (p *Pass) ReportSeverityf(sev Severity, r *Resource, path, format string, args ...any) {
+	pos, origin := r.positions(path)
 	p.findings = append(p.findings, finding{
 		d: Diagnostic{
 			Rule:     p.Rule.ID,
 			Name:     p.Rule.Name,
 			Severity: sev,
 			Resource: r.ID(),
-			Position: r.Position(path),
+			Position: pos,
 			Path:     path,
 			Message:  fmt.Sprintf(format, args...),
+			Origin:   origin,
 		},
 		r: r,
 	})

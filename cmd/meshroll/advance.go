@@ -155,7 +155,7 @@ func changePhase(a *app, o *phaseOptions, ref string, advance bool) error {
 		return err
 	}
 	if o.out != "" && !o.dryRun {
-		return renderTree(a, &o.src, paths, o.out, render.Live, renderFlags{})
+		return renderTree(a, &o.src, paths, o.out, render.Live, renderFlags{quiet: a.quiet})
 	}
 	return nil
 }
@@ -202,7 +202,9 @@ func stepPhase(a *app, o *phaseOptions, r *schema.Rollout, now time.Time, advanc
 		if !r.Since.IsZero() {
 			since = " since " + r.Since.UTC().Format(time.RFC3339)
 		}
-		fmt.Fprintf(a.stdout, "%s is already rolled back%s; nothing to do\n", r.Name, since)
+		if !a.quiet {
+			fmt.Fprintf(a.stdout, "%s is already rolled back%s; nothing to do\n", r.Name, since)
+		}
 		return false, nil
 	}
 	e, err := edit.Move(r, to, now, o.reason)
@@ -224,13 +226,16 @@ func stepPhase(a *app, o *phaseOptions, r *schema.Rollout, now time.Time, advanc
 	if err != nil {
 		return false, err
 	}
-	fmt.Fprintln(a.stdout, summary)
 	if o.dryRun {
+		fmt.Fprintln(a.stdout, summary)
 		fmt.Fprintln(a.stdout, "dry run: nothing written")
 		return false, nil
 	}
-	for _, f := range e.Files {
-		fmt.Fprintf(a.stdout, "updated  %s\n", f.Path)
+	if !a.quiet {
+		fmt.Fprintln(a.stdout, summary)
+		for _, f := range e.Files {
+			fmt.Fprintf(a.stdout, "updated  %s\n", f.Path)
+		}
 	}
 	return true, nil
 }

@@ -12,7 +12,11 @@ import (
 
 	"github.com/meshroll/meshroll/internal/bound"
 	"github.com/meshroll/meshroll/internal/hugeheap"
+	"github.com/meshroll/meshroll/internal/junit"
 	"github.com/meshroll/meshroll/internal/sysmem"
+	"github.com/meshroll/meshroll/lint"
+	"github.com/meshroll/meshroll/lint/intent"
+	"github.com/meshroll/meshroll/lint/report"
 	"github.com/meshroll/meshroll/schema"
 )
 
@@ -26,6 +30,10 @@ type app struct {
 	getenv func(string) string
 	// terminal tells whether stdout is a terminal, for colour.
 	terminal bool
+
+	// The global flags, set on every command: --color and --quiet.
+	color string
+	quiet bool
 }
 
 // Main runs meshroll with the process's arguments and streams and returns the
@@ -59,7 +67,7 @@ func (a *app) run(args []string) int {
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
-	err := root.Execute()
+	cmd, err := root.ExecuteC()
 	if err == nil {
 		return 0
 	}
@@ -69,6 +77,9 @@ func (a *app) run(args []string) int {
 			fmt.Fprintln(a.stderr, e.Error())
 		}
 		fmt.Fprintf(a.stderr, "meshroll: %s in the intent; nothing was written\n", plural(len(se), "problem"))
+		if err := a.reportIntentErrors(cmd, se); err != nil {
+			fmt.Fprintf(a.stderr, "meshroll: writing the report: %v\n", err)
+		}
 		return 2
 	}
 	var ee *exitError
@@ -80,6 +91,43 @@ func (a *app) run(args []string) int {
 	}
 	fmt.Fprintf(a.stderr, "meshroll: %v\n", err)
 	return 2
+}
+
+// reportIntentErrors prints the problems of invalid intent on standard
+// output in the format the command's -o asks for, as MR905 diagnostics, so
+// that CI turns them into annotations as it does lint findings: JSON, SARIF,
+// GitHub workflow commands, Markdown, or JUnit XML. Text goes to standard
+// error alone (run has printed it).
+func (a *app) reportIntentErrors(cmd *cobra.Command, se schema.Errors) error {
+	f := cmd.Flags().Lookup("output")
+	if f == nil {
+		return nil
+	}
+	format := f.Value.String()
+	switch format {
+	case "text", "":
+		return nil
+	case "junit":
+		return junit.Write(a.stdout, intentErrorSuites(se))
+	}
+	r, err := report.New(format, reportOptions(a))
+	if err != nil {
+		return nil // the command would have refused the format
+	}
+	return r.Report(a.stdout, intent.Errors(se))
+}
+
+// intentErrorSuites is invalid intent as a JUnit report: one test case in
+// error per problem.
+func intentErrorSuites(se schema.Errors) junit.Suites {
+	s := junit.Suite{Name: "intent"}
+	for _, e := range se {
+		s.Cases = append(s.Cases, junit.Case{
+			Name: e.Pos.String(), ClassName: "intent", File: e.Pos.File, Line: e.Pos.Line,
+			Error: &junit.Problem{Message: e.Msg, Type: lint.InvalidIntentID, Text: e.Error()},
+		})
+	}
+	return junit.Suites{Name: "meshroll test", Suites: []junit.Suite{s}}
 }
 
 // exitError carries an exit status other than 2 (the default for any error).
@@ -114,10 +162,21 @@ own CUE policies; and shows what a change does to live traffic.
 It never talks to a cluster and never executes what it reads.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		// Every run sets the bounds of CUE evaluation from the
-		// configuration, whichever command it is.
-		PersistentPreRun: func(cmd *cobra.Command, _ []string) { applyLimits(cmd) },
+		// Every run checks the global flags and sets the bounds of CUE
+		// evaluation from the configuration, whichever command it is.
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			switch a.color {
+			case "auto", "always", "never":
+			default:
+				return usageErrorf("--color %q: want auto, always or never", a.color)
+			}
+			applyLimits(cmd)
+			return nil
+		},
 	}
+	a.color = "auto"
+	root.PersistentFlags().StringVar(&a.color, "color", "auto", "colour in text output: auto (on a terminal, unless NO_COLOR is set), always or never")
+	root.PersistentFlags().BoolVarP(&a.quiet, "quiet", "q", false, "print only findings, failures and errors; commands whose output is the answer (plan, route, rules, explain, schema, version) print it anyway")
 	root.AddCommand(
 		newRenderCmd(a),
 		newCheckCmd(a),
@@ -134,6 +193,8 @@ It never talks to a cluster and never executes what it reads.`,
 		newRulesCmd(a),
 		newExplainCmd(a),
 		newInitCmd(a),
+		newSchemaCmd(a),
+		newKRMCmd(a),
 	)
 	// The commands that read or write whole trees prepare a large heap; the
 	// others (one rollout, the rule catalogue) stay quick to start.
@@ -156,6 +217,15 @@ It never talks to a cluster and never executes what it reads.`,
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {
+			// A shell cobra does not complete (tcsh, ksh) is misuse, with a
+			// sentence, not the help and success.
+			c.Args = cobra.ArbitraryArgs
+			c.RunE = func(cmd *cobra.Command, args []string) error {
+				if len(args) == 0 {
+					return cmd.Help()
+				}
+				return usageErrorf("meshroll completes bash, zsh, fish and powershell, not %q: name one of them, as in meshroll completion bash", args[0])
+			}
 			c.Example = `  meshroll completion bash > ~/.local/share/bash-completion/completions/meshroll
   meshroll completion zsh > "${fpath[1]}/_meshroll"
   meshroll completion fish > ~/.config/fish/completions/meshroll.fish`

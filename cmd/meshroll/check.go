@@ -122,8 +122,8 @@ settings (failOn, disable, enable, severity, policies) and the Istio release
 			if lo.format != "text" {
 				w = a.stderr
 			}
-			stale := writeStale(w, res, out, fixCommand(cmd, args, paths, out, o.allPhases))
-			r, err := report.New(lo.format, report.Options{Color: useColor(a), Version: buildVersion()})
+			stale := writeStale(w, res, out, fixCommand(cmd, args, paths, out, o.allPhases), a.quiet)
+			r, err := report.New(lo.format, reportOptions(a))
 			if err != nil {
 				return err
 			}
@@ -185,7 +185,7 @@ func check(a *app, src *intentSource, paths []string, out string, mode render.Mo
 	case err != nil:
 		return nil, err
 	}
-	res.report, err = intent.LintChange(in, base, now, files, mode, opts)
+	res.report, err = intent.LintChange(in, base, now, files, mode, opts, out)
 	if err != nil {
 		return nil, err
 	}
@@ -194,9 +194,11 @@ func check(a *app, src *intentSource, paths []string, out string, mode render.Mo
 
 // writeStale lists what is stale in the tree, with the command that fixes
 // it, and reports whether anything is.
-func writeStale(w io.Writer, res *checkResult, out, fix string) bool {
+func writeStale(w io.Writer, res *checkResult, out, fix string, quiet bool) bool {
 	if len(res.changes) == 0 && !res.interrupted {
-		fmt.Fprintf(w, "%s is up to date with the intent\n", out)
+		if !quiet {
+			fmt.Fprintf(w, "%s is up to date with the intent\n", out)
+		}
 		return false
 	}
 	if res.interrupted {
@@ -217,21 +219,21 @@ func writeStale(w io.Writer, res *checkResult, out, fix string) bool {
 // fixCommand is the render command line that brings the tree up to date,
 // naming what the check was given on its command line.
 func fixCommand(cmd *cobra.Command, args, paths []string, out string, allPhases bool) string {
-	fix := "meshroll render"
+	fix := []string{"meshroll", "render"}
 	switch {
 	case cmd.Flags().Changed("intents"):
-		fix += " --intents " + strings.Join(paths, ",")
+		fix = append(fix, "--intents", strings.Join(paths, ","))
 	case len(args) > 0:
-		fix += " " + strings.Join(args, " ")
+		fix = append(fix, args...)
 	}
 	if cmd.Flags().Changed("out") {
-		fix += " --out " + out
+		fix = append(fix, "--out", out)
 	}
 	if cmd.Flags().Changed("config") {
-		fix += " --config " + cmd.Flag("config").Value.String()
+		fix = append(fix, "--config", cmd.Flag("config").Value.String())
 	}
 	if allPhases {
-		fix += " --all-phases"
+		fix = append(fix, "--all-phases")
 	}
-	return fix
+	return shellJoin(fix...)
 }

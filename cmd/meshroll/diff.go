@@ -56,6 +56,8 @@ Key order, comments, quoting and the generated-file header do not count.
 Routes and subsets are matched by name, route destinations by host and subset,
 so a new A/B route reads as one route added.
 
+With --quiet it prints nothing and implies --exit-code, as git diff --quiet.
+
 Exit status: 0, or 1 with --exit-code when anything changed; 2 when the input
 cannot be read or is invalid, or on misuse.`,
 		Example: `  # What does my branch do to traffic, compared with main?
@@ -86,7 +88,11 @@ cannot be read or is invalid, or on misuse.`,
 				return fmt.Errorf("the manifests do not parse: %w", err)
 			}
 			r.SetProgress(progress)
-			if err := w.Write(a.stdout, r); err != nil {
+			// --quiet prints nothing and answers with the exit status, as
+			// git diff --quiet does.
+			if a.quiet {
+				o.exitCode = true
+			} else if err := w.Write(a.stdout, r); err != nil {
 				return err
 			}
 			if o.exitCode && !r.Empty() {

@@ -51,6 +51,9 @@ one (git init).`,
 			if err != nil {
 				return err
 			}
+			if a.quiet {
+				return nil
+			}
 			for _, p := range written {
 				fmt.Fprintf(a.stdout, "created %s\n", p)
 			}
@@ -70,7 +73,7 @@ func printNextSteps(a *app, dir string) {
 	}
 	steps := [][2]string{}
 	if filepath.Clean(dir) != "." {
-		steps = append(steps, [2]string{"cd " + dir, ""})
+		steps = append(steps, [2]string{shellJoin("cd", dir), ""})
 	}
 	if root == "" {
 		steps = append(steps, [2]string{"git init", "meshroll reads " + config.FileName + " at the repository root"})

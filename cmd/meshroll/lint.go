@@ -86,6 +86,10 @@ type lintOptions struct {
 	// origin says where each rule ID named in disabled, enabled or severity
 	// settings came from, for an error when it names no rule.
 	origin map[string]string
+	// rendered and renderedFrom are, in a configured repository, the out
+	// tree and the intents it is rendered from: findings on its files that
+	// are up to date are reported at the intent's lines.
+	rendered, renderedFrom string
 }
 
 // resolveLint merges flags over the configuration: flags win, and within
@@ -110,6 +114,9 @@ func resolveLint(f lintFlags, cfg *config.Config) (lintOptions, error) {
 			return o, errors.New("name the manifests to lint (files, directories, - for standard input), or set out in .meshroll.yaml")
 		}
 		o.paths = []string{cfg.Path(cfg.Out)}
+	}
+	if cfg.File != "" && cfg.Out != "" && cfg.Intents != "" && len(o.intents) == 0 {
+		o.rendered, o.renderedFrom = cfg.Path(cfg.Out), cfg.IntentsPath()
 	}
 	if _, err := report.New(o.format, report.Options{}); err != nil {
 		return o, err
@@ -290,7 +297,7 @@ meshroll.dev/ignore.MR301: "<reason>" (the reason is mandatory).`,
 			if err != nil {
 				return err
 			}
-			r, err := report.New(o.format, report.Options{Color: useColor(a), Version: buildVersion()})
+			r, err := report.New(o.format, reportOptions(a))
 			if err != nil {
 				return err
 			}
@@ -323,9 +330,18 @@ func runLint(a *app, o lintOptions, rules []*lint.Rule) (*lint.Report, error) {
 		reports = append(reports, rep)
 	}
 	if len(o.paths) > 0 {
-		m, err := lint.Load(o.paths, lint.LoadOptions{Namespace: o.namespace, Stdin: a.stdin, Exclude: o.exclude})
+		m, err := lint.Load(o.paths, lint.LoadOptions{Namespace: o.namespace, Stdin: a.stdin, Exclude: o.exclude, IstioVersion: o.istio})
 		if err != nil {
 			return nil, err
+		}
+		if o.rendered != "" {
+			// Intent that does not load leaves the findings where they
+			// are: lint is about the manifests, check about the intent.
+			if in, err := schema.LoadWith([]string{o.renderedFrom}, schema.LoadOptions{Exclude: o.exclude}); err == nil {
+				if _, err := intent.Attach(in, m, o.rendered); err != nil {
+					return nil, err
+				}
+			}
 		}
 		rep, err := lint.Run(m, opts)
 		if err != nil {
@@ -336,9 +352,23 @@ func runLint(a *app, o lintOptions, rules []*lint.Rule) (*lint.Report, error) {
 	return lint.Merge(reports...), nil
 }
 
-// useColor reports whether text output may use colour: stdout is a terminal
-// and NO_COLOR (https://no-color.org) is not set.
+// reportOptions are the reporters' options for a's global flags.
+func reportOptions(a *app) report.Options {
+	root := gitRoot(".")
+	return report.Options{Color: useColor(a), Quiet: a.quiet, Version: buildVersion(), Root: root}
+}
+
+// useColor reports whether text output may use colour: --color always, or
+// --color auto (the default) when stdout is a terminal and NO_COLOR
+// (https://no-color.org) is not set. A flag given on the command line wins
+// over the environment, as NO_COLOR asks.
 func useColor(a *app) bool {
+	switch a.color {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
 	if a.getenv("NO_COLOR") != "" {
 		return false
 	}

@@ -26,6 +26,10 @@ lint:
 		t.Fatal(err)
 	}
 	none := &config.Config{}
+	configured, err := config.Parse("repo/.meshroll.yaml", []byte("intents: intents\nout: rendered\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -53,6 +57,11 @@ lint:
 			policies: []string{"repo/policies/acme", "p1", "p2"},
 			disabled: map[string]bool{"MR301": true, "MR302": true, "MR303": true},
 			severity: map[string]lint.Severity{"MR301": lint.Error, "MR201": lint.Warning}},
+	}, {
+		name: "a configured repository reports findings on its rendered tree at the intent's lines",
+		cfg:  configured,
+		want: lintOptions{paths: []string{"repo/rendered"}, format: "text", failOn: lint.Error,
+			rendered: "repo/rendered", renderedFrom: "repo/intents"},
 	}, {
 		name: "no paths lints the rendered tree",
 		cfg:  cfg,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/meshroll/meshroll/internal/mdtext"
 	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/schema"
 	"github.com/meshroll/meshroll/traffic"
@@ -199,7 +200,6 @@ func writePlanMarkdown(w io.Writer, p plan, m traffic.Matrix) {
 	}
 }
 
-// markdownEscape keeps a table cell from breaking the table.
-func markdownEscape(s string) string {
-	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
-}
+// markdownEscape keeps a table cell from breaking the table, formatting the
+// comment or notifying anyone.
+func markdownEscape(s string) string { return mdtext.Escape(s) }

@@ -9,10 +9,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"text/template"
+
+	"github.com/meshroll/meshroll/internal/version"
 )
 
 // templates are the files init writes, under files/ as they are laid out in
@@ -40,18 +41,18 @@ type File struct {
 // Options fill the templates.
 type Options struct {
 	// Version is the version of the meshroll binary, as "meshroll version"
-	// prints it. A release version becomes the rev of the pre-commit
-	// configuration; anything else (a development build) gives rev main.
+	// prints it. A release version is what the pre-commit configuration and
+	// the workflow pin; anything else (a development build) pins
+	// version.Release, never a branch.
 	Version string
 }
 
 // Files returns the files to write, sorted by path.
 func Files(o Options) ([]File, error) {
-	rev, release := PreCommitRev(o.Version)
 	data := struct {
-		Rev     string
-		Release bool
-	}{rev, release}
+		// Rev is the release tag the scaffold pins.
+		Rev string
+	}{version.Pin(o.Version)}
 	var files []File
 	err := fs.WalkDir(templates, templateRoot, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -81,24 +82,6 @@ func Files(o Options) ([]File, error) {
 	}
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return files, nil
-}
-
-// releaseVersion matches a semantic version tag that is not a Go
-// pseudo-version (v0.0.0-20260101120000-0123456789ab) and carries no build
-// metadata such as +dirty: a tag pre-commit can fetch.
-var (
-	releaseVersion = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$`)
-	pseudoVersion  = regexp.MustCompile(`[0-9]{14}-[0-9a-f]{12}$`)
-)
-
-// PreCommitRev returns the rev for the pre-commit configuration written by a
-// meshroll of the given version, and whether it is a release: the version
-// itself for a release tag, else "main".
-func PreCommitRev(version string) (rev string, release bool) {
-	if releaseVersion.MatchString(version) && !pseudoVersion.MatchString(version) {
-		return version, true
-	}
-	return "main", false
 }
 
 // ExistsError reports files that init will not overwrite.

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/meshroll/meshroll/internal/version"
 )
 
 var update = flag.Bool("update", false, "rewrite examples/github/meshroll.yml from the embedded workflow")
@@ -17,26 +19,29 @@ var update = flag.Bool("update", false, "rewrite examples/github/meshroll.yml fr
 // exampleWorkflow is the copy of the workflow that users copy by hand.
 const exampleWorkflow = "../../examples/github/meshroll.yml"
 
-func TestPreCommitRev(t *testing.T) {
-	tests := []struct {
-		version     string
-		rev         string
-		wantRelease bool
-	}{
-		{"v1.2.3", "v1.2.3", true},
-		{"v0.1.0", "v0.1.0", true},
-		{"v1.0.0-rc.1", "v1.0.0-rc.1", true},
-		{"(devel)", "main", false},
-		{"", "main", false},
-		{"v0.0.0-20260101120000-0123456789ab", "main", false},
-		{"v1.2.4-0.20260101120000-0123456789ab", "main", false},
-		{"v1.2.3+dirty", "main", false},
-		{"1.2.3", "main", false},
-	}
-	for _, tt := range tests {
-		rev, release := PreCommitRev(tt.version)
-		if rev != tt.rev || release != tt.wantRelease {
-			t.Errorf("PreCommitRev(%q) = %q, %v; want %q, %v", tt.version, rev, release, tt.rev, tt.wantRelease)
+// TestPins checks that every file init writes names a release tag, the
+// running binary's when it is a release, version.Release otherwise, and
+// never a branch.
+func TestPins(t *testing.T) {
+	for _, tt := range []struct{ version, want string }{
+		{"v1.2.3", "v1.2.3"},
+		{"v1.0.0-rc.1", "v1.0.0-rc.1"},
+		{"(devel)", version.Release},
+		{"", version.Release},
+		{"v0.0.0-20260101120000-0123456789ab", version.Release},
+		{"v1.2.3+dirty", version.Release},
+	} {
+		files, err := Files(Options{Version: tt.version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if bytes.Contains(f.Content, []byte("rev: main")) || bytes.Contains(f.Content, []byte("@main")) {
+				t.Errorf("version %q: %s names the main branch", tt.version, f.Path)
+			}
+			if (f.Path == ".pre-commit-config.yaml" || f.Path == WorkflowPath) && !bytes.Contains(f.Content, []byte(tt.want)) {
+				t.Errorf("version %q: %s does not pin %s", tt.version, f.Path, tt.want)
+			}
 		}
 	}
 }
@@ -100,8 +105,8 @@ func TestPreCommitConfig(t *testing.T) {
 	for _, h := range hooks {
 		defined[h.ID] = true
 	}
-	for _, version := range []string{"v1.2.3", "(devel)"} {
-		files, err := Files(Options{Version: version})
+	for _, v := range []string{"v1.2.3", version.Devel} {
+		files, err := Files(Options{Version: v})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,22 +121,22 @@ func TestPreCommitConfig(t *testing.T) {
 			} `yaml:"repos"`
 		}
 		if err := yaml.Unmarshal(files[i].Content, &cfg); err != nil {
-			t.Fatalf("version %s: %v\n%s", version, err, files[i].Content)
+			t.Fatalf("version %s: %v\n%s", v, err, files[i].Content)
 		}
 		if len(cfg.Repos) != 1 {
-			t.Fatalf("version %s: %d repos, want 1", version, len(cfg.Repos))
+			t.Fatalf("version %s: %d repos, want 1", v, len(cfg.Repos))
 		}
 		r := cfg.Repos[0]
-		wantRev, _ := PreCommitRev(version)
+		wantRev := version.Pin(v)
 		if r.Repo != "https://github.com/meshroll/meshroll" || r.Rev != wantRev {
-			t.Errorf("version %s: repo %q rev %q, want https://github.com/meshroll/meshroll rev %q", version, r.Repo, r.Rev, wantRev)
+			t.Errorf("version %s: repo %q rev %q, want https://github.com/meshroll/meshroll rev %q", v, r.Repo, r.Rev, wantRev)
 		}
 		if len(r.Hooks) == 0 {
-			t.Errorf("version %s: no hooks", version)
+			t.Errorf("version %s: no hooks", v)
 		}
 		for _, h := range r.Hooks {
 			if !defined[h.ID] {
-				t.Errorf("version %s: hook %q is not in .pre-commit-hooks.yaml", version, h.ID)
+				t.Errorf("version %s: hook %q is not in .pre-commit-hooks.yaml", v, h.ID)
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package intent
 import (
 	"bytes"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -20,13 +21,21 @@ import (
 // output; nil renders it here), each phase tree on its own, with positions
 // mapped to the intent, and the intent-level rules once.
 func Lint(in *schema.Intent, files []render.File, mode render.Mode, opts lint.Options) (*lint.Report, error) {
-	return LintChange(in, nil, time.Time{}, files, mode, opts)
+	return LintChange(in, nil, time.Time{}, files, mode, opts, "")
 }
 
-// LintChange is Lint of in as a change of base, the intent at a base
+// LintTree is Lint for a tree that is also written in directory dir (the
+// out of a configured repository): each finding moved to the intent keeps
+// the line of dir's rendered file as its Origin. With dir "" the rendering
+// exists only in memory, and findings have no Origin.
+func LintTree(in *schema.Intent, files []render.File, mode render.Mode, opts lint.Options, dir string) (*lint.Report, error) {
+	return LintChange(in, nil, time.Time{}, files, mode, opts, dir)
+}
+
+// LintChange is LintTree of in as a change of base, the intent at a base
 // revision (nil: none): the rules that judge a change (MR602) compare each
 // rollout's live phase with base's at time now.
-func LintChange(in, base *schema.Intent, now time.Time, files []render.File, mode render.Mode, opts lint.Options) (*lint.Report, error) {
+func LintChange(in, base *schema.Intent, now time.Time, files []render.File, mode render.Mode, opts lint.Options, dir string) (*lint.Report, error) {
 	facts, err := Facts(in)
 	if err != nil {
 		return nil, err
@@ -41,6 +50,7 @@ func LintChange(in, base *schema.Intent, now time.Time, files []render.File, mod
 	}
 	trees := Trees(in, files, mode)
 	var all []lint.Diagnostic
+
 	var rules []*lint.Rule
 	resources, linted := 0, 0
 	for _, m := range trees {
@@ -64,8 +74,23 @@ func LintChange(in, base *schema.Intent, now time.Time, files []render.File, mod
 	if rules == nil {
 		rules = rep.Rules
 	}
+	ds := dedupe(all)
+	for i := range ds {
+		ds[i].Origin = originIn(dir, ds[i].Origin)
+	}
 	// The summary counts what was linted: the rendered objects and files.
-	return &lint.Report{Diagnostics: dedupe(all), Rules: rules, Files: linted, Resources: resources}, nil
+	return &lint.Report{Diagnostics: ds, Rules: rules, Files: linted, Resources: resources}, nil
+}
+
+// originIn places the origin of a finding, a position in a rendered file
+// named relative to the tree, in dir; without a dir there is no file to
+// point at.
+func originIn(dir string, p lint.Position) lint.Position {
+	if dir == "" || p.File == "" {
+		return lint.Position{}
+	}
+	p.File = filepath.Join(dir, filepath.FromSlash(p.File))
+	return p
 }
 
 // dedupe sorts diagnostics and drops those that repeat one of an earlier

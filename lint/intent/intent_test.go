@@ -1,6 +1,7 @@
 package intent
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -21,6 +22,11 @@ var checkTime = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 func lintFile(t *testing.T, file, base string, rules []*lint.Rule) *lint.Report {
 	t.Helper()
 	in, err := schema.Load([]string{file})
+	// Intent that does not load is reported as MR905.
+	var se schema.Errors
+	if errors.As(err, &se) {
+		return Errors(se)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +36,7 @@ func lintFile(t *testing.T, file, base string, rules []*lint.Rule) *lint.Report 
 			t.Fatal(err)
 		}
 	}
-	rep, err := LintChange(in, before, checkTime, nil, render.AllPhases, lint.Options{Rules: rules})
+	rep, err := LintChange(in, before, checkTime, nil, render.AllPhases, lint.Options{Rules: rules}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

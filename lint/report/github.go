@@ -10,10 +10,14 @@ import (
 )
 
 // github writes GitHub Actions workflow commands, which annotate the lines
-// of a pull request's diff: ::error file=F,line=L,col=C,title=MR101::message.
-type github struct{}
+// of a pull request's diff: ::error file=F,line=L,col=C,title=MR101::message,
+// F relative to the repository root as the diff names files.
+type github struct {
+	quiet bool
+	root  string
+}
 
-func (github) Report(w io.Writer, r *lint.Report) error {
+func (g github) Report(w io.Writer, r *lint.Report) error {
 	b := bufio.NewWriter(w)
 	for _, d := range r.Diagnostics {
 		cmd := "notice"
@@ -27,10 +31,17 @@ func (github) Report(w io.Writer, r *lint.Report) error {
 		if d.Resource != "" {
 			about = d.Resource + ", " + d.Name
 		}
+		if d.Origin.File != "" {
+			o := d.Origin
+			o.File = relPath(g.root, o.File)
+			about += "; rendered at " + o.String()
+		}
 		fmt.Fprintf(b, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", cmd,
-			escapeProperty(d.File), d.Line, d.Column, escapeProperty(d.Rule), escapeData(d.Message+" ("+about+")"))
+			escapeProperty(relPath(g.root, d.File)), d.Line, d.Column, escapeProperty(d.Rule), escapeData(d.Message+" ("+about+")"))
 	}
-	fmt.Fprintln(b, summary(r))
+	if !g.quiet {
+		fmt.Fprintln(b, summary(r))
+	}
 	return b.Flush()
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/meshroll/meshroll/internal/mdtext"
 	"github.com/meshroll/meshroll/lint"
 )
 
@@ -41,10 +42,9 @@ func (markdown) Report(w io.Writer, r *lint.Report) error {
 }
 
 // cell escapes text for a table cell: pipes would end the cell, line breaks
-// the row, and markup characters would format it.
-func cell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", "", "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`).Replace(s)
-}
+// the row, markup characters would format it, and a mention or an issue
+// reference from a manifest would notify someone.
+func cell(s string) string { return mdtext.Escape(s) }
 
 func codeCell(s string) string {
 	return strings.NewReplacer("|", `\|`, "`", "'", "\n", " ").Replace(s)

@@ -21,15 +21,22 @@ type Options struct {
 	Color bool
 	// Version is meshroll's version, for SARIF's tool description.
 	Version string
+	// Root is the repository root (absolute; "" for the working
+	// directory): SARIF and GitHub annotations name files relative to it,
+	// as code scanning and the pull request diff resolve them.
+	Root string
+	// Quiet drops the summary line of the text and github formats, leaving
+	// the findings alone.
+	Quiet bool
 }
 
 // formats maps each format's name to its constructor.
 func formats() map[string]func(Options) Reporter {
 	return map[string]func(Options) Reporter{
-		"text":     func(o Options) Reporter { return text{color: o.Color} },
+		"text":     func(o Options) Reporter { return text{color: o.Color, quiet: o.Quiet} },
 		"json":     func(Options) Reporter { return jsonReporter{} },
-		"sarif":    func(o Options) Reporter { return sarifReporter{version: o.Version} },
-		"github":   func(Options) Reporter { return github{} },
+		"sarif":    func(o Options) Reporter { return sarifReporter{version: o.Version, root: o.Root} },
+		"github":   func(o Options) Reporter { return github{quiet: o.Quiet, root: o.Root} },
 		"markdown": func(Options) Reporter { return markdown{} },
 	}
 }

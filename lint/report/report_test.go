@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -30,11 +31,15 @@ func sample() *lint.Report {
 			{Rule: "MR101", Name: "subset-not-found", Severity: lint.Error, Resource: "VirtualService/bookinfo/reviews",
 				Position: lint.Position{File: "deploy/bookinfo/reviews.yaml", Line: 14, Column: 17},
 				Message:  `route to subset "v3" of host reviews, which DestinationRule bookinfo/reviews does not define: define it there, or use one of v1, v2`},
+			{Rule: "MR101", Name: "subset-not-found", Severity: lint.Error, Resource: "VirtualService/bookinfo/ratings",
+				Position: lint.Position{File: "intents/ratings.cue", Line: 9, Column: 11},
+				Origin:   lint.Position{File: "rendered/bookinfo/ratings.yaml", Line: 21, Column: 17},
+				Message:  `route to subset "v9" of host ratings (owner @alice, see #12), which DestinationRule bookinfo/ratings does not define`},
 			{Rule: "MR202", Name: "weight-range", Severity: lint.Error, Resource: "VirtualService/shop/cart|x",
 				Position: lint.Position{File: "deploy/shop/cart, v2.yaml", Line: 3, Column: 15},
 				Message:  "weight 150 is outside 0..100 (100% is the most): use a percentage\nfrom 0 to 100 | <b>*not*</b> [x]"},
 			{Rule: "MR301", Name: "no-circuit-breaker", Severity: lint.Warning, Resource: "DestinationRule/default/ratings",
-				Position: lint.Position{File: "/abs/path/ratings.yaml", Line: 6, Column: 9},
+				Position: lint.Position{File: "deploy/default/ratings.yaml", Line: 6, Column: 9},
 				Message:  "no outlierDetection or connectionPool limits for host ratings"},
 			{Rule: "MR900", Name: "invalid-manifest", Severity: lint.Info,
 				Position: lint.Position{File: lint.StdinName, Line: 1, Column: 1},
@@ -115,6 +120,65 @@ func TestSARIFSchema(t *testing.T) {
 	}
 }
 
+// TestSARIFLocations checks what code scanning relies on: every artifact
+// location is relative to the repository root (%SRCROOT%), never an
+// absolute file: URI, a finding moved to the intent keeps the rendered line
+// as a related location, and the tool's semanticVersion is the version.
+func TestSARIFLocations(t *testing.T) {
+	var b bytes.Buffer
+	if err := (sarifReporter{version: "v0.1.0"}).Report(&b, sample()); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Version, SemanticVersion string
+				}
+			}
+			Results []struct {
+				Locations, RelatedLocations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI       string `json:"uri"`
+							URIBaseID string `json:"uriBaseId"`
+						}
+						Region struct{ StartLine int }
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	if d := run.Tool.Driver; d.Version != "v0.1.0" || d.SemanticVersion != "0.1.0" {
+		t.Errorf("driver version %q, semanticVersion %q; want v0.1.0, 0.1.0", d.Version, d.SemanticVersion)
+	}
+	related := 0
+	for _, res := range run.Results {
+		for _, l := range append(res.Locations, res.RelatedLocations...) {
+			al := l.PhysicalLocation.ArtifactLocation
+			if strings.Contains(al.URI, ":") || strings.HasPrefix(al.URI, "/") {
+				t.Errorf("artifact location %q is not a relative path", al.URI)
+			}
+			if al.URI != "stdin" && al.URIBaseID != "%SRCROOT%" {
+				t.Errorf("artifact location %q has uriBaseId %q, want %%SRCROOT%%", al.URI, al.URIBaseID)
+			}
+		}
+		for _, l := range res.RelatedLocations {
+			related++
+			if got := l.PhysicalLocation.ArtifactLocation.URI; got != "rendered/bookinfo/ratings.yaml" || l.PhysicalLocation.Region.StartLine != 21 {
+				t.Errorf("related location %s:%d, want rendered/bookinfo/ratings.yaml:21", got, l.PhysicalLocation.Region.StartLine)
+			}
+		}
+	}
+	if related != 1 {
+		t.Errorf("%d related locations, want 1", related)
+	}
+}
+
 func TestNew(t *testing.T) {
 	if got := strings.Join(Formats(), ","); got != "github,json,markdown,sarif,text" {
 		t.Errorf("Formats() = %s", got)
@@ -132,9 +196,12 @@ func TestEscapes(t *testing.T) {
 		{escapeData, "50% done\r\nnext", "50%25 done%0D%0Anext"},
 		{escapeProperty, "a:b,c%\n", "a%3Ab%2Cc%25%0A"},
 		{cell, "a|b\n*c*", `a\|b \*c\*`},
-		{fileURI, "deploy/a b.yaml", "deploy/a%20b.yaml"},
-		{fileURI, "./x.yaml", "x.yaml"},
-		{fileURI, "/abs/x.yaml", "file:///abs/x.yaml"},
+		{cell, "cc @alice, see #12", "cc @&#8203;alice, see #&#8203;12"},
+		{func(s string) string { return fileURI("", s) }, "deploy/a b.yaml", "deploy/a%20b.yaml"},
+		{func(s string) string { return fileURI("", s) }, "./x.yaml", "x.yaml"},
+		{func(s string) string { return fileURI("/abs", s) }, "/abs/x.yaml", "x.yaml"},
+		{func(s string) string { return fileURI("/abs/repo", s) }, "/abs/x.yaml", "../x.yaml"},
+		{func(s string) string { return fileURI("/abs", s) }, lint.StdinName, "stdin"},
 	} {
 		if got := tt.f(tt.in); got != tt.want {
 			t.Errorf("escape(%q) = %q, want %q", tt.in, got, tt.want)

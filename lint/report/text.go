@@ -13,6 +13,7 @@ import (
 // the form editors and CI problem matchers read, and a summary line.
 type text struct {
 	color bool
+	quiet bool
 }
 
 const (
@@ -46,6 +47,8 @@ func (t text) Report(w io.Writer, r *lint.Report) error {
 		msg := strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(d.Message)
 		fmt.Fprintf(b, "%s: %s %s %s\n", t.paint(ansiBold, d.Position.String()), sev, d.Rule, msg)
 	}
-	fmt.Fprintln(b, summary(r))
+	if !t.quiet {
+		fmt.Fprintln(b, summary(r))
+	}
 	return b.Flush()
 }

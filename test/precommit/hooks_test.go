@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/meshroll/meshroll/internal/version"
 )
 
 // requireEnv names the variable that turns a missing tool into a failure,
@@ -61,7 +63,7 @@ func TestHooks(t *testing.T) {
 	cfg := s.read(work, ".pre-commit-config.yaml")
 	for old, new := range map[string]string{
 		"repo: https://github.com/meshroll/meshroll": "repo: " + hooks,
-		"\n    rev: main\n":                          "\n    rev: " + rev + "\n",
+		"\n    rev: " + version.Release + "\n":       "\n    rev: " + rev + "\n",
 		"# - id: meshroll-lint":                      "- id: meshroll-lint",
 		"#   args: [manifests]":                      "  args: [manifests]",
 	} {
