@@ -181,3 +181,13 @@ func CheckPhase(r *schema.Rollout, phase string) error {
 	}
 	return fmt.Errorf("rollout %s has no phase %q; it has %s", r.Name, phase, strings.Join(append(names, schema.PhaseRollback), ", "))
 }
+
+// HasGateway reports whether gws holds the gateway id, NAMESPACE/NAME.
+func HasGateway(gws []route.GatewayObject, id string) bool {
+	for _, g := range gws {
+		if g.Namespace+"/"+g.Name == id {
+			return true
+		}
+	}
+	return false
+}

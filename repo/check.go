@@ -2,6 +2,8 @@ package repo
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"time"
 
 	"github.com/meshroll/meshroll/internal/input"
@@ -85,6 +87,27 @@ func TreeFiles(files []render.File) []tree.File {
 		out[i] = tree.File{Path: f.Path, Content: f.Content}
 	}
 	return out
+}
+
+// WriteStale lists what is stale in the tree out, with fix, the command
+// that brings it up to date, and reports whether anything is.
+func WriteStale(w io.Writer, res *CheckResult, out, fix string) bool {
+	if !res.Stale() {
+		fmt.Fprintf(w, "%s is up to date with the intent\n", out)
+		return false
+	}
+	if res.Interrupted {
+		fmt.Fprintf(w, "%s: an interrupted render left it half-written\n", out)
+	}
+	for _, c := range res.Changes {
+		fmt.Fprintf(w, "%s/%s: %s\n", out, c.Path, StaleReason(c.Op))
+	}
+	files := "1 file"
+	if len(res.Changes) != 1 {
+		files = fmt.Sprintf("%d files", len(res.Changes))
+	}
+	fmt.Fprintf(w, "%s is out of date with the intent (%s); run: %s\n", out, files, fix)
+	return true
 }
 
 // StaleReason says in words why a changed file is stale.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -118,7 +117,7 @@ settings (failOn, disable, enable, severity, policies) come from
 			if lo.Format != "text" {
 				w = a.stderr
 			}
-			stale := writeStale(w, res, out, fixCommand(cmd, args, paths, out, o.allPhases))
+			stale := repo.WriteStale(w, res, out, fixCommand(cmd, args, paths, out, o.allPhases))
 			r, err := report.New(lo.Format, report.Options{Color: useColor(a), Version: buildVersion()})
 			if err != nil {
 				return err
@@ -161,23 +160,6 @@ func check(a *app, src *intentSource, paths []string, out string, mode render.Mo
 		return nil, err
 	}
 	return repo.Check(repo.CheckOptions{Intents: paths, Exclude: ex, Out: out, Mode: mode, Lint: opts, Base: base, Now: now, Tree: treeOptions(a, out)})
-}
-
-// writeStale lists what is stale in the tree, with the command that fixes
-// it, and reports whether anything is.
-func writeStale(w io.Writer, res *repo.CheckResult, out, fix string) bool {
-	if !res.Stale() {
-		fmt.Fprintf(w, "%s is up to date with the intent\n", out)
-		return false
-	}
-	if res.Interrupted {
-		fmt.Fprintf(w, "%s: an interrupted render left it half-written\n", out)
-	}
-	for _, c := range res.Changes {
-		fmt.Fprintf(w, "%s/%s: %s\n", out, c.Path, repo.StaleReason(c.Op))
-	}
-	fmt.Fprintf(w, "%s is out of date with the intent (%s); run: %s\n", out, plural(len(res.Changes), "file"), fix)
-	return true
 }
 
 // fixCommand is the render command line that brings the tree up to date,

@@ -107,8 +107,8 @@ prometheus.tokenEnv names. ROLLOUT is a rollout name, or namespace/name.`,
 			}
 			var results []*gate.Result
 			for _, r := range rs {
-				if r.Analysis == nil {
-					return usageErrorf("rollout %s has no analysis to gate on; add an analysis block to its intent", r.ID())
+				if err := gate.RequireAnalysis(r); err != nil {
+					return usageError(err)
 				}
 				res, err := c.Evaluate(cmd.Context(), r, now)
 				if err != nil {

@@ -136,7 +136,7 @@ that delegate to other VirtualServices.`,
 					return err
 				}
 				sim.Gateways = traffic.Gateways(gm)
-				if o.throughGateway() && !hasGateway(sim.Gateways, o.gateway) {
+				if o.throughGateway() && !probe.HasGateway(sim.Gateways, o.gateway) {
 					return usageError(traffic.NoGatewayError(sim.Gateways, o.gateway, "the --gateway-manifests"))
 				}
 			}
@@ -205,15 +205,6 @@ that delegate to other VirtualServices.`,
 // throughGateway reports whether the request enters through a gateway
 // rather than from a sidecar.
 func (o *routeOptions) throughGateway() bool { return probe.ThroughGateway(o.gateway) }
-
-func hasGateway(gws []route.GatewayObject, id string) bool {
-	for _, g := range gws {
-		if g.Namespace+"/"+g.Name == id {
-			return true
-		}
-	}
-	return false
-}
 
 // routeIngress simulates a request through a gateway across every rollout
 // of the intents, or tabulates it over the phases of the rollout that takes
