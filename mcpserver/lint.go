@@ -46,6 +46,15 @@ func (s *server) addLint(srv *mcp.Server) {
 			}
 			f.Args = append(f.Args, rel)
 		}
+		if len(f.Args) == 0 && e.cfg.Out != "" {
+			// The rendered tree, named as the other tools name files:
+			// relative to the repository's root.
+			out, err := repo.Out(e.cfg)
+			if err != nil {
+				return nil, nil, err
+			}
+			f.Args = []string{out}
+		}
 		if in.Intents {
 			f.Intents = e.intents()
 		}
