@@ -143,4 +143,3 @@ func readFile(t *testing.T, name string) string {
 	}
 	return string(b)
 }
-

@@ -84,7 +84,9 @@ Notices go to standard error; standard output carries only the protocol.`,
 
 // flushing writes through a buffered standard output at once: each
 // protocol message must reach the client when it is written.
-type flushing struct{ w interface{ Write([]byte) (int, error) } }
+type flushing struct {
+	w interface{ Write([]byte) (int, error) }
+}
 
 func (f flushing) Write(p []byte) (int, error) {
 	n, err := f.w.Write(p)
