@@ -43,7 +43,7 @@ and open a pull request, as after meshroll advance.
 Notices go to standard error; standard output carries only the protocol.`,
 		Example: `  meshroll mcp
   meshroll mcp --root ~/src/gitops
-  npx @modelcontextprotocol/inspector-cli --cli meshroll mcp --method tools/list`,
+  meshroll mcp --config deploy/.meshroll.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if configPath != "" {
