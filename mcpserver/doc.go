@@ -19,7 +19,8 @@
 //	gate           the metric verdict from Prometheus, as meshroll gate
 //
 // The tools call the library packages the CLI calls (repo, shift, probe,
-// render, traffic, diff, gate): they never run a command, never talk to a
+// render, traffic, diff, gate): they run no command but git's plumbing for
+// diff (through diff/revision, as meshroll diff --base), never talk to a
 // cluster, and write nothing but intent files inside the repository, under
 // the lock meshroll advance takes. Writes are serialised within the
 // server too. An unknown rollout, a path outside the repository or invalid

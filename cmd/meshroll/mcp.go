@@ -35,7 +35,8 @@ and the prompts shift_next_phase and roll_back walk through them.
 
 The server is rooted at the repository that holds the working directory (or
 --root DIR), with the settings of its .meshroll.yaml, as every command. It
-never talks to a cluster and never runs a command: set_phase and rollback
+never talks to a cluster and runs nothing but git's plumbing (for diff, as
+meshroll diff --base does): set_phase and rollback
 edit intent files inside the repository, under the lock meshroll advance
 takes, one at a time; nothing else is written. Commit the edits, render,
 and open a pull request, as after meshroll advance.
