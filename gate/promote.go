@@ -40,6 +40,15 @@ func Gated(r *schema.Rollout) bool {
 	return r.Canary != nil && r.Analysis != nil && r.Phase != schema.PhaseRollback
 }
 
+// RequireAnalysis refuses to gate a rollout that has no analysis, with
+// what to do about it.
+func RequireAnalysis(r *schema.Rollout) error {
+	if r.Analysis == nil {
+		return fmt.Errorf("rollout %s has no analysis to gate on; add an analysis block to its intent", r.ID())
+	}
+	return nil
+}
+
 // Skip returns the decision for a rollout promote does not gate.
 func Skip(r *schema.Rollout) Decision {
 	d := Decision{Rollout: r, From: r.Phase, To: r.Phase, Action: None}

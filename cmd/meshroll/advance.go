@@ -3,16 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/meshroll/meshroll/edit"
-	"github.com/meshroll/meshroll/internal/input"
-	"github.com/meshroll/meshroll/internal/lock"
 	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/schema"
+	"github.com/meshroll/meshroll/shift"
 )
 
 type phaseOptions struct {
@@ -110,14 +107,13 @@ renders the live phases into DIR afterwards, as meshroll render does.`,
 	return cmd
 }
 
-// changePhase advances or rolls back the rollout ref, then prints what
-// changed and re-renders when asked. The edit is made under an exclusive
-// lock on the intent file's directory, on the intent as it is once the lock
-// is held, so that two runs at once take turns: the second sees the first's
-// edit (and its hold), and no edit is lost.
+// changePhase advances or rolls back the rollout ref through package
+// shift (which edits under the lock of the intent file's directory, on the
+// intent as it is once the lock is held), then prints what changed and
+// re-renders when asked.
 func changePhase(a *app, o *phaseOptions, ref string, advance bool) error {
-	if err := o.checkReason(); err != nil {
-		return err
+	if err := shift.CheckReason(o.force, o.reason); err != nil {
+		return reasonError(err)
 	}
 	now, err := o.clock()
 	if err != nil {
@@ -127,151 +123,73 @@ func changePhase(a *app, o *phaseOptions, ref string, advance bool) error {
 	if err != nil {
 		return err
 	}
-	in, err := o.src.load(paths)
-	if err != nil {
-		return err
+	to := ""
+	if !advance {
+		to = schema.PhaseRollback
 	}
-	r, err := in.Find(ref)
-	if err != nil {
-		return err
+	res, err := shift.Change(shift.Options{
+		Rollout: ref,
+		To:      to,
+		Force:   o.force,
+		Reason:  o.reason,
+		DryRun:  o.dryRun,
+		Now:     now,
+		Load:    func() (*schema.Intent, error) { return o.src.load(paths) },
+		Waiting: waitingFor(a),
+	})
+	var refused *shift.Refused
+	switch {
+	case errors.As(err, &refused) && refused.Forcible:
+		return &exitError{code: 1, err: fmt.Errorf("%s; pass --force --reason TEXT to advance anyway", refused.Msg)}
+	case errors.As(err, &refused):
+		return &exitError{code: 1, err: refused}
+	case err != nil:
+		return reasonError(err)
 	}
-	if !o.dryRun {
-		lk, err := lockIntent(a, r.File)
-		if err != nil {
-			return err
+	if res.Unchanged != "" {
+		if !a.quiet {
+			fmt.Fprintln(a.stdout, res.Unchanged)
 		}
-		defer lk.Unlock()
-		// Read again what the edit is based on, now that no one else
-		// writes it.
-		if in, err = o.src.load(paths); err != nil {
-			return err
-		}
-		if r, err = in.Find(ref); err != nil {
-			return err
+		return nil
+	}
+	if res.Forced != nil {
+		fmt.Fprintf(a.stderr, "meshroll: --force: %s\n", res.Forced.Msg)
+	}
+	if o.dryRun {
+		a.stdout.Write(res.Edit.Diff())
+		fmt.Fprintln(a.stdout, res.Summary)
+		fmt.Fprintln(a.stdout, "dry run: nothing written")
+		return nil
+	}
+	if !a.quiet {
+		fmt.Fprintln(a.stdout, res.Summary)
+		for _, f := range res.Written {
+			fmt.Fprintf(a.stdout, "updated  %s\n", f)
 		}
 	}
-	changed, err := stepPhase(a, o, r, now, advance)
-	if err != nil || !changed {
-		return err
-	}
-	if o.out != "" && !o.dryRun {
+	if o.out != "" {
 		return renderTree(a, &o.src, paths, o.out, render.Live, renderFlags{quiet: a.quiet})
 	}
 	return nil
 }
 
-// lockIntent takes the lock under which intent files are edited: on the
-// directory of the file, exclusive.
-func lockIntent(a *app, file string) (*lock.Lock, error) {
-	dir := filepath.Dir(input.ResolveExisting(file))
-	return lock.Dir(dir, lock.Exclusive, 0, func() {
+// waitingFor says on standard error that another meshroll holds the lock
+// of an intent file's directory.
+func waitingFor(a *app) func(file string) {
+	return func(file string) {
 		fmt.Fprintf(a.stderr, "meshroll: waiting for another meshroll editing %s\n", file)
-	})
+	}
 }
 
-// lockedEdit runs f, which reads the intent and edits it, under the lock of
-// file's directory.
-func lockedEdit(a *app, file string, f func() (edit.Edit, error)) (edit.Edit, error) {
-	lk, err := lockIntent(a, file)
-	if err != nil {
-		return edit.Edit{}, err
-	}
-	defer lk.Unlock()
-	return f()
-}
-
-// stepPhase makes the edit of one advance or rollback of r and prints it;
-// changed is false when there was nothing to do.
-func stepPhase(a *app, o *phaseOptions, r *schema.Rollout, now time.Time, advance bool) (changed bool, err error) {
-	to := schema.PhaseRollback
-	var hold *edit.Refusal
-	if advance {
-		// The step is computed as if forced, so that an intent meshroll
-		// cannot edit is reported before a hold that has not passed.
-		st, err := edit.Next(r, now, true)
-		var refusal *edit.Refusal
-		if errors.As(err, &refusal) {
-			return false, &exitError{code: 1, err: refusal}
-		}
-		if err != nil {
-			return false, err
-		}
-		to, hold = st.To, st.Refusal
-	} else if r.Phase == schema.PhaseRollback {
-		since := ""
-		if !r.Since.IsZero() {
-			since = " since " + r.Since.UTC().Format(time.RFC3339)
-		}
-		if !a.quiet {
-			fmt.Fprintf(a.stdout, "%s is already rolled back%s; nothing to do\n", r.Name, since)
-		}
-		return false, nil
-	}
-	e, err := edit.Move(r, to, now, o.reason)
-	if err != nil {
-		return false, err
-	}
-	if hold != nil {
-		if !o.force {
-			return false, &exitError{code: 1, err: fmt.Errorf("%s; pass --force --reason TEXT to advance anyway", hold.Msg)}
-		}
-		fmt.Fprintf(a.stderr, "meshroll: --force: %s\n", hold.Msg)
-	}
-	if o.dryRun {
-		a.stdout.Write(e.Diff())
-	} else if err := e.Apply(); err != nil {
-		return false, err
-	}
-	summary, err := stepSummary(r, to)
-	if err != nil {
-		return false, err
-	}
-	if o.dryRun {
-		fmt.Fprintln(a.stdout, summary)
-		fmt.Fprintln(a.stdout, "dry run: nothing written")
-		return false, nil
-	}
-	if !a.quiet {
-		fmt.Fprintln(a.stdout, summary)
-		for _, f := range e.Files {
-			fmt.Fprintf(a.stdout, "updated  %s\n", f.Path)
-		}
-	}
-	return true, nil
-}
-
-// checkReason refuses --force without --reason, and a reason the intent
-// could not hold.
-func (o *phaseOptions) checkReason() error {
-	if o.force && o.reason == "" {
+// reasonError words a *shift.ReasonError in the flags' terms, as a misused
+// command; other errors pass.
+func reasonError(err error) error {
+	var re *shift.ReasonError
+	switch {
+	case !errors.As(err, &re):
+		return err
+	case re.Missing:
 		return usageErrorf("--force needs --reason TEXT: the reason is recorded in the intent next to since, so that reviewers see why the hold was cut short")
 	}
-	if o.reason != "" {
-		if err := edit.CheckReason(o.reason); err != nil {
-			return usageErrorf("--reason: %v", err)
-		}
-	}
-	return nil
-}
-
-// stepSummary describes the move of r to phase to:
-// "reviews: canary → expand (stable 75%, canary 25%); next hold 2h".
-func stepSummary(r *schema.Rollout, to string) (string, error) {
-	stable, canary, err := render.Weights(r, to)
-	if err != nil {
-		return "", err
-	}
-	s := fmt.Sprintf("%s: %s → %s (stable %d%%, canary %d%%)", r.Name, r.Phase, to, stable, canary)
-	p, ok := r.PhaseNamed(to)
-	switch {
-	case !ok:
-		s += "; advance restarts at " + r.Phases[0].Name
-	case p.Hold > 0:
-		s += "; next hold " + edit.FormatDuration(p.Hold)
-	case p.Name == r.Phases[len(r.Phases)-1].Name:
-		s += "; the last phase"
-	default:
-		s += "; no hold"
-	}
-	return s, nil
+	return usageErrorf("--reason: %v", re.Err)
 }

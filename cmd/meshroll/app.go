@@ -17,6 +17,7 @@ import (
 	"github.com/meshroll/meshroll/lint"
 	"github.com/meshroll/meshroll/lint/intent"
 	"github.com/meshroll/meshroll/lint/report"
+	"github.com/meshroll/meshroll/repo"
 	"github.com/meshroll/meshroll/schema"
 )
 
@@ -188,6 +189,7 @@ It never talks to a cluster and never executes what it reads.`,
 		newRollbackCmd(a),
 		newGateCmd(a),
 		newPromoteCmd(a),
+		newMCPCmd(a),
 		newVersionCmd(a),
 		newLintCmd(a),
 		newRulesCmd(a),
@@ -286,7 +288,7 @@ func applyLimits(cmd *cobra.Command) {
 	if f := cmd.Flags().Lookup("config"); f != nil {
 		path = f.Value.String()
 	}
-	if cfg, err := loadConfig(path); err == nil {
+	if cfg, err := repo.LoadConfig(path); err == nil {
 		if cfg.Limits.Memory > 0 {
 			lim.Memory = cfg.Limits.Memory
 		}

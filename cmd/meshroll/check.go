@@ -1,20 +1,16 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/meshroll/meshroll/diff/revision"
-	"github.com/meshroll/meshroll/internal/tree"
 	"github.com/meshroll/meshroll/lint"
-	"github.com/meshroll/meshroll/lint/intent"
 	"github.com/meshroll/meshroll/lint/report"
 	"github.com/meshroll/meshroll/render"
+	"github.com/meshroll/meshroll/repo"
 	"github.com/meshroll/meshroll/schema"
 )
 
@@ -83,16 +79,16 @@ settings (failOn, disable, enable, severity, policies) and the Istio release
 			if err != nil {
 				return err
 			}
-			f := lintFlags{intents: paths, output: o.output, failOn: o.failOn, istio: o.istio, changed: cmd.Flags().Changed}
-			lo, err := resolveLint(f, cfg)
+			f := repo.LintFlags{Intents: paths, Output: o.output, FailOn: o.failOn, Istio: o.istio, Changed: cmd.Flags().Changed}
+			lo, err := repo.ResolveLint(f, cfg)
 			if err != nil {
 				return err
 			}
-			rules, err := lintRules(lo.policies)
+			rules, err := repo.LintRules(lo.Policies)
 			if err != nil {
 				return err
 			}
-			if err := checkRuleIDs(lo, rules); err != nil {
+			if err := repo.CheckRuleIDs(lo, rules); err != nil {
 				return err
 			}
 			mode := render.Live
@@ -112,25 +108,25 @@ settings (failOn, disable, enable, severity, policies) and the Istio release
 					return revisionError(cmd, o.base, err)
 				}
 			}
-			res, err := check(a, &o.src, paths, out, mode, lint.Options{Rules: rules, Disabled: lo.disabled, Severity: lo.severity, IstioVersion: lo.istio}, base, now)
+			res, err := check(a, &o.src, paths, out, mode, lo.LintOptionsFor(rules), base, now)
 			if err != nil {
 				return err
 			}
 			// The staleness report is text; with a machine format on
 			// standard output it goes to standard error.
 			w := a.stdout
-			if lo.format != "text" {
+			if lo.Format != "text" {
 				w = a.stderr
 			}
-			stale := writeStale(w, res, out, fixCommand(cmd, args, paths, out, o.allPhases), a.quiet)
-			r, err := report.New(lo.format, reportOptions(a))
+			stale := repo.WriteStale(w, res, out, fixCommand(cmd, args, paths, out, o.allPhases), a.quiet)
+			r, err := report.New(lo.Format, reportOptions(a))
 			if err != nil {
 				return err
 			}
-			if err := r.Report(a.stdout, res.report); err != nil {
+			if err := r.Report(a.stdout, res.Report); err != nil {
 				return fmt.Errorf("writing the report: %w", err)
 			}
-			if stale || res.report.Fails(lo.failOn) {
+			if stale || res.Report.Fails(lo.FailOn) {
 				return errFindings
 			}
 			return nil
@@ -151,69 +147,21 @@ settings (failOn, disable, enable, severity, policies) and the Istio release
 // loadBase loads the intents at the revision base. Intents paths that base
 // does not have yet are new, with no move to judge: they are left out.
 func loadBase(cmd *cobra.Command, base string, paths []string) (*schema.Intent, error) {
-	return revision.LoadBase(cmd.Context(), revision.Options{Ref: base, Intents: paths, SkipMissing: true})
+	return repo.LoadBase(cmd.Context(), base, paths)
 }
 
-// checkResult is what check found: the differences between the tree on
-// disk and the intent's rendering, and the lint report.
-type checkResult struct {
-	changes     []tree.Change
-	interrupted bool
-	report      *lint.Report
-}
-
-// check renders the intents in memory, compares the result with the tree in
-// out, and lints the rendering with positions in the intent; with base (the
-// intent at a base revision), as a change of base judged at now.
-func check(a *app, src *intentSource, paths []string, out string, mode render.Mode, opts lint.Options, base *schema.Intent, now time.Time) (*checkResult, error) {
+// check compares the tree in out with the intents' rendering and lints
+// the rendering, as package repo does; with base (the intent at a base
+// revision), as a change of base judged at now.
+func check(a *app, src *intentSource, paths []string, out string, mode render.Mode, opts lint.Options, base *schema.Intent, now time.Time) (*repo.CheckResult, error) {
 	if err := src.checkOut(out, paths); err != nil {
 		return nil, err
 	}
-	in, err := src.load(paths)
+	ex, err := src.excludes()
 	if err != nil {
 		return nil, err
 	}
-	files, err := render.Tree(in, mode)
-	if err != nil {
-		return nil, err
-	}
-	res := &checkResult{}
-	res.changes, err = tree.Diff(out, treeFiles(files), treeOptions(a, out))
-	switch {
-	case errors.Is(err, tree.ErrInterrupted):
-		res.interrupted = true
-	case err != nil:
-		return nil, err
-	}
-	res.report, err = intent.LintChange(in, base, now, files, mode, opts, out)
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
-}
-
-// writeStale lists what is stale in the tree, with the command that fixes
-// it, and reports whether anything is.
-func writeStale(w io.Writer, res *checkResult, out, fix string, quiet bool) bool {
-	if len(res.changes) == 0 && !res.interrupted {
-		if !quiet {
-			fmt.Fprintf(w, "%s is up to date with the intent\n", out)
-		}
-		return false
-	}
-	if res.interrupted {
-		fmt.Fprintf(w, "%s: an interrupted render left it half-written\n", out)
-	}
-	for _, c := range res.changes {
-		why := map[tree.Op]string{
-			tree.Create: "missing: the intent renders it, the tree lacks it",
-			tree.Update: "stale: it differs from what the intent renders",
-			tree.Delete: "orphaned: generated, but the intent no longer renders it",
-		}[c.Op]
-		fmt.Fprintf(w, "%s/%s: %s\n", out, c.Path, why)
-	}
-	fmt.Fprintf(w, "%s is out of date with the intent (%s); run: %s\n", out, plural(len(res.changes), "file"), fix)
-	return true
+	return repo.Check(repo.CheckOptions{Intents: paths, Exclude: ex, Out: out, Mode: mode, Lint: opts, Base: base, Now: now, Tree: treeOptions(a, out)})
 }
 
 // fixCommand is the render command line that brings the tree up to date,

@@ -11,7 +11,7 @@ import (
 	"github.com/meshroll/meshroll/diff"
 	"github.com/meshroll/meshroll/diff/revision"
 	"github.com/meshroll/meshroll/render"
-	"github.com/meshroll/meshroll/review"
+	"github.com/meshroll/meshroll/repo"
 )
 
 type diffOptions struct {
@@ -170,11 +170,11 @@ func (o *diffOptions) trees(cmd *cobra.Command, args []string) (old, new []diff.
 	if o.allPhases {
 		mode = render.AllPhases
 	}
-	t, err := revision.Render(cmd.Context(), revision.Options{Ref: o.base, Intents: intents, Mode: mode, Exclude: ex})
+	c, err := repo.DiffBase(cmd.Context(), o.base, intents, mode, ex, now)
 	if err != nil {
 		return nil, nil, nil, revisionError(cmd, o.base, err)
 	}
-	return t.Base, t.Work, review.Progress(review.Compare(t.BaseIntent, t.WorkIntent, now)), nil
+	return c.Old, c.New, c.Progress, nil
 }
 
 // revisionError reports intents that do not load at a revision or in the

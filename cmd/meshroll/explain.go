@@ -9,6 +9,7 @@ import (
 
 	"github.com/meshroll/meshroll/gate"
 	"github.com/meshroll/meshroll/lint"
+	"github.com/meshroll/meshroll/repo"
 )
 
 func newExplainCmd(a *app) *cobra.Command {
@@ -28,7 +29,7 @@ PromQL they run, and the variables of custom queries.`,
   meshroll explain analysis`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rules, err := lintRules(policyDirs)
+			rules, err := repo.LintRules(policyDirs)
 			if err != nil {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/meshroll/meshroll/gate"
+	"github.com/meshroll/meshroll/repo"
 	"github.com/meshroll/meshroll/schema"
 )
 
@@ -47,21 +48,7 @@ func (o *metricOptions) client(a *app) (*gate.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	url := o.prometheus
-	if url == "" {
-		url = cfg.Prometheus.URL
-	}
-	if url == "" {
-		return nil, usageErrorf("no Prometheus to query: give --prometheus URL, or set prometheus.url in .meshroll.yaml")
-	}
-	token := ""
-	if name := cfg.Prometheus.TokenEnv; name != "" {
-		token = a.getenv(name)
-		if token == "" {
-			return nil, usageErrorf("%s names %s as the environment variable that holds the Prometheus token (prometheus.tokenEnv), and it is not set", cfg.File, name)
-		}
-	}
-	c, err := gate.New(gate.Options{URL: url, Token: token, Timeout: o.timeout})
+	c, err := repo.Prometheus(cfg, o.prometheus, o.timeout, a.getenv)
 	if err != nil {
 		return nil, usageError(err)
 	}
@@ -120,8 +107,8 @@ prometheus.tokenEnv names. ROLLOUT is a rollout name, or namespace/name.`,
 			}
 			var results []*gate.Result
 			for _, r := range rs {
-				if r.Analysis == nil {
-					return usageErrorf("rollout %s has no analysis to gate on; add an analysis block to its intent", r.ID())
+				if err := gate.RequireAnalysis(r); err != nil {
+					return usageError(err)
 				}
 				res, err := c.Evaluate(cmd.Context(), r, now)
 				if err != nil {

@@ -1,15 +1,11 @@
 package main
 
 import (
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-
 	"github.com/spf13/cobra"
 
 	"github.com/meshroll/meshroll/internal/config"
 	"github.com/meshroll/meshroll/internal/input"
+	"github.com/meshroll/meshroll/repo"
 	"github.com/meshroll/meshroll/schema"
 )
 
@@ -44,14 +40,9 @@ func registerExclude(cmd *cobra.Command, patterns *[]string) {
 // excludes compiles the exclude patterns of the configuration (relative to
 // its directory) and of --exclude (relative to the working directory).
 func excludes(cfg *config.Config, flag []string) (*input.Exclude, error) {
-	ex := &input.Exclude{}
-	if len(cfg.Exclude) > 0 {
-		if err := ex.Add(cfg.Dir, cfg.Exclude); err != nil {
-			return nil, err
-		}
-	}
-	if err := ex.Add(".", flag); err != nil {
-		return nil, usageError(fmt.Errorf("--exclude: %w", err))
+	ex, err := repo.Excludes(cfg, flag)
+	if err != nil {
+		return nil, usageError(err)
 	}
 	return ex, nil
 }
@@ -63,7 +54,7 @@ func (s *intentSource) load(paths []string) (*schema.Intent, error) {
 	if err != nil {
 		return nil, err
 	}
-	return schema.LoadWith(paths, schema.LoadOptions{Exclude: ex})
+	return repo.Load(paths, ex)
 }
 
 // excludes compiles the patterns of the configuration and of --exclude.
@@ -80,7 +71,7 @@ func (s *intentSource) configuration() (*config.Config, error) {
 	if s.cfg != nil {
 		return s.cfg, nil
 	}
-	cfg, err := loadConfig(s.config)
+	cfg, err := repo.LoadConfig(s.config)
 	if err != nil {
 		return nil, err
 	}
@@ -114,23 +105,7 @@ func (s *intentSource) paths(args []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []string{relative(cfg.IntentsPath())}, nil
-}
-
-// relative writes a path from the configuration relative to the working
-// directory, so that messages and output name files as the user sees them.
-func relative(p string) string {
-	if !filepath.IsAbs(p) {
-		return p
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return p
-	}
-	if rel, err := filepath.Rel(wd, p); err == nil {
-		return rel
-	}
-	return p
+	return repo.IntentPaths(cfg), nil
 }
 
 // out returns the rendered tree: flag when given, else the configuration's.
@@ -142,10 +117,11 @@ func (s *intentSource) out(flag string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if cfg.Out == "" {
-		return "", usageError(errors.New("--out DIR is required: the directory of the rendered tree (or set out in .meshroll.yaml)"))
+	out, err := repo.Out(cfg)
+	if err != nil {
+		return "", usageError(err)
 	}
-	return relative(cfg.Path(cfg.Out)), nil
+	return out, nil
 }
 
 // usageError marks err as a misused command: exit status 2.
@@ -161,24 +137,8 @@ func (s *intentSource) checkOut(out string, intents []string) error {
 	if err != nil {
 		return err
 	}
-	real := input.ResolveExisting(out)
-	if cfg.File != "" {
-		root := input.ResolveExisting(cfg.Dir)
-		if real == root {
-			return usageErrorf("%s is the repository's root: render into a directory of its own", out)
-		}
-		if !s.cmd.Flags().Changed("out") && !input.Within(real, root) {
-			return usageErrorf("out in %s leads to %s, outside the repository at %s; meshroll writes only inside the repository", cfg.File, real, root)
-		}
-	}
-	for _, p := range intents {
-		in := input.ResolveExisting(p)
-		switch {
-		case input.Within(real, in):
-			return usageErrorf("%s lies inside the intents %s: rendered files would be read as intent; render into a directory of its own", out, p)
-		case input.Within(in, real):
-			return usageErrorf("%s holds the intents %s: render into a directory of its own", out, p)
-		}
+	if err := repo.CheckOut(cfg, out, s.cmd.Flags().Changed("out"), intents); err != nil {
+		return usageError(err)
 	}
 	return nil
 }

@@ -1,24 +1,15 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"os"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/meshroll/meshroll/internal/config"
 	"github.com/meshroll/meshroll/internal/crd"
-	"github.com/meshroll/meshroll/internal/input"
-	"github.com/meshroll/meshroll/lint"
-	"github.com/meshroll/meshroll/lint/intent"
 	"github.com/meshroll/meshroll/lint/report"
-	"github.com/meshroll/meshroll/policies"
-	"github.com/meshroll/meshroll/render"
-	"github.com/meshroll/meshroll/schema"
+	"github.com/meshroll/meshroll/repo"
 )
 
 // lintFlags are the lint command's flags as given.
@@ -69,178 +60,15 @@ func parseLintFlags(args []string) (lintFlags, error) {
 	return f, nil
 }
 
-// lintOptions is a lint run, resolved from flags and configuration.
-type lintOptions struct {
-	paths     []string
-	intents   []string
-	format    string
-	failOn    lint.Severity
-	namespace string
-	policies  []string
-	exclude   *input.Exclude
-	disabled  map[string]bool
-	severity  map[string]lint.Severity
-	// istio is the Istio minor release the manifests target; "" for the
-	// newest meshroll knows.
-	istio string
-	// origin says where each rule ID named in disabled, enabled or severity
-	// settings came from, for an error when it names no rule.
-	origin map[string]string
-	// rendered and renderedFrom are, in a configured repository, the out
-	// tree and the intents it is rendered from: findings on its files that
-	// are up to date are reported at the intent's lines.
-	rendered, renderedFrom string
-}
-
-// resolveLint merges flags over the configuration: flags win, and within
-// one source enable wins over disable. It checks values, not rule IDs, which
-// are known only once policies are loaded (see checkRuleIDs).
-func resolveLint(f lintFlags, cfg *config.Config) (lintOptions, error) {
-	changed := f.changed
-	if changed == nil {
-		changed = func(string) bool { return false }
-	}
-	o := lintOptions{
-		paths:     f.args,
-		intents:   f.intents,
-		format:    f.output,
-		namespace: cfg.Lint.Namespace,
-		disabled:  map[string]bool{},
-		severity:  map[string]lint.Severity{},
-		origin:    map[string]string{},
-	}
-	if len(o.paths) == 0 && len(o.intents) == 0 {
-		if cfg.Out == "" {
-			return o, errors.New("name the manifests to lint (files, directories, - for standard input), or set out in .meshroll.yaml")
-		}
-		o.paths = []string{cfg.Path(cfg.Out)}
-	}
-	if cfg.File != "" && cfg.Out != "" && cfg.Intents != "" && len(o.intents) == 0 {
-		o.rendered, o.renderedFrom = cfg.Path(cfg.Out), cfg.IntentsPath()
-	}
-	if _, err := report.New(o.format, report.Options{}); err != nil {
-		return o, err
-	}
-	ex, err := excludes(cfg, f.exclude)
-	if err != nil {
-		return o, err
-	}
-	o.exclude = ex
-	failOn := "error"
-	if cfg.Lint.FailOn != "" {
-		failOn = cfg.Lint.FailOn
-	}
-	if changed("fail-on") {
-		failOn = f.failOn
-	}
-	s, err := lint.ParseSeverity(failOn)
-	if err != nil {
-		return o, fmt.Errorf("--fail-on: %w", err)
-	}
-	o.failOn = s
-	if changed("namespace") {
-		o.namespace = f.namespace
-	}
-	o.istio = cfg.Istio
-	if changed("istio-version") {
-		o.istio = f.istio
-	}
-	if o.istio != "" && !slices.Contains(crd.Versions(), o.istio) {
-		from := "--istio-version"
-		if !changed("istio-version") {
-			from = cfg.Position("istio")
-		}
-		return o, fmt.Errorf("%s: meshroll has no schemas of Istio %q; it knows %s", from, o.istio, strings.Join(crd.Versions(), ", "))
-	}
-	for _, p := range cfg.Lint.Policies {
-		o.policies = append(o.policies, cfg.Path(p))
-	}
-	o.policies = append(o.policies, f.policies...)
-
-	for i, id := range cfg.Lint.Disable {
-		o.disabled[id] = true
-		o.origin[id] = cfg.Position(fmt.Sprintf("lint.disable[%d]", i))
-	}
-	for i, id := range cfg.Lint.Enable {
-		delete(o.disabled, id)
-		o.origin[id] = cfg.Position(fmt.Sprintf("lint.enable[%d]", i))
-	}
-	for id, sev := range cfg.Lint.Severity {
-		o.severity[id], _ = lint.ParseSeverity(sev) // config.Parse checked it
-		o.origin[id] = cfg.Position("lint.severity." + id)
-	}
-	enabled := map[string]bool{}
-	for _, id := range f.enable {
-		enabled[strings.TrimSpace(id)] = true
-	}
-	for _, id := range f.disable {
-		id = strings.TrimSpace(id)
-		if enabled[id] {
-			return o, fmt.Errorf("%s is both in --disable and --enable", id)
-		}
-		o.disabled[id] = true
-		o.origin[id] = "--disable"
-	}
-	for id := range enabled {
-		delete(o.disabled, id)
-		o.origin[id] = "--enable"
-	}
-	for _, kv := range f.severity {
-		id, level, ok := strings.Cut(kv, "=")
-		sev, err := lint.ParseSeverity(level)
-		if !ok || err != nil {
-			return o, fmt.Errorf("--severity %q: want ID=error|warning|info", kv)
-		}
-		o.severity[id] = sev
-		o.origin[id] = "--severity"
-	}
-	return o, nil
+// settings converts the flags as given into the library's form.
+func (f lintFlags) settings() repo.LintFlags {
+	return repo.LintFlags{Output: f.output, FailOn: f.failOn, Disable: f.disable, Enable: f.enable, Severity: f.severity,
+		Namespace: f.namespace, Policies: f.policies, Intents: f.intents, Exclude: f.exclude, Istio: f.istio, Args: f.args, Changed: f.changed}
 }
 
 // istioVersionUsage describes --istio-version for lint and check.
 var istioVersionUsage = fmt.Sprintf("Istio minor release the manifests target, one of %s (default: istio in .meshroll.yaml, else %s)",
 	strings.Join(crd.Versions(), ", "), crd.DefaultVersion())
-
-// checkRuleIDs fails on a rule ID in the settings that names none of rules,
-// saying where it was set.
-func checkRuleIDs(o lintOptions, rules []*lint.Rule) error {
-	var bad []string
-	for id, where := range o.origin {
-		if lint.Lookup(rules, id) == nil {
-			bad = append(bad, fmt.Sprintf("%s: %s is not a rule (meshroll rules lists them)", where, id))
-		}
-	}
-	if len(bad) == 0 {
-		return nil
-	}
-	slices.Sort(bad)
-	return errors.New(strings.Join(bad, "\n"))
-}
-
-// lintRules returns the rules of a run: the built-in ones and the policies
-// of the CUE policy directories.
-func lintRules(policyDirs []string) ([]*lint.Rule, error) {
-	rules := lint.All()
-	if len(policyDirs) == 0 {
-		return rules, nil
-	}
-	e, err := policies.Load(policyDirs...)
-	if err != nil {
-		return nil, err
-	}
-	return append(rules, lint.PolicyRules(e.Filter(func(p policies.Policy) bool { return !p.Builtin }))...), nil
-}
-
-func loadConfig(path string) (*config.Config, error) {
-	if path != "" {
-		return config.Load(path)
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return nil, err
-	}
-	return config.Discover(wd)
-}
 
 func newLintCmd(a *app) *cobra.Command {
 	f := &lintFlags{}
@@ -278,33 +106,33 @@ meshroll.dev/ignore.MR301: "<reason>" (the reason is mandatory).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.args = args
 			f.changed = cmd.Flags().Changed
-			cfg, err := loadConfig(f.config)
+			cfg, err := repo.LoadConfig(f.config)
 			if err != nil {
 				return err
 			}
-			o, err := resolveLint(*f, cfg)
+			o, err := repo.ResolveLint(f.settings(), cfg)
 			if err != nil {
 				return err
 			}
-			rules, err := lintRules(o.policies)
+			rules, err := repo.LintRules(o.Policies)
 			if err != nil {
 				return err
 			}
-			if err := checkRuleIDs(o, rules); err != nil {
+			if err := repo.CheckRuleIDs(o, rules); err != nil {
 				return err
 			}
-			rep, err := runLint(a, o, rules)
+			rep, err := repo.Lint(o, rules, a.stdin)
 			if err != nil {
 				return err
 			}
-			r, err := report.New(o.format, reportOptions(a))
+			r, err := report.New(o.Format, reportOptions(a))
 			if err != nil {
 				return err
 			}
 			if err := r.Report(a.stdout, rep); err != nil {
 				return fmt.Errorf("writing the report: %w", err)
 			}
-			if rep.Fails(o.failOn) {
+			if rep.Fails(o.FailOn) {
 				return errFindings
 			}
 			return nil
@@ -312,44 +140,6 @@ meshroll.dev/ignore.MR301: "<reason>" (the reason is mandatory).`,
 	}
 	cmd.Flags().AddFlagSet(lintFlagSet(f))
 	return cmd
-}
-
-// runLint loads the manifests and the intents and runs the rules.
-func runLint(a *app, o lintOptions, rules []*lint.Rule) (*lint.Report, error) {
-	opts := lint.Options{Rules: rules, Disabled: o.disabled, Severity: o.severity, IstioVersion: o.istio}
-	var reports []*lint.Report
-	if len(o.intents) > 0 {
-		in, err := schema.LoadWith(o.intents, schema.LoadOptions{Exclude: o.exclude})
-		if err != nil {
-			return nil, err
-		}
-		rep, err := intent.Lint(in, nil, render.AllPhases, opts)
-		if err != nil {
-			return nil, err
-		}
-		reports = append(reports, rep)
-	}
-	if len(o.paths) > 0 {
-		m, err := lint.Load(o.paths, lint.LoadOptions{Namespace: o.namespace, Stdin: a.stdin, Exclude: o.exclude, IstioVersion: o.istio})
-		if err != nil {
-			return nil, err
-		}
-		if o.rendered != "" {
-			// Intent that does not load leaves the findings where they
-			// are: lint is about the manifests, check about the intent.
-			if in, err := schema.LoadWith([]string{o.renderedFrom}, schema.LoadOptions{Exclude: o.exclude}); err == nil {
-				if _, err := intent.Attach(in, m, o.rendered); err != nil {
-					return nil, err
-				}
-			}
-		}
-		rep, err := lint.Run(m, opts)
-		if err != nil {
-			return nil, err
-		}
-		reports = append(reports, rep)
-	}
-	return lint.Merge(reports...), nil
 }
 
 // reportOptions are the reporters' options for a's global flags.

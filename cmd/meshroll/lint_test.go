@@ -9,6 +9,7 @@ import (
 
 	"github.com/meshroll/meshroll/internal/config"
 	"github.com/meshroll/meshroll/lint"
+	"github.com/meshroll/meshroll/repo"
 )
 
 func TestResolveLint(t *testing.T) {
@@ -34,40 +35,40 @@ lint:
 		name string
 		args []string
 		cfg  *config.Config
-		want lintOptions
+		want repo.LintOptions
 		err  string
 	}{{
 		name: "defaults",
 		args: []string{"deploy"},
 		cfg:  none,
-		want: lintOptions{paths: []string{"deploy"}, format: "text", failOn: lint.Error},
+		want: repo.LintOptions{Paths: []string{"deploy"}, Format: "text", FailOn: lint.Error},
 	}, {
 		name: "configuration",
 		args: []string{"a.yaml", "-"},
 		cfg:  cfg,
-		want: lintOptions{paths: []string{"a.yaml", "-"}, format: "text", failOn: lint.Warning, namespace: "team",
-			policies: []string{"repo/policies/acme"}, disabled: map[string]bool{"MR104": true},
-			severity: map[string]lint.Severity{"MR301": lint.Error}},
+		want: repo.LintOptions{Paths: []string{"a.yaml", "-"}, Format: "text", FailOn: lint.Warning, Namespace: "team",
+			Policies: []string{"repo/policies/acme"}, Disabled: map[string]bool{"MR104": true},
+			Severity: map[string]lint.Severity{"MR301": lint.Error}},
 	}, {
 		name: "flags override the configuration",
 		args: []string{"-o", "sarif", "--fail-on=info", "--disable", "MR301,MR302", "--disable", "MR303", "--enable", "MR104",
 			"--severity", "MR201=warning", "--namespace", "shop", "--policy", "p1", "--policy", "p2", "x"},
 		cfg: cfg,
-		want: lintOptions{paths: []string{"x"}, format: "sarif", failOn: lint.Info, namespace: "shop",
-			policies: []string{"repo/policies/acme", "p1", "p2"},
-			disabled: map[string]bool{"MR301": true, "MR302": true, "MR303": true},
-			severity: map[string]lint.Severity{"MR301": lint.Error, "MR201": lint.Warning}},
+		want: repo.LintOptions{Paths: []string{"x"}, Format: "sarif", FailOn: lint.Info, Namespace: "shop",
+			Policies: []string{"repo/policies/acme", "p1", "p2"},
+			Disabled: map[string]bool{"MR301": true, "MR302": true, "MR303": true},
+			Severity: map[string]lint.Severity{"MR301": lint.Error, "MR201": lint.Warning}},
 	}, {
 		name: "a configured repository reports findings on its rendered tree at the intent's lines",
 		cfg:  configured,
-		want: lintOptions{paths: []string{"repo/rendered"}, format: "text", failOn: lint.Error,
-			rendered: "repo/rendered", renderedFrom: "repo/intents"},
+		want: repo.LintOptions{Paths: []string{"repo/rendered"}, Format: "text", FailOn: lint.Error,
+			Rendered: "repo/rendered", RenderedFrom: "repo/intents"},
 	}, {
 		name: "no paths lints the rendered tree",
 		cfg:  cfg,
-		want: lintOptions{paths: []string{"repo/rendered"}, format: "text", failOn: lint.Warning, namespace: "team",
-			policies: []string{"repo/policies/acme"}, disabled: map[string]bool{"MR104": true},
-			severity: map[string]lint.Severity{"MR301": lint.Error}},
+		want: repo.LintOptions{Paths: []string{"repo/rendered"}, Format: "text", FailOn: lint.Warning, Namespace: "team",
+			Policies: []string{"repo/policies/acme"}, Disabled: map[string]bool{"MR104": true},
+			Severity: map[string]lint.Severity{"MR301": lint.Error}},
 	}, {
 		name: "no paths and no configuration",
 		cfg:  none,
@@ -101,9 +102,9 @@ lint:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := parseLintFlags(tt.args)
-			var got lintOptions
+			var got repo.LintOptions
 			if err == nil {
-				got, err = resolveLint(f, tt.cfg)
+				got, err = repo.ResolveLint(f.settings(), tt.cfg)
 			}
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
@@ -114,13 +115,13 @@ lint:
 			if err != nil {
 				t.Fatal(err)
 			}
-			got.origin = nil
-			got.exclude = nil
-			if len(got.disabled) == 0 {
-				got.disabled = nil
+			got.Origin = nil
+			got.Exclude = nil
+			if len(got.Disabled) == 0 {
+				got.Disabled = nil
 			}
-			if len(got.severity) == 0 {
-				got.severity = nil
+			if len(got.Severity) == 0 {
+				got.Severity = nil
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)
@@ -135,11 +136,11 @@ func TestCheckRuleIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	f, _ := parseLintFlags([]string{"--enable", "XX1", "a"})
-	o, err := resolveLint(f, cfg)
+	o, err := repo.ResolveLint(f.settings(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = checkRuleIDs(o, lint.All())
+	err = repo.CheckRuleIDs(o, lint.All())
 	want := "--enable: XX1 is not a rule (meshroll rules lists them)\nrepo/.meshroll.yaml:2:20: MR999 is not a rule (meshroll rules lists them)"
 	if err == nil || err.Error() != want {
 		t.Errorf("checkRuleIDs = %v, want\n%s", err, want)

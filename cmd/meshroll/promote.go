@@ -9,6 +9,7 @@ import (
 	"github.com/meshroll/meshroll/edit"
 	"github.com/meshroll/meshroll/gate"
 	"github.com/meshroll/meshroll/schema"
+	"github.com/meshroll/meshroll/shift"
 )
 
 func newPromoteCmd(a *app) *cobra.Command {
@@ -132,7 +133,7 @@ func applyDecisions(a *app, src *intentSource, paths []string, ds []gate.Decisio
 		if d.Action != gate.Advance && d.Action != gate.Rollback {
 			continue
 		}
-		e, err := lockedEdit(a, d.Rollout.File, func() (edit.Edit, error) {
+		e, err := shift.Locked(d.Rollout.File, waitingFor(a), func() (edit.Edit, error) {
 			in, err := src.load(paths)
 			if err != nil {
 				return edit.Edit{}, err

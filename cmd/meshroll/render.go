@@ -12,6 +12,7 @@ import (
 
 	"github.com/meshroll/meshroll/internal/tree"
 	"github.com/meshroll/meshroll/render"
+	"github.com/meshroll/meshroll/repo"
 )
 
 type renderOptions struct {
@@ -121,7 +122,7 @@ func renderTree(a *app, src *intentSource, paths []string, out string, mode rend
 	// the previous tree, or let it finish after: never a mix.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	changes, err := tree.Write(ctx, out, treeFiles(files), treeOptions(a, out))
+	changes, err := tree.Write(ctx, out, repo.TreeFiles(files), treeOptions(a, out))
 	switch {
 	case err != nil && len(changes) == 0 && ctx.Err() != nil:
 		return &exitError{code: 130, err: fmt.Errorf("interrupted: %s was left as it was", out)}
@@ -174,14 +175,6 @@ func renderStream(a *app, src *intentSource, paths []string) error {
 	}
 	_, err = a.stdout.Write(render.Stream(files))
 	return err
-}
-
-func treeFiles(files []render.File) []tree.File {
-	out := make([]tree.File, len(files))
-	for i, f := range files {
-		out[i] = tree.File{Path: f.Path, Content: f.Content}
-	}
-	return out
 }
 
 func printChanges(a *app, dir string, rollouts int, changes []tree.Change) {

@@ -4,13 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/meshroll/meshroll/internal/cookie"
 	"github.com/meshroll/meshroll/lint"
+	"github.com/meshroll/meshroll/probe"
 	"github.com/meshroll/meshroll/route"
 	"github.com/meshroll/meshroll/schema"
 	"github.com/meshroll/meshroll/traffic"
@@ -137,7 +136,7 @@ that delegate to other VirtualServices.`,
 					return err
 				}
 				sim.Gateways = traffic.Gateways(gm)
-				if o.throughGateway() && !hasGateway(sim.Gateways, o.gateway) {
+				if o.throughGateway() && !probe.HasGateway(sim.Gateways, o.gateway) {
 					return usageError(traffic.NoGatewayError(sim.Gateways, o.gateway, "the --gateway-manifests"))
 				}
 			}
@@ -165,8 +164,8 @@ that delegate to other VirtualServices.`,
 			if phase == "" {
 				phase = r.Phase
 			}
-			if _, ok := r.PhaseNamed(phase); !ok && phase != schema.PhaseRollback {
-				return usageErrorf("rollout %s has no phase %q; it has %s", r.Name, phase, strings.Join(append(phaseNames(r), schema.PhaseRollback), ", "))
+			if err := probe.CheckPhase(r, phase); err != nil {
+				return usageError(err)
 			}
 			out, err := sim.Simulate(r, phase, req)
 			if err != nil {
@@ -176,7 +175,7 @@ that delegate to other VirtualServices.`,
 				return writeOutcomeJSON(a.stdout, out, req)
 			}
 			writeArrival(a.stdout, out.Result.Arrival, o.gatewayManifests)
-			writeOutcome(a.stdout, out, req)
+			probe.WriteOutcome(a.stdout, out, req)
 			return nil
 		},
 	}
@@ -205,16 +204,7 @@ that delegate to other VirtualServices.`,
 
 // throughGateway reports whether the request enters through a gateway
 // rather than from a sidecar.
-func (o *routeOptions) throughGateway() bool { return o.gateway != "" && o.gateway != "mesh" }
-
-func hasGateway(gws []route.GatewayObject, id string) bool {
-	for _, g := range gws {
-		if g.Namespace+"/"+g.Name == id {
-			return true
-		}
-	}
-	return false
-}
+func (o *routeOptions) throughGateway() bool { return probe.ThroughGateway(o.gateway) }
 
 // routeIngress simulates a request through a gateway across every rollout
 // of the intents, or tabulates it over the phases of the rollout that takes
@@ -253,7 +243,7 @@ func (o *routeOptions) routeIngress(a *app, sim *traffic.Simulator, in *schema.I
 		return writeOutcomeJSON(a.stdout, out, req)
 	}
 	writeArrival(a.stdout, out.Result.Arrival, o.gatewayManifests)
-	writeOutcome(a.stdout, out, req)
+	probe.WriteOutcome(a.stdout, out, req)
 	return nil
 }
 
@@ -288,7 +278,7 @@ func (o *routeOptions) routeManifests(a *app, req route.Request) error {
 				fmt.Fprintf(a.stdout, "%s (%s)\n", r.ID(), r.Position("").String())
 			}
 		}
-		writeOutcome(a.stdout, out, req)
+		probe.WriteOutcome(a.stdout, out, req)
 		return nil
 	}
 	vss := traffic.VirtualServicesFor(m, o.host, o.namespace)
@@ -309,7 +299,7 @@ func (o *routeOptions) routeManifests(a *app, req route.Request) error {
 		return writeOutcomeJSON(a.stdout, out, req)
 	}
 	fmt.Fprintf(a.stdout, "%s (%s), host %s\n", vs.ID(), vs.Position("").String(), o.host)
-	writeOutcome(a.stdout, out, req)
+	probe.WriteOutcome(a.stdout, out, req)
 	return nil
 }
 
@@ -322,439 +312,59 @@ func findResource(m *lint.Manifests, id string) *lint.Resource {
 	return nil
 }
 
-func phaseNames(r *schema.Rollout) []string {
-	names := make([]string, len(r.Phases))
-	for i, p := range r.Phases {
-		names[i] = p.Name
-	}
-	return names
-}
-
 func (o *routeOptions) hasRequest() bool {
 	return len(o.pairs)+len(o.sourceLabels)+len(o.query) > 0 || o.uri != "" || o.method != "" ||
 		o.sourceNamespace != "" || o.scheme != "" || o.authority != "" || o.port != 0
 }
 
-var (
-	gatewayRef = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
-	dnsLabel   = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-)
-
-// request builds the simulated request from the flags.
+// request builds the simulated request from the flags, through package
+// probe.
 func (o *routeOptions) request() (route.Request, error) {
-	var req route.Request
-	var headers []route.Header
-	var cookies []cookie.Cookie
-	var cookiePieces []string
-	cookieHeader, hosts := false, 0
+	s := probe.Spec{SourceNamespace: o.sourceNamespace, URI: o.uri, Method: o.method, Scheme: o.scheme,
+		Authority: o.authority, Port: o.port, Gateway: o.gateway, Host: o.host}
 	for _, p := range o.pairs {
-		kv, err := parsePairs(p.flag, []string{p.value})
+		kv, err := probe.ParsePair(p.flag, p.value)
 		if err != nil {
-			return req, err
+			return route.Request{}, usageError(err)
 		}
-		k, v := kv[0][0], kv[0][1]
-		switch name := strings.ToLower(k); {
-		case p.flag == "--cookie":
-			cookies = append(cookies, cookie.Cookie{Name: k, Value: v})
-			cookiePieces = append(cookiePieces, k+"="+v)
-		case name == "cookie":
-			cookieHeader = true
-			cookiePieces = append(cookiePieces, v)
-		default:
-			if name == "host" || name == ":authority" {
-				hosts++
-			}
-			headers = append(headers, route.Header{Name: name, Value: v})
+		kv.Cookie = p.flag == "--cookie"
+		s.Headers = append(s.Headers, kv)
+	}
+	for _, v := range o.sourceLabels {
+		kv, err := probe.ParsePair("--source-label", v)
+		if err != nil {
+			return route.Request{}, usageError(err)
 		}
+		s.SourceLabels = append(s.SourceLabels, kv)
 	}
-	if hosts > 1 || hosts > 0 && o.authority != "" {
-		return req, usageErrorf("a request has one host: give --authority or one --header host=..., not both or twice")
-	}
-	req.Headers = route.JoinHeaders(headers)
-	if cookieHeader {
-		// One cookie header, its cookies in the order given.
-		if req.Headers == nil {
-			req.Headers = map[string]string{}
+	for _, v := range o.query {
+		kv, err := probe.ParsePair("--query", v)
+		if err != nil {
+			return route.Request{}, usageError(err)
 		}
-		req.Headers["cookie"] = strings.Join(cookiePieces, "; ")
-	} else {
-		req.Cookies = cookies
+		s.Query = append(s.Query, kv)
 	}
-	labels, err := parsePairs("--source-label", o.sourceLabels)
+	req, err := probe.Build(s, probe.Flags)
 	if err != nil {
-		return req, err
-	}
-	for _, kv := range labels {
-		if req.SourceLabels == nil {
-			req.SourceLabels = map[string]string{}
-		}
-		req.SourceLabels[kv[0]] = kv[1]
-	}
-	query, err := parsePairs("--query", o.query)
-	if err != nil {
-		return req, err
-	}
-	for _, kv := range query {
-		if req.QueryParams == nil {
-			req.QueryParams = map[string]string{}
-		}
-		// Envoy matches the first value of a parameter given twice.
-		if _, seen := req.QueryParams[kv[0]]; !seen {
-			req.QueryParams[kv[0]] = kv[1]
-		}
-	}
-	if o.uri != "" && !strings.HasPrefix(o.uri, "/") {
-		return req, usageErrorf("--uri %q must start with /", o.uri)
-	}
-	if o.scheme != "" && o.scheme != "http" && o.scheme != "https" {
-		return req, usageErrorf("--scheme must be http or https, not %q", o.scheme)
-	}
-	if o.port > 65535 {
-		return req, usageErrorf("--port %d: a port is a number from 1 to 65535", o.port)
-	}
-	if o.sourceNamespace != "" && !dnsLabel.MatchString(o.sourceNamespace) {
-		return req, usageErrorf("--source-namespace %q is not a namespace name (a DNS-1123 label)", o.sourceNamespace)
-	}
-	if o.gateway != "" && o.gateway != "mesh" && !gatewayRef.MatchString(o.gateway) {
-		return req, usageErrorf("--gateway %q: give the gateway as NAMESPACE/NAME (or mesh, for sidecars)", o.gateway)
+		return req, usageError(err)
 	}
 	if len(o.gatewayManifests) > 0 && !o.throughGateway() {
 		return req, usageErrorf("--gateway-manifests needs --gateway: the gateway the request enters through")
 	}
-	req.URI = o.uri
-	req.Method = strings.ToUpper(o.method)
-	req.Scheme = o.scheme
-	req.Port = o.port
-	req.SourceNamespace = o.sourceNamespace
-	req.Authority = o.authority
-	if o.throughGateway() {
-		req.Gateway = o.gateway
-		if req.Authority == "" {
-			req.Authority = o.host
-		}
-	}
 	return req, nil
-}
-
-// parsePairs splits name=value flag values; the value may be empty or hold
-// further '=' signs, the name may not be empty.
-func parsePairs(flag string, values []string) ([][2]string, error) {
-	var out [][2]string
-	for _, v := range values {
-		k, val, ok := strings.Cut(v, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			return nil, usageErrorf("%s %q: want name=value", flag, v)
-		}
-		out = append(out, [2]string{k, val})
-	}
-	return out, nil
-}
-
-// routeName names an http route in the trace; Istio routes need no name.
-func routeName(name string) string {
-	if name == "" {
-		return "(unnamed)"
-	}
-	return name
-}
-
-func describeShares(shares []traffic.Share) string {
-	var parts []string
-	for _, s := range shares {
-		if s.Percent == 0 && len(shares) > 1 {
-			continue
-		}
-		where := s.Host
-		if s.Subset != "" {
-			where += "/" + s.Subset
-		}
-		part := s.Target + " " + traffic.Percent(s.Percent)
-		if where != s.Target {
-			part += " (" + where + ")"
-		}
-		parts = append(parts, part)
-	}
-	if len(parts) == 0 {
-		return "nowhere"
-	}
-	return strings.Join(parts, " / ")
 }
 
 // writeArrival writes how a gateway took the request, before the outcome.
 func writeArrival(w io.Writer, a *route.Arrival, gatewayManifests []string) {
-	if a == nil {
-		return
+	hint := "give --gateway-manifests with the Gateway to check them"
+	if len(gatewayManifests) > 0 {
+		hint = "the Gateway is not in the manifests given"
 	}
-	line := "gateway " + a.Gateway
-	if a.Port != 0 {
-		line += fmt.Sprintf(", port %d", a.Port)
-	}
-	if a.Server >= 0 {
-		name := a.ServerName
-		if name == "" {
-			name = fmt.Sprintf("servers[%d]", a.Server)
-		}
-		line += fmt.Sprintf(": server %s (%s)", name, a.Protocol)
-	}
-	if a.Host != "" {
-		line += ", host " + a.Host
-	}
-	fmt.Fprintln(w, line)
-	if !a.Known {
-		hint := "give --gateway-manifests with the Gateway to check them"
-		if len(gatewayManifests) > 0 {
-			hint = "the Gateway is not in the manifests given"
-		}
-		fmt.Fprintf(w, "  the gateway's servers are not known (%s): every host and port are taken to be served\n", hint)
-	}
-}
-
-// routeLabel names a route of the trace: with its VirtualService when the
-// request met several, and the delegating route it was reached through.
-func routeLabel(index int, name, vs string, via *route.Via, showVS bool) string {
-	s := fmt.Sprintf("[%d] %s", index, routeName(name))
-	if showVS && vs != "" {
-		s = vs + " " + s
-	}
-	if via != nil {
-		s += fmt.Sprintf(" (via %s [%d] %s)", via.VirtualService, via.Index, routeName(via.Name))
-	}
-	return s
-}
-
-func writeOutcome(w io.Writer, o traffic.Outcome, req route.Request) {
-	if r := o.Rollout; r != nil {
-		fmt.Fprintf(w, "rollout %s/%s, phase %s\n", r.Namespace, r.Name, o.Phase)
-	}
-	fmt.Fprintf(w, "request: %s\n\n", traffic.DescribeRequest(req))
-	res := o.Result
-	// Route indices need their VirtualService when the request met several.
-	showVS := res.Arrival != nil && len(res.Arrival.VirtualServices) > 1 || res.Via != nil
-	for _, m := range res.Trace {
-		showVS = showVS || m.Via != nil
-	}
-	for _, m := range res.Trace {
-		fmt.Fprintf(w, "  no   %s: %s\n", routeLabel(m.Index, m.Name, m.VirtualService, m.Via, showVS), m.Why)
-	}
-	if !res.Matched {
-		if rd := res.Redirect; rd != nil {
-			fmt.Fprintf(w, "%sis answered by the gateway: %d redirect to %s://%s%s (%s)\n", blankIf(len(res.Trace) > 0), rd.Code, rd.Scheme, rd.Authority, rd.URI, res.Reason)
-		} else {
-			fmt.Fprintf(w, "%sno route: %s\n", blankIf(len(res.Trace) > 0), res.Reason)
-		}
-		writeWarnings(w, res.Warnings)
-		return
-	}
-	var held []string
-	if res.Match >= 0 {
-		held = append(held, res.Path)
-	}
-	if v := res.Via; v != nil && v.Match >= 0 {
-		held = append(held, fmt.Sprintf("%s spec.http[%d].match[%d]", v.VirtualService, v.Index, v.Match))
-	}
-	how := "matches every request"
-	if len(held) > 0 {
-		how = "matches (" + strings.Join(held, " and ") + ")"
-	}
-	fmt.Fprintf(w, "  yes  %s: %s\n\n", routeLabel(res.Index, res.Name, res.VirtualService, res.Via, showVS), how)
-	switch res.Action {
-	case route.ActionForward:
-		fmt.Fprintf(w, "goes to %s\n", describeShares(o.Shares))
-	default:
-		fmt.Fprintf(w, "is answered by the proxy: %s\n", res.Action)
-	}
-	if m := o.Mirror; m != nil {
-		fmt.Fprintf(w, "mirrored to %s\n", describeShares([]traffic.Share{*m}))
-	}
-	if f := res.Fault; f != nil {
-		if d := f.Delay; d != nil {
-			fmt.Fprintf(w, "fault: %s of requests delayed by %s\n", traffic.Percent(d.Percent), d.FixedDelay)
-		}
-		if ab := f.Abort; ab != nil {
-			fmt.Fprintf(w, "fault: %s of requests aborted with %d\n", traffic.Percent(ab.Percent), ab.HTTPStatus)
-		}
-	}
-	writeWarnings(w, res.Warnings)
-}
-
-func blankIf(b bool) string {
-	if b {
-		return "\n"
-	}
-	return ""
-}
-
-func writeWarnings(w io.Writer, warnings []string) {
-	for _, warn := range warnings {
-		fmt.Fprintf(w, "warning: %s\n", warn)
-	}
-}
-
-// outcomeJSON is the -o json form of meshroll route.
-type outcomeJSON struct {
-	Rollout   string       `json:"rollout,omitempty"`
-	Namespace string       `json:"namespace,omitempty"`
-	Phase     string       `json:"phase,omitempty"`
-	Request   requestJSON  `json:"request"`
-	Gateway   *arrivalJSON `json:"gateway,omitempty"`
-	// VirtualService is set when the request met several (a gateway, a
-	// delegate): namespace/name of the one whose route matched.
-	VirtualService string            `json:"virtualService,omitempty"`
-	Route          *routeRef         `json:"route"`
-	Reason         string            `json:"reason,omitempty"`
-	Redirect       *redirectJSON     `json:"redirect,omitempty"`
-	Destinations   []destinationJSON `json:"destinations"`
-	Mirror         *mirrorJSON       `json:"mirror"`
-	Fault          *faultJSON        `json:"fault"`
-	Warnings       []string          `json:"warnings,omitempty"`
-}
-
-// requestJSON echoes the request as Envoy sees it, with the field names of
-// an expectation's request: headers joined, cookies in the cookie header,
-// the defaults that do not depend on the VirtualService filled in.
-type requestJSON struct {
-	Gateway         string            `json:"gateway,omitempty"`
-	Method          string            `json:"method"`
-	Scheme          string            `json:"scheme"`
-	Authority       string            `json:"authority,omitempty"`
-	Port            uint32            `json:"port,omitempty"`
-	URI             string            `json:"uri"`
-	Query           map[string]string `json:"query,omitempty"`
-	Headers         map[string]string `json:"headers,omitempty"`
-	SourceLabels    map[string]string `json:"sourceLabels,omitempty"`
-	SourceNamespace string            `json:"sourceNamespace,omitempty"`
-}
-
-type arrivalJSON struct {
-	Name string `json:"name"`
-	// Known is false when the Gateway was not given: its servers were not
-	// checked.
-	Known    bool     `json:"known"`
-	Port     uint32   `json:"port,omitempty"`
-	Server   string   `json:"server,omitempty"`
-	Protocol string   `json:"protocol,omitempty"`
-	Host     string   `json:"host,omitempty"`
-	Routes   []string `json:"virtualServices,omitempty"`
-	Refused  string   `json:"refused,omitempty"`
-}
-
-type redirectJSON struct {
-	Code uint32 `json:"code"`
-	URL  string `json:"url"`
-}
-
-type mirrorJSON struct {
-	Target  string  `json:"target"`
-	Host    string  `json:"host"`
-	Subset  string  `json:"subset,omitempty"`
-	Percent float64 `json:"percent"`
-}
-
-type faultJSON struct {
-	Delay *struct {
-		Percent    float64 `json:"percent"`
-		FixedDelay string  `json:"fixedDelay"`
-	} `json:"delay,omitempty"`
-	Abort *struct {
-		Percent    float64 `json:"percent"`
-		HTTPStatus int32   `json:"httpStatus"`
-	} `json:"abort,omitempty"`
-}
-
-type routeRef struct {
-	Name  string `json:"name"`
-	Index int    `json:"index"`
-	// Via names the delegating route, "namespace/name [index]", when the
-	// route is a delegate's.
-	Via string `json:"via,omitempty"`
-}
-
-type destinationJSON struct {
-	Target string  `json:"target"`
-	Host   string  `json:"host"`
-	Subset string  `json:"subset,omitempty"`
-	Weight float64 `json:"weight"`
-}
-
-// echoRequest is the request as Envoy sees it.
-func echoRequest(req route.Request, a *route.Arrival) requestJSON {
-	out := requestJSON{Gateway: req.Gateway, Method: req.Method, Scheme: req.Scheme, Authority: req.Authority, Port: req.Port,
-		URI: req.URI, Query: req.QueryParams, SourceLabels: req.SourceLabels, SourceNamespace: req.SourceNamespace}
-	if out.Method == "" {
-		out.Method = "GET"
-	}
-	if out.URI == "" {
-		out.URI = "/"
-	}
-	if a != nil && a.Port != 0 {
-		out.Port = a.Port
-	}
-	if out.Scheme == "" {
-		out.Scheme = "http"
-		if a != nil && a.TLS {
-			out.Scheme = "https"
-		}
-	}
-	if len(req.Headers) > 0 || len(req.Cookies) > 0 {
-		out.Headers = make(map[string]string, len(req.Headers)+1)
-		for k, v := range req.Headers {
-			out.Headers[strings.ToLower(k)] = v
-		}
-		if len(req.Cookies) > 0 {
-			c := cookie.Header(req.Cookies)
-			if h := out.Headers["cookie"]; h != "" {
-				c = h + "; " + c
-			}
-			out.Headers["cookie"] = c
-		}
-	}
-	return out
+	probe.WriteArrival(w, a, hint)
 }
 
 func writeOutcomeJSON(w io.Writer, o traffic.Outcome, req route.Request) error {
-	res := o.Result
-	out := outcomeJSON{Phase: o.Phase, Destinations: []destinationJSON{}, Request: echoRequest(req, res.Arrival),
-		VirtualService: res.VirtualService, Warnings: res.Warnings}
-	if r := o.Rollout; r != nil {
-		out.Rollout, out.Namespace = r.Name, r.Namespace
-	}
-	if a := res.Arrival; a != nil {
-		out.Gateway = &arrivalJSON{Name: a.Gateway, Known: a.Known, Port: a.Port, Server: a.ServerName, Protocol: a.Protocol,
-			Host: a.Host, Routes: a.VirtualServices, Refused: a.Refused}
-	}
-	if f := res.Fault; f != nil {
-		out.Fault = &faultJSON{}
-		if d := f.Delay; d != nil {
-			out.Fault.Delay = &struct {
-				Percent    float64 `json:"percent"`
-				FixedDelay string  `json:"fixedDelay"`
-			}{d.Percent, d.FixedDelay.String()}
-		}
-		if ab := f.Abort; ab != nil {
-			out.Fault.Abort = &struct {
-				Percent    float64 `json:"percent"`
-				HTTPStatus int32   `json:"httpStatus"`
-			}{ab.Percent, ab.HTTPStatus}
-		}
-	}
-	if res.Matched {
-		out.Route = &routeRef{Name: res.Name, Index: res.Index}
-		if v := res.Via; v != nil {
-			out.Route.Via = fmt.Sprintf("%s [%d]", v.VirtualService, v.Index)
-		}
-	} else {
-		out.Reason = res.Reason
-		if rd := res.Redirect; rd != nil {
-			out.Redirect = &redirectJSON{Code: rd.Code, URL: rd.Scheme + "://" + rd.Authority + rd.URI}
-		}
-	}
-	for _, s := range o.Shares {
-		out.Destinations = append(out.Destinations, destinationJSON{Target: s.Target, Host: s.Host, Subset: s.Subset, Weight: s.Percent})
-	}
-	if m := o.Mirror; m != nil {
-		out.Mirror = &mirrorJSON{Target: m.Target, Host: m.Host, Subset: m.Subset, Percent: m.Percent}
-	}
-	return writeJSON(w, out)
+	return writeJSON(w, probe.JSON(o, req))
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -5,6 +5,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/meshroll/meshroll/repo"
 )
 
 func newRulesCmd(a *app) *cobra.Command {
@@ -22,7 +24,7 @@ meshroll explain ID prints a rule's documentation with examples. With
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNAME\tSEVERITY\tSUMMARY")
-			rules, err := lintRules(policyDirs)
+			rules, err := repo.LintRules(policyDirs)
 			if err != nil {
 				return err
 			}
