@@ -296,6 +296,7 @@ func (p *parser) document(c chunk, index int) bool {
 		if r.IsIstio() {
 			r.validation = validate(r.node, p.opts.IstioVersion)
 		}
+		checkBuiltin(r, r.node)
 		r.lazy = &lazyNode{text: c.text, line: c.line, lim: p.lim, keep: !r.IsIstio()}
 		r.node = nil
 	}

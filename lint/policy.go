@@ -4,6 +4,8 @@ import (
 	"strings"
 	"sync"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/meshroll/meshroll/internal/bound"
 	"github.com/meshroll/meshroll/policies"
 )
@@ -14,6 +16,17 @@ const builtinSince = since
 // builtinPolicies is the engine of the CUE policies shipped with meshroll
 // (policies/builtin): rules written as CUE constraints rather than Go.
 var builtinPolicies = sync.OnceValues(func() (*policies.Engine, error) { return policies.Load() })
+
+// checkBuiltin evaluates the built-in policies on r while its tree n is at
+// hand, so that the rules need not build the tree again (see lazyNode).
+func checkBuiltin(r *Resource, n *yaml.Node) {
+	e, err := builtinPolicies()
+	if err != nil || !e.Applies(r.Kind) {
+		return
+	}
+	r.builtin = e.Evaluate(n, r.File, r.Kind)
+	r.builtinChecked = true
+}
 
 // policyRules returns the built-in rules that are CUE policies.
 func policyRules() []*Rule {
@@ -64,6 +77,16 @@ func PolicyRules(e *policies.Engine) []*Rule {
 				}
 				for _, r := range pass.Resources {
 					if !only.Applies(r.Kind) {
+						continue
+					}
+					// The built-in policies ran as the object was read,
+					// while its tree was at hand.
+					if p.Builtin && r.builtinChecked {
+						for _, v := range r.builtin {
+							if v.PolicyID == p.ID {
+								pass.ReportSeverityf(severityOf(v.Severity), r, v.Path, "%s", v.Message)
+							}
+						}
 						continue
 					}
 					// Node may build the tree again: ask once.

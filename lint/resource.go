@@ -12,6 +12,7 @@ import (
 
 	"github.com/meshroll/meshroll/internal/crd"
 	"github.com/meshroll/meshroll/internal/yamlpath"
+	"github.com/meshroll/meshroll/policies"
 )
 
 // Resource is one Kubernetes object from the input, with its position.
@@ -35,11 +36,15 @@ type Resource struct {
 	// node is the object's mapping node, read through Node. For an object
 	// outside Istio's API groups that is not a List item it is nil, and
 	// lazy reads it again from the document's text when it is needed.
-	node        *yaml.Node
-	lazy        *lazyNode
-	validation  *validation // what Istio's validation said at load
-	Labels      map[string]string
-	Annotations map[string]string
+	node       *yaml.Node
+	lazy       *lazyNode
+	validation *validation // what Istio's validation said at load
+	// builtin is what the built-in policies found when the object was
+	// read, when builtinChecked.
+	builtin        []policies.Violation
+	builtinChecked bool
+	Labels         map[string]string
+	Annotations    map[string]string
 
 	// Spec is the spec decoded into the istio.io/api type for the kind
 	// (*networking.VirtualService and so on; v1alpha3 and v1beta1 objects
