@@ -1,7 +1,11 @@
 package lint
 
 import (
+	"sync"
+
 	security "istio.io/api/security/v1"
+
+	"github.com/meshroll/meshroll/route"
 )
 
 // Defaults for Options.RootNamespace and Options.ClusterDomain, as in a
@@ -25,6 +29,10 @@ type Index struct {
 	DestinationRules    []*Resource
 	PeerAuthentications []*Resource
 	ServiceEntries      []*Resource
+
+	// coverage memoises route.Coverage of each VirtualService, which two
+	// rules read (MR204, MR208).
+	coverage sync.Map // *Resource → *coverage
 
 	namespaces map[string]bool
 	// namespaceObjects are the Namespace objects of the input, by name.
@@ -242,4 +250,19 @@ func (ix *Index) MTLSMode(ns string) (security.PeerAuthentication_MutualTLS_Mode
 		}
 	}
 	return security.PeerAuthentication_MutualTLS_UNSET, nil
+}
+
+// coverage is route.Coverage of one VirtualService, computed once.
+type coverage struct {
+	once                     sync.Once
+	unreachable, ineffective []route.Finding
+}
+
+// Coverage returns the unreachable and ineffective matches of vs, a
+// VirtualService of the index, analysed once however many rules ask.
+func (ix *Index) Coverage(vs *Resource) (unreachable, ineffective []route.Finding) {
+	v, _ := ix.coverage.LoadOrStore(vs, &coverage{})
+	c := v.(*coverage)
+	c.once.Do(func() { c.unreachable, c.ineffective = route.Coverage(vs.VirtualService()) })
+	return c.unreachable, c.ineffective
 }

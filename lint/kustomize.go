@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -299,13 +300,20 @@ func (s *kscan) scan(dir string, stack []string) error {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, p)
 		}
-		fi, err := os.Stat(p)
+		fi, err := os.Lstat(p)
 		if err != nil {
 			return &kustomizeError{pos: at, msg: fmt.Sprintf("%s entry %q: %s", r.field, r.value, input.Describe(err))}
 		}
-		target, err := input.RealPath(p)
-		if err != nil {
-			return &kustomizeError{pos: at, msg: fmt.Sprintf("%s entry %q: %s", r.field, r.value, input.Describe(err))}
+		// A plain name in the directory is there, as it is; anything else
+		// (a link, a path through other directories) is resolved.
+		target := filepath.Join(real, r.value)
+		if fi.Mode()&fs.ModeSymlink != 0 || strings.ContainsAny(r.value, `/\`) || filepath.IsAbs(r.value) {
+			if target, err = input.RealPath(p); err != nil {
+				return &kustomizeError{pos: at, msg: fmt.Sprintf("%s entry %q: %s", r.field, r.value, input.Describe(err))}
+			}
+			if fi, err = os.Stat(p); err != nil {
+				return &kustomizeError{pos: at, msg: fmt.Sprintf("%s entry %q: %s", r.field, r.value, input.Describe(err))}
+			}
 		}
 		switch {
 		case fi.IsDir() && kustomizationFile(p) != "":
@@ -363,8 +371,8 @@ func buildKustomization(dir string, opts LoadOptions) (*Manifests, error) {
 	for _, r := range m.Resources {
 		r.posNode = &yaml.Node{Kind: yaml.MappingNode, Line: 1, Column: 1}
 		r.Doc = 0
-		origin := r.Annotations[originAnnotation]
-		delete(r.Annotations, originAnnotation)
+		origin := r.Annotations.Get(originAnnotation)
+		r.Annotations = r.Annotations.Without(originAnnotation)
 		var o struct {
 			Path string `yaml:"path"`
 		}

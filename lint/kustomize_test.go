@@ -42,7 +42,7 @@ func TestKustomizeBuild(t *testing.T) {
 	if vs.VirtualService().GetHttp()[0].GetTimeout().AsDuration().String() != "5s" {
 		t.Errorf("the patch was not applied: %v", vs.VirtualService())
 	}
-	if _, ok := vs.Annotations[originAnnotation]; ok {
+	if _, ok := vs.Annotations.Lookup(originAnnotation); ok {
 		t.Error("the origin annotation meshroll asked for is left on the object")
 	}
 	for path, want := range map[string]string{

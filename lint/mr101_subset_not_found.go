@@ -75,15 +75,17 @@ func runSubsetNotFound(pass *Pass) {
 				if len(drs) == 0 {
 					continue // MR102
 				}
+				// The common case, a subset that is defined, allocates
+				// nothing; the message is built only for a finding.
+				if definesSubset(drs, subset) {
+					continue
+				}
 				var names, where []string
 				for _, dr := range drs {
 					where = append(where, fmt.Sprintf("%s/%s", dr.Namespace, dr.Name))
 					for _, s := range dr.DestinationRule().GetSubsets() {
 						names = append(names, s.GetName())
 					}
-				}
-				if slices.Contains(names, subset) {
-					continue
 				}
 				what := "route"
 				if d.Mirror {
@@ -99,4 +101,16 @@ func runSubsetNotFound(pass *Pass) {
 			}
 		}
 	}
+}
+
+// definesSubset reports whether one of drs defines subset.
+func definesSubset(drs []*Resource, subset string) bool {
+	for _, dr := range drs {
+		for _, s := range dr.DestinationRule().GetSubsets() {
+			if s.GetName() == subset {
+				return true
+			}
+		}
+	}
+	return false
 }

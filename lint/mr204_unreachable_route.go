@@ -1,7 +1,5 @@
 package lint
 
-import "github.com/meshroll/meshroll/route"
-
 func unreachableRoute() *Rule {
 	return &Rule{
 		ID:          "MR204",
@@ -56,7 +54,8 @@ spec:
 
 func runUnreachableRoute(pass *Pass) {
 	for _, vs := range pass.Index.VirtualServices {
-		for _, f := range route.Unreachable(vs.VirtualService()) {
+		unreachable, _ := pass.Index.Coverage(vs)
+		for _, f := range unreachable {
 			pass.Reportf(vs, f.Path, "%s; move the route before %s, narrow its match, or delete it", f.Reason, f.ByPath)
 		}
 	}

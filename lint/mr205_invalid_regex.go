@@ -5,6 +5,8 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	networking "istio.io/api/networking/v1"
 
@@ -108,9 +110,33 @@ func runInvalidRegex(pass *Pass) {
 			if !ok {
 				continue
 			}
-			if _, err := regexp.Compile(re.Regex); err != nil {
+			if err := regexError(re.Regex); err != nil {
 				pass.Reportf(vs, sm.Path+".regex", "regex is not valid RE2, so Istio rejects the VirtualService (%v): rewrite it without look-around or back-references", err)
 			}
 		}
 	}
+}
+
+// regexErrors remembers what compiling each regex said: the same regexes
+// come back in every phase of every rollout that renders them. It holds at
+// most maxRegexErrors, so that a long-running process (meshroll mcp) does
+// not grow with every input it sees.
+var (
+	regexErrors sync.Map // string → error (nil for a valid regex)
+	regexCount  atomic.Int64
+)
+
+const maxRegexErrors = 1 << 14
+
+// regexError is the error of compiling src as RE2, or nil.
+func regexError(src string) error {
+	if e, ok := regexErrors.Load(src); ok {
+		err, _ := e.(error)
+		return err
+	}
+	_, err := regexp.Compile(src)
+	if regexCount.Add(1) <= maxRegexErrors {
+		regexErrors.Store(src, err)
+	}
+	return err
 }

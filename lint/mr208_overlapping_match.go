@@ -1,7 +1,5 @@
 package lint
 
-import "github.com/meshroll/meshroll/route"
-
 func overlappingMatch() *Rule {
 	return &Rule{
 		ID:          "MR208",
@@ -66,7 +64,8 @@ spec:
 
 func runOverlappingMatch(pass *Pass) {
 	for _, vs := range pass.Index.VirtualServices {
-		for _, f := range route.Ineffective(vs.VirtualService()) {
+		_, ineffective := pass.Index.Coverage(vs)
+		for _, f := range ineffective {
 			pass.Reportf(vs, f.Path, "%s: %s; put the narrower match first or remove this one", f.Path, f.Reason)
 		}
 	}

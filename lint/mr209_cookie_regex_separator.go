@@ -1,11 +1,12 @@
 package lint
 
 import (
-	"regexp"
 	"regexp/syntax"
 	"strings"
 
 	networking "istio.io/api/networking/v1"
+
+	"github.com/meshroll/meshroll/route"
 )
 
 func cookieRegexSeparator() *Rule {
@@ -93,8 +94,10 @@ func runCookieRegexSeparator(pass *Pass) {
 // the cookie it tried. A regex that does not compile, or whose shortest
 // match holds no "=", is not judged.
 func MissesCookieAfterSeparator(expr string) (cookie string, misses bool) {
-	full, err := regexp.Compile(`^(?:` + expr + `)$`)
-	if err != nil {
+	// The same regex comes back in every phase of every rollout that
+	// renders it: compiled once.
+	full := route.FullRegex(expr)
+	if full == nil {
 		return "", false
 	}
 	tree, err := syntax.Parse(expr, syntax.Perl)

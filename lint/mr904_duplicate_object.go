@@ -98,7 +98,7 @@ func (p *Pass) Position(r *Resource, path string) string {
 // sameSpec reports whether two resources carry the same spec.
 func sameSpec(a, b *Resource) bool {
 	if a.Spec != nil && b.Spec != nil {
-		return proto.Equal(a.Spec, b.Spec) && mapsEqual(a.Labels, b.Labels) && mapsEqual(a.Annotations, b.Annotations)
+		return proto.Equal(a.Spec, b.Spec) && mapsEqual(a.Labels.Map(), b.Labels.Map()) && mapsEqual(a.Annotations.Map(), b.Annotations.Map())
 	}
 	return false
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -20,11 +21,19 @@ import (
 // Parse reads the YAML or JSON manifests in data, named file in diagnostics.
 // It never fails: what cannot be read becomes an MR900 diagnostic.
 func Parse(file string, data []byte, opts LoadOptions) *Manifests {
-	p := &parser{file: file, opts: opts, lim: opts.Limits.withDefaults(), kinds: istioKinds()}
+	s := scratches.Get().(*yamlfast.Scratch)
+	defer scratches.Put(s)
+	p := &parser{file: file, opts: opts, lim: opts.Limits.withDefaults(), kinds: istioKinds(), scratch: s}
 	p.out.Files = []string{file}
 	p.parse(data)
 	return &p.out
 }
+
+// scratches are the memory documents are parsed into, reused from file to
+// file: no tree parsed into it outlives the Parse that parsed it (see
+// lazyNode), and a slab of nodes for each of thousands of files was most of
+// what loading allocated.
+var scratches = sync.Pool{New: func() any { return new(yamlfast.Scratch) }}
 
 type parser struct {
 	file    string
@@ -32,7 +41,7 @@ type parser struct {
 	lim     Limits
 	kinds   map[string]kindInfo
 	out     Manifests
-	scratch yamlfast.Scratch
+	scratch *yamlfast.Scratch
 }
 
 func (p *parser) invalid(line int, format string, args ...any) {
@@ -309,7 +318,7 @@ func (p *parser) document(c chunk, index int) bool {
 func (p *parser) tree(c chunk, disposable bool) (root *yaml.Node, ok bool) {
 	var err error
 	if disposable {
-		root, err = parseYAMLInto(c.text, &p.scratch)
+		root, err = parseYAMLInto(c.text, p.scratch)
 	} else {
 		root, err = parseYAML(c.text)
 	}
@@ -552,8 +561,8 @@ func (p *parser) object(n *yaml.Node, doc, item int) *Resource {
 		Doc:         doc,
 		Item:        item,
 		node:        n,
-		Labels:      stringMap(field(meta, "labels")),
-		Annotations: stringMap(field(meta, "annotations")),
+		Labels:      attrs(field(meta, "labels")),
+		Annotations: attrs(field(meta, "annotations")),
 	}
 	if r.Namespace == "" {
 		r.Namespace = p.opts.namespace()

@@ -19,7 +19,7 @@ type suppression struct {
 // suppressionsOf returns the ignore annotations of r, sorted by key.
 func suppressionsOf(r *Resource) []suppression {
 	var out []suppression
-	for k, v := range r.Annotations {
+	for k, v := range r.Annotations.Map() {
 		if id, ok := strings.CutPrefix(k, SuppressPrefix); ok {
 			out = append(out, suppression{key: k, id: id, reason: strings.TrimSpace(v)})
 		}

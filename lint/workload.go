@@ -72,9 +72,9 @@ func (ix *Index) inMesh(ns string) bool {
 		return true
 	}
 	switch {
-	case r.Labels["istio-injection"] == "disabled":
+	case r.Labels.Get("istio-injection") == "disabled":
 		return false
-	case r.Labels["istio-injection"] == "enabled", r.Labels["istio.io/rev"] != "", r.Labels["istio.io/dataplane-mode"] == "ambient":
+	case r.Labels.Get("istio-injection") == "enabled", r.Labels.Get("istio.io/rev") != "", r.Labels.Get("istio.io/dataplane-mode") == "ambient":
 		return true
 	}
 	return false

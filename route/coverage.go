@@ -103,6 +103,16 @@ func Ineffective(vs *networkingv1.VirtualService) []Finding {
 	return out
 }
 
+// Coverage returns what Unreachable and Ineffective return, from one
+// analysis of vs's route lists.
+func Coverage(vs *networkingv1.VirtualService) (unreachable, ineffective []Finding) {
+	for _, l := range routeLists(vs) {
+		unreachable = append(unreachable, l.unreachable()...)
+		ineffective = append(ineffective, l.ineffective()...)
+	}
+	return unreachable, ineffective
+}
+
 func (l *routeList) unreachable() []Finding {
 	var out []Finding
 	catch, catchMatch := -1, -1

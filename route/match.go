@@ -125,6 +125,11 @@ const (
 // for concurrent use, and caching them is what keeps Evaluate fast.
 var regexes regexCache
 
+// FullRegex compiles src as a regex that must match a whole value, as
+// Envoy's safe_regex does (RE2, full match), from a cache shared with
+// Evaluate; nil when src is not valid RE2.
+func FullRegex(src string) *regexp.Regexp { return regexes.get(src) }
+
 // get compiles src as a regex that must match the whole value, as Envoy's
 // safe_regex does (RE2, full match), and returns nil if src is not valid RE2
 // (MR205 reports that; here it simply matches nothing). (?s) is not added:

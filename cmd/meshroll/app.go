@@ -6,14 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
 	"github.com/meshroll/meshroll/internal/bound"
-	"github.com/meshroll/meshroll/internal/hugeheap"
 	"github.com/meshroll/meshroll/internal/junit"
-	"github.com/meshroll/meshroll/internal/sysmem"
 	"github.com/meshroll/meshroll/lint"
 	"github.com/meshroll/meshroll/lint/intent"
 	"github.com/meshroll/meshroll/lint/report"
@@ -62,7 +59,6 @@ func isTerminal(f *os.File) bool {
 
 // run executes one command line and prints any error once, here.
 func (a *app) run(args []string) int {
-	tuneGC(a.getenv)
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	root.SetIn(a.stdin)
@@ -198,23 +194,6 @@ It never talks to a cluster and never executes what it reads.`,
 		newSchemaCmd(a),
 		newKRMCmd(a),
 	)
-	// The commands that read or write whole trees prepare a large heap; the
-	// others (one rollout, the rule catalogue) stay quick to start.
-	for _, c := range root.Commands() {
-		switch c.Name() {
-		case "render", "check", "lint", "diff", "test":
-			name := c.Name()
-			c.PreRun = func(*cobra.Command, []string) {
-				// lint keeps nearly all it allocates to the end: a
-				// collection late in a large run marks hundreds of MiB
-				// to free little.
-				if name == "lint" && a.getenv("GOGC") == "" {
-					debug.SetGCPercent(1000)
-				}
-				hugeheap.Advise(hugeheap.Size, a.getenv("GODEBUG"))
-			}
-		}
-	}
 	// cobra's completion command, made now so that it gets examples too.
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
@@ -247,34 +226,6 @@ func plural(n int, thing string) string {
 		return "1 " + thing
 	}
 	return fmt.Sprintf("%d %ss", n, thing)
-}
-
-// tuneGC trades memory for speed in a short-lived process, as every command
-// is: lint, for example, keeps every document's nodes to the end, so
-// collecting often frees little. The collector runs at 400% (linting 5,000
-// services takes about half the CPU time of the default, in about 300 MiB),
-// under a soft limit of a quarter of the machine's memory, at least 1 GiB,
-// which bounds the growth on very large inputs. The limit is set high on
-// purpose: a limit below the live heap makes the collector run without end
-// (a fixed 450 MiB limit made checking 10,000 rollouts, all phases, take a
-// minute). GOGC and GOMEMLIMIT, when set, win.
-func tuneGC(getenv func(string) string) {
-	if getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit(sysmem.Total()))
-	}
-}
-
-// memoryLimit is the soft memory limit for a machine with total bytes of
-// memory (0 when unknown).
-func memoryLimit(total uint64) int64 {
-	const floor = 1 << 30
-	if total/4 < floor {
-		return floor
-	}
-	return int64(min(total/4, 1<<62))
 }
 
 // applyLimits sets the bounds of every CUE evaluation of this run (see

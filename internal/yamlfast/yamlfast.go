@@ -11,6 +11,7 @@ package yamlfast
 import (
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -25,6 +26,11 @@ type line struct {
 // Parse parses one YAML document. ok is false when the document is not of
 // the shape Parse handles (or is invalid): then nothing is returned and the
 // caller should parse with yaml.v3, which also reports the errors.
+//
+// The strings of the tree share the memory of data, which is not copied:
+// data must not change while they are in use. (lint keeps the text of the
+// documents it reads anyway, to read them again; a copy of each would
+// double what it keeps.)
 func Parse(data []byte) (doc *yaml.Node, ok bool) {
 	return parse(data, nil)
 }
@@ -91,7 +97,8 @@ func split(data []byte, buf []line) (lines []line, marker int, ok bool) {
 	if !utf8.Valid(data) {
 		return nil, 0, false
 	}
-	s := string(data)
+	// The strings of the tree are slices of data (see Parse).
+	s := unsafe.String(unsafe.SliceData(data), len(data))
 	lines = buf
 	if lines == nil {
 		lines = make([]line, 0, strings.Count(s, "\n")+1)

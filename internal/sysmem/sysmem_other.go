@@ -1,5 +1,0 @@
-//go:build !linux
-
-package sysmem
-
-func total() uint64 { return 0 }
