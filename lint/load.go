@@ -204,16 +204,22 @@ func (l *loader) addEntry(e input.Entry) {
 
 // notLinted reports input that cannot be linted (MR902).
 func (l *loader) notLinted(pos Position, format string, args ...any) {
-	l.sources = append(l.sources, source{built: &Manifests{Files: []string{pos.File}, Diagnostics: []Diagnostic{{
-		Rule: unreadableInputID, Name: unreadableInputName, Severity: Error, Position: pos, Message: fmt.Sprintf(format, args...),
-	}}}})
+	l.note(Diagnostic{Rule: unreadableInputID, Name: unreadableInputName, Severity: Error, Position: pos, Message: fmt.Sprintf(format, args...)}, true)
 }
 
 // skipped reports input that meshroll leaves alone on purpose (MR903).
 func (l *loader) skipped(pos Position, format string, args ...any) {
-	l.sources = append(l.sources, source{built: &Manifests{Diagnostics: []Diagnostic{{
-		Rule: skippedInputID, Name: skippedInputName, Severity: Info, Position: pos, Message: fmt.Sprintf(format, args...),
-	}}}})
+	l.note(Diagnostic{Rule: skippedInputID, Name: skippedInputName, Severity: Info, Position: pos, Message: fmt.Sprintf(format, args...)}, false)
+}
+
+// note queues a finding of the loader as a source of its own; read says
+// whether its file counts as read.
+func (l *loader) note(d Diagnostic, read bool) {
+	m := &Manifests{Diagnostics: []Diagnostic{d}}
+	if read {
+		m.Files = []string{d.File}
+	}
+	l.sources = append(l.sources, source{built: m})
 }
 
 func (l *loader) addFile(path, display string) {

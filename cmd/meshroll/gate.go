@@ -37,6 +37,22 @@ func (o *metricOptions) flags(cmd *cobra.Command) {
 // client checks the flags and returns the Prometheus client: --prometheus,
 // else prometheus.url of the configuration, with the bearer token from the
 // environment variable prometheus.tokenEnv names.
+// prepare is what gate and promote start with: the Prometheus client, the
+// time the metrics are judged at, and the intents (and their paths).
+func (o *metricOptions) prepare(a *app) (c *gate.Client, now time.Time, paths []string, in *schema.Intent, err error) {
+	if c, err = o.client(a); err != nil {
+		return
+	}
+	if now, err = clockAt(o.now); err != nil {
+		return
+	}
+	if paths, err = o.src.paths(nil); err != nil {
+		return
+	}
+	in, err = o.src.load(paths)
+	return
+}
+
 func (o *metricOptions) client(a *app) (*gate.Client, error) {
 	if !contains(gate.Formats, o.output) {
 		return nil, usageErrorf("-o must be one of %s, not %q", strings.Join(gate.Formats, ", "), o.output)
@@ -85,19 +101,7 @@ prometheus.tokenEnv names. ROLLOUT is a rollout name, or namespace/name.`,
   meshroll gate bookinfo/reviews shop/cart -o json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := o.client(a)
-			if err != nil {
-				return err
-			}
-			now, err := clockAt(o.now)
-			if err != nil {
-				return err
-			}
-			paths, err := o.src.paths(nil)
-			if err != nil {
-				return err
-			}
-			in, err := o.src.load(paths)
+			c, now, _, in, err := o.prepare(a)
 			if err != nil {
 				return err
 			}

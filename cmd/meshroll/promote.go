@@ -43,19 +43,7 @@ whatever the decisions. --dry-run prints the decisions and writes nothing.`,
   meshroll promote reviews -o markdown > body.md
   meshroll promote --dry-run -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := o.client(a)
-			if err != nil {
-				return err
-			}
-			now, err := clockAt(o.now)
-			if err != nil {
-				return err
-			}
-			paths, err := o.src.paths(nil)
-			if err != nil {
-				return err
-			}
-			in, err := o.src.load(paths)
+			c, now, paths, in, err := o.prepare(a)
 			if err != nil {
 				return err
 			}
