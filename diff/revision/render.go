@@ -70,7 +70,10 @@ func (e *InvalidError) Unwrap() error { return e.Errs }
 // touching the working tree or the index, and loads and renders both
 // sides at once.
 func Render(ctx context.Context, o Options) (*Trees, error) {
-	o.SkipMissing = false
+	// Intents that the revision does not have yet (the pull request that
+	// adds them) are new: the base renders nothing for them. A path that is
+	// in neither is an error.
+	o.SkipMissing = true
 	return both(ctx, o, true, true)
 }
 
@@ -108,20 +111,28 @@ func both(ctx context.Context, o Options, work, render bool) (*Trees, error) {
 			return nil, err
 		}
 	}
-	blobs, err := repo.Export(ctx, o.Ref, commit, rels, schema.WalkOptions(o.Exclude))
-	for o.SkipMissing && len(rels) > 0 {
+	// The base side reads baseRels, named as baseNames; the working tree
+	// reads every intents path.
+	baseRels, baseNames := rels, o.Intents
+	blobs, err := repo.Export(ctx, o.Ref, commit, baseRels, schema.WalkOptions(o.Exclude))
+	for o.SkipMissing && len(baseRels) > 0 {
 		var missing *MissingError
 		if !errors.As(err, &missing) {
 			break
 		}
-		i := slices.Index(rels, missing.Path)
+		i := slices.Index(baseRels, missing.Path)
 		if i < 0 {
 			break
 		}
-		rels, o.Intents = slices.Delete(slices.Clone(rels), i, i+1), slices.Delete(slices.Clone(o.Intents), i, i+1)
+		if work {
+			if _, serr := os.Stat(filepath.Join(repo.Root, filepath.FromSlash(missing.Path))); serr != nil {
+				break // in neither: the error stands
+			}
+		}
+		baseRels, baseNames = slices.Delete(slices.Clone(baseRels), i, i+1), slices.Delete(slices.Clone(baseNames), i, i+1)
 		blobs, err = nil, nil
-		if len(rels) > 0 {
-			blobs, err = repo.Export(ctx, o.Ref, commit, rels, schema.WalkOptions(o.Exclude))
+		if len(baseRels) > 0 {
+			blobs, err = repo.Export(ctx, o.Ref, commit, baseRels, schema.WalkOptions(o.Exclude))
 		}
 	}
 	if err != nil {
@@ -131,7 +142,7 @@ func both(ctx context.Context, o Options, work, render bool) (*Trees, error) {
 	// tree's have, so that both sides name the same files alike.
 	baseFiles := make([]schema.File, 0, len(blobs))
 	for _, b := range blobs {
-		baseFiles = append(baseFiles, schema.File{Path: nameIn(b.Path, rels, o.Intents), Data: b.Data})
+		baseFiles = append(baseFiles, schema.File{Path: nameIn(b.Path, baseRels, baseNames), Data: b.Data})
 	}
 
 	// The two sides load and render independently: on two processors, at

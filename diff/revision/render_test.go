@@ -412,3 +412,25 @@ func TestNamesMatchRender(t *testing.T) {
 			render.AnnotationRollout, render.AnnotationPhase, render.RouteWeighted)
 	}
 }
+
+// TestIntentsNewSinceTheRevision is the first pull request of a repository:
+// the intents directory is not at the base yet. The diff shows every rollout
+// added, rather than failing; a path in neither is still an error.
+func TestIntentsNewSinceTheRevision(t *testing.T) {
+	dir := t.TempDir()
+	git(t, dir, "init", "-q", "-b", "main")
+	write(t, filepath.Join(dir, "README.md"), "a GitOps repository\n")
+	git(t, dir, "add", ".")
+	git(t, dir, "commit", "-q", "-m", "empty")
+	write(t, filepath.Join(dir, "intents", "reviews.cue"), reviews("canary"))
+	trees, err := Render(context.Background(), Options{Dir: dir, Ref: "main", Intents: []string{"intents"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(trees.Base) != 0 || len(trees.Work) == 0 {
+		t.Errorf("base %d files, work %d files: want nothing at the base and the rollout in the work tree", len(trees.Base), len(trees.Work))
+	}
+	if _, err := Render(context.Background(), Options{Dir: dir, Ref: "main", Intents: []string{"deploy"}}); err == nil || !strings.Contains(err.Error(), "deploy") {
+		t.Errorf("a path in neither side: error %v", err)
+	}
+}
