@@ -10,7 +10,8 @@ import (
 )
 
 // text writes one line per diagnostic, file:line:col: severity ID message,
-// the form editors and CI problem matchers read, and a summary line.
+// the form editors and CI problem matchers read, with the resource
+// (Kind/namespace/name) after the message in brackets, and a summary line.
 type text struct {
 	color bool
 	quiet bool
@@ -45,6 +46,9 @@ func (t text) Report(w io.Writer, r *lint.Report) error {
 		}
 		// One line per finding, whatever a policy's message holds.
 		msg := strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(d.Message)
+		if d.Resource != "" {
+			msg += " [" + d.Resource + "]"
+		}
 		fmt.Fprintf(b, "%s: %s %s %s\n", t.paint(ansiBold, d.Position.String()), sev, d.Rule, msg)
 	}
 	if !t.quiet {
