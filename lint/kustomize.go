@@ -95,15 +95,20 @@ type kustomization struct {
 	dir  string         // its directory
 	raw  map[string]any // every field
 	node *yaml.Node
+	data []byte // the file's text
 }
+
+// maxKustomizeFile bounds a kustomization file or a patch it names: they
+// are a few KiB, and hostile input cannot exhaust memory through them.
+const maxKustomizeFile = 16 << 20
 
 func readKustomization(dir string) (*kustomization, error) {
 	p := kustomizationFile(dir)
-	data, err := os.ReadFile(p)
+	data, err := input.ReadFile(p, maxKustomizeFile)
 	if err != nil {
 		return nil, fmt.Errorf("reading kustomization: %w", err)
 	}
-	k := &kustomization{path: p, dir: dir, node: &yaml.Node{}}
+	k := &kustomization{path: p, dir: dir, node: &yaml.Node{}, data: data}
 	if err := yaml.Unmarshal(data, k.node); err != nil {
 		return nil, fmt.Errorf("%s: %w", p, err)
 	}
@@ -382,7 +387,7 @@ func buildKustomization(dir string, opts LoadOptions) (*Manifests, error) {
 		file := filepath.Join(dir, o.Path)
 		src, ok := sources[file]
 		if !ok {
-			data, err := os.ReadFile(file)
+			data, err := input.ReadFile(file, opts.Limits.withDefaults().FileBytes)
 			if err == nil {
 				src = Parse(file, data, opts)
 			}

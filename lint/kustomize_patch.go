@@ -64,7 +64,7 @@ func collectPatches(dir string) []kpatch {
 				switch key {
 				case "patchesStrategicMerge":
 					if e.Kind == yaml.ScalarNode {
-						out = append(out, patchesOf(dir, k.path, e, nil)...)
+						out = append(out, patchesOf(k, e, nil)...)
 					}
 				case "patches", "patchesJson6902":
 					if e.Kind != yaml.MappingNode {
@@ -81,7 +81,7 @@ func collectPatches(dir string) []kpatch {
 						}
 					}
 					if body != nil && body.Kind == yaml.ScalarNode {
-						out = append(out, patchesOf(dir, k.path, body, tgt)...)
+						out = append(out, patchesOf(k, body, tgt)...)
 					}
 				}
 			}
@@ -91,29 +91,27 @@ func collectPatches(dir string) []kpatch {
 	return out
 }
 
-// patchesOf reads a patch given by node: a file name, or inline text (a
-// multi-line value) at node's position in the kustomization file kfile.
-func patchesOf(dir, kfile string, node, target *yaml.Node) []kpatch {
+// patchesOf reads a patch given by node of kustomization k: a file name,
+// or inline text (a multi-line value) at node's position in k's file.
+func patchesOf(k *kustomization, node, target *yaml.Node) []kpatch {
 	var data []byte
-	file, lineOffset, colOffset := kfile, 0, 0
+	file, lineOffset, colOffset := k.path, 0, 0
 	if strings.Contains(node.Value, "\n") {
 		data = []byte(node.Value)
 		if node.Style == yaml.LiteralStyle || node.Style == yaml.FoldedStyle {
 			// The text starts on the line after the indicator, indented.
 			lineOffset = node.Line
-			if raw, err := input.ReadFile(kfile, 16<<20); err == nil {
-				lines := strings.Split(string(raw), "\n")
-				if node.Line < len(lines) {
-					l := lines[node.Line]
-					colOffset = len(l) - len(strings.TrimLeft(l, " "))
-				}
+			lines := strings.Split(string(k.data), "\n")
+			if node.Line < len(lines) {
+				l := lines[node.Line]
+				colOffset = len(l) - len(strings.TrimLeft(l, " "))
 			}
 		} else {
 			lineOffset = node.Line - 1
 		}
 	} else {
-		file = filepath.Join(dir, node.Value)
-		d, err := input.ReadFile(file, 16<<20)
+		file = filepath.Join(k.dir, node.Value)
+		d, err := input.ReadFile(file, maxKustomizeFile)
 		if err != nil {
 			return nil
 		}

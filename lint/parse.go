@@ -341,25 +341,6 @@ func (p *parser) tree(c chunk, disposable bool) (root *yaml.Node, ok bool) {
 	return root, true
 }
 
-// otherAPI reports whether a document's top-level apiVersion line names a
-// group outside Istio's: a guess from its text, which the parsed document
-// confirms.
-func otherAPI(text []byte) bool {
-	for len(text) > 0 {
-		line := text
-		if i := bytes.IndexByte(text, '\n'); i >= 0 {
-			line, text = text[:i], text[i+1:]
-		} else {
-			text = nil
-		}
-		if v, ok := bytes.CutPrefix(line, []byte("apiVersion:")); ok {
-			v = bytes.Trim(bytes.TrimSpace(v), `"'`)
-			return len(v) > 0 && !isIstioAPI(string(v))
-		}
-	}
-	return false
-}
-
 // isIstioAPI reports whether an apiVersion is in one of Istio's API groups.
 func isIstioAPI(apiVersion string) bool {
 	g := (&Resource{APIVersion: apiVersion}).Group()
@@ -527,22 +508,7 @@ func scalar(n *yaml.Node) string {
 }
 
 // stringMap reads a map of strings such as labels; other values are skipped.
-func stringMap(n *yaml.Node) map[string]string {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	m := make(map[string]string, len(n.Content)/2)
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if v.Kind == yaml.AliasNode {
-			v = v.Alias
-		}
-		if k.Kind == yaml.ScalarNode && v != nil && v.Kind == yaml.ScalarNode {
-			m[k.Value] = v.Value
-		}
-	}
-	return m
-}
+func stringMap(n *yaml.Node) map[string]string { return attrs(n).Map() }
 
 // object adds the object at n, when it is a Kubernetes object, and returns
 // it.

@@ -168,8 +168,6 @@ func collect(paths []string, opts LoadOptions) ([]string, Errors) {
 	return files, errs
 }
 
-func describeFSError(err error) string { return input.Describe(err) }
-
 // source is one intent file, read and parsed.
 type source struct {
 	path string
@@ -201,7 +199,7 @@ func parse(path string) *source {
 	case errors.As(err, &big):
 		return fail(Pos{File: path}, fmt.Sprintf("is larger than %d bytes, the limit for an intent file", maxFileSize))
 	case err != nil:
-		return fail(Pos{File: path}, describeFSError(err))
+		return fail(Pos{File: path}, input.Describe(err))
 	}
 	return parseData(path, data)
 }

@@ -79,9 +79,13 @@ func newLintCmd(a *app) *cobra.Command {
 with the other objects around them for context), whoever wrote them.
 
 PATHs are files, directories (their *.yaml, *.yml and *.json files,
-recursively), - for standard input, and kustomize directories, which are
-built in-process with remote bases and plugins refused. Without PATHs, lint
-the rendered tree named by out in .meshroll.yaml.
+recursively; hidden entries and exclude patterns skipped, symbolic links
+followed inside the repository), - for standard input, and kustomize
+directories, which are built in-process with remote bases and plugins
+refused. A kustomization that cannot be built, or a file that cannot be read,
+is a finding (MR902) and the rest is linted; Helm charts and templates are
+skipped with a note (MR903). Without PATHs, lint the rendered tree named by
+out in .meshroll.yaml.
 
 With --intents, lint rollout intent: every phase of every rollout is rendered
 in memory and linted, each finding reported at the line of the intent that
@@ -89,8 +93,9 @@ produced it, and the intent-level rules (MR206, MR210, MR601) run too.
 
 Every finding names its rule, severity, resource (Kind/namespace/name) and
 the file, line and column of the offending field. Exit status: 0 when no
-finding is at or above --fail-on, 1 when one is, 2 when the input could
-not be read or the command was misused.
+finding is at or above --fail-on, 1 when one is, 2 when a path does not
+exist, a symbolic link leads out of the repository or loops, nothing is
+there to lint, or the command was misused.
 
 Settings come from .meshroll.yaml at the repository root (lint: failOn,
 disable, enable, severity, policies, namespace); flags override them. A

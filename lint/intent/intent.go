@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -166,8 +167,10 @@ func remapper(in *schema.Intent, r *schema.Rollout, ns, phase string, res *lint.
 		rel := render.IntentPath(r, phase, res.Kind, res.Name, p)
 		if res.Kind == "DestinationRule" && len(rel) == 1 && rel[0] == "subsets" {
 			if m := subsetIndex.FindStringSubmatch(p); m != nil {
-				if n := res.Lookup("spec.subsets[" + m[1] + "].name"); n != nil {
-					rel = render.SubsetOrigin(r, n.Value)
+				// The typed spec has the name: no tree to build again.
+				subsets := res.DestinationRule().GetSubsets()
+				if i, err := strconv.Atoi(m[1]); err == nil && i < len(subsets) {
+					rel = render.SubsetOrigin(r, subsets[i].GetName())
 				}
 			}
 		}
