@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/meshroll/meshroll/lint/internal/gentree"
+	"github.com/meshroll/meshroll/manifest"
 )
 
 // BenchmarkLint loads and lints a generated GitOps tree (a VirtualService
@@ -22,7 +23,7 @@ func BenchmarkLint(b *testing.B) {
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				m, err := Load([]string{dir}, LoadOptions{})
+				m, err := manifest.Load([]string{dir}, manifest.LoadOptions{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -43,7 +44,7 @@ func BenchmarkLintFile(b *testing.B) {
 	file := filepath.Join(dir, "team-000", "svc-00000.yaml")
 	b.ReportAllocs()
 	for b.Loop() {
-		m, err := Load([]string{file}, LoadOptions{})
+		m, err := manifest.Load([]string{file}, manifest.LoadOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -61,7 +62,7 @@ func TestGeneratedTree(t *testing.T) {
 	if err := gentree.Write(dir, gentree.Config{Services: n, PlantedFaults: true}); err != nil {
 		t.Fatal(err)
 	}
-	m, err := Load([]string{dir}, LoadOptions{})
+	m, err := manifest.Load([]string{dir}, manifest.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func BenchmarkLintHosts(b *testing.B) {
 			}
 			data := manyHostsVS(n)
 			for b.Loop() {
-				m := Parse("vs.yaml", data, LoadOptions{})
+				m := manifest.Parse("vs.yaml", data, manifest.LoadOptions{})
 				if _, err := Run(m, Options{}); err != nil {
 					b.Fatal(err)
 				}
@@ -134,7 +135,7 @@ func BenchmarkLintDocuments(b *testing.B) {
 			}
 			data := tinyDocuments(n)
 			for b.Loop() {
-				m := Parse("tiny.yaml", data, LoadOptions{})
+				m := manifest.Parse("tiny.yaml", data, manifest.LoadOptions{})
 				if _, err := Run(m, Options{}); err != nil {
 					b.Fatal(err)
 				}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/meshroll/meshroll/lint/linttest"
+	"github.com/meshroll/meshroll/manifest"
 )
 
 // conformanceDir is Istio's own test manifests with their expected
@@ -19,7 +20,7 @@ func conformanceDir(t *testing.T) string { return linttest.ConformanceDir(t) }
 // each finding, and the findings.
 func lintFile(t *testing.T, path string) (map[string]bool, []Diagnostic) {
 	t.Helper()
-	m, err := Load([]string{path}, LoadOptions{})
+	m, err := manifest.Load([]string{path}, manifest.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +131,7 @@ func TestConformanceInvalid(t *testing.T) {
 		t.Fatal("no files in invalid/")
 	}
 	for _, f := range files {
-		m, err := Load([]string{f}, LoadOptions{})
+		m, err := manifest.Load([]string{f}, manifest.LoadOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/meshroll/meshroll/manifest"
 )
 
 // Severity ranks a diagnostic. The zero value is not a severity, so that a
@@ -58,15 +60,6 @@ func (s *Severity) UnmarshalText(b []byte) error {
 	return err
 }
 
-// Position is a place in a file; Line and Column are 1-based.
-type Position struct {
-	File   string
-	Line   int
-	Column int
-}
-
-func (p Position) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column) }
-
 // Diagnostic is one finding.
 type Diagnostic struct {
 	Rule     string   // rule ID, such as MR101
@@ -75,7 +68,7 @@ type Diagnostic struct {
 	// Resource is Kind/namespace/name of the object the finding is about;
 	// empty for a document that did not parse.
 	Resource string
-	Position
+	manifest.Position
 	// Path is the data path of the offending field within the resource, such
 	// as spec.http[0].route[1].destination.subset; empty when there is none.
 	Path    string
@@ -84,7 +77,7 @@ type Diagnostic struct {
 	// the line of the rendered manifest, for a finding moved to the intent
 	// line that produced it (see Remapper). It is zero otherwise. SARIF
 	// gives it as a related location.
-	Origin Position
+	Origin manifest.Position
 }
 
 func (d Diagnostic) String() string {

@@ -3,6 +3,8 @@ package lint
 import (
 	"fmt"
 	"time"
+
+	"github.com/meshroll/meshroll/manifest"
 )
 
 // Intent is what `meshroll lint --intents` knows about the rollout intent
@@ -17,7 +19,7 @@ type Intent struct {
 type IntentRollout struct {
 	Namespace, Name string
 	// Pos is the rollout's declaration.
-	Pos Position
+	Pos manifest.Position
 	// Canary tells whether the rollout has a canary track.
 	Canary bool
 	// Phases is the ladder, in order.
@@ -36,7 +38,7 @@ type PhaseMove struct {
 	// keeps them or records a reason.
 	Problem string
 	// Pos is the rollout's phase field.
-	Pos Position
+	Pos manifest.Position
 }
 
 // ID is the resource name intent findings carry: Rollout/namespace/name.
@@ -49,7 +51,7 @@ type IntentPhase struct {
 	Hold         time.Duration
 	// Pos is the phase's canaryWeight, or the rollout's phase field when the
 	// ladder is the default one and not in the user's file.
-	Pos Position
+	Pos manifest.Position
 }
 
 // ExpectationCheck is the verdict on one routing expectation over the
@@ -60,11 +62,11 @@ type ExpectationCheck struct {
 	// Failure says, phase by phase, what differs; empty when the
 	// expectation holds everywhere.
 	Failure string
-	Pos     Position
+	Pos     manifest.Position
 }
 
 // ReportAtf reports an intent-level finding at pos on the rollout r.
-func (p *Pass) ReportAtf(r IntentRollout, pos Position, format string, args ...any) {
+func (p *Pass) ReportAtf(r IntentRollout, pos manifest.Position, format string, args ...any) {
 	p.findings = append(p.findings, finding{d: Diagnostic{
 		Rule:     p.Rule.ID,
 		Name:     p.Rule.Name,

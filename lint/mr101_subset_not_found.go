@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/meshroll/meshroll/manifest"
 )
 
 func subsetNotFound() *Rule {
@@ -104,7 +106,7 @@ func runSubsetNotFound(pass *Pass) {
 }
 
 // definesSubset reports whether one of drs defines subset.
-func definesSubset(drs []*Resource, subset string) bool {
+func definesSubset(drs []*manifest.Resource, subset string) bool {
 	for _, dr := range drs {
 		for _, s := range dr.DestinationRule().GetSubsets() {
 			if s.GetName() == subset {

@@ -1,6 +1,10 @@
 package lint
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/meshroll/meshroll/manifest"
+)
 
 func unusedSubset() *Rule {
 	return &Rule{
@@ -60,11 +64,11 @@ func runUnusedSubset(pass *Pass) {
 	ix := pass.Index
 	// used holds host+subset for every subset a route or mirror names.
 	type hostSubset struct {
-		host   Host
+		host   manifest.Host
 		subset string
 	}
 	used := map[hostSubset]bool{}
-	usedSubsets := map[string][]Host{}
+	usedSubsets := map[string][]manifest.Host{}
 	for _, vs := range ix.VirtualServices {
 		for _, rt := range pass.Index.Routes(vs) {
 			for _, d := range rt.AllDestinations() {

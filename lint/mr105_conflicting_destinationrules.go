@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/meshroll/meshroll/manifest"
 )
 
 func conflictingDestinationRules() *Rule {
@@ -66,11 +68,11 @@ func runConflictingDestinationRules(pass *Pass) {
 	ix := pass.Index
 	type key struct {
 		ns       string
-		host     Host
+		host     manifest.Host
 		selector string
 	}
-	seen := map[key][]*Resource{}
-	byNS := map[string][]*Resource{}
+	seen := map[key][]*manifest.Resource{}
+	byNS := map[string][]*manifest.Resource{}
 	for _, dr := range ix.DestinationRules {
 		if dr.DestinationRule().GetHost() == "" {
 			continue // no host: MR900
@@ -121,13 +123,13 @@ func runConflictingDestinationRules(pass *Pass) {
 
 // exportSet is a DestinationRule's exportTo as istiod keys it: the values
 // as written, or "*" (the mesh's default) when there are none.
-func exportSet(dr *Resource) map[string]bool {
+func exportSet(dr *manifest.Resource) map[string]bool {
 	set := map[string]bool{}
 	for _, e := range dr.DestinationRule().GetExportTo() {
 		set[e] = true
 	}
 	if len(set) == 0 {
-		set[exportAll] = true
+		set[manifest.ExportAll] = true
 	}
 	return set
 }
@@ -148,22 +150,22 @@ func supersetOf(a, b map[string]bool) bool {
 // equal, or one is a superset of the other (then the wider one is merged
 // and kept apart too). Rules exported to disjoint or merely overlapping
 // namespaces stay apart, each for its own clients.
-func mergedExports(a, b *Resource) bool {
+func mergedExports(a, b *manifest.Resource) bool {
 	ea, eb := exportSet(a), exportSet(b)
 	return supersetOf(ea, eb) || supersetOf(eb, ea)
 }
 
 // sharesClients reports whether some client namespace sees both
 // DestinationRules, by their exportTo.
-func sharesClients(a, b *Resource) bool {
+func sharesClients(a, b *manifest.Resource) bool {
 	ea, eb := exportSet(a), exportSet(b)
-	if ea[exportAll] || eb[exportAll] {
+	if ea[manifest.ExportAll] || eb[manifest.ExportAll] {
 		return true
 	}
-	resolve := func(r *Resource, set map[string]bool) map[string]bool {
+	resolve := func(r *manifest.Resource, set map[string]bool) map[string]bool {
 		out := map[string]bool{}
 		for e := range set {
-			if e == exportPrivate {
+			if e == manifest.ExportPrivate {
 				e = r.Namespace
 			}
 			out[e] = true

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	networking "istio.io/api/networking/v1"
+
+	"github.com/meshroll/meshroll/manifest"
 )
 
 func halfQualifiedHost() *Rule {
@@ -53,7 +55,7 @@ spec:
 
 func runHalfQualifiedHost(pass *Pass) {
 	ix := pass.Index
-	defined := map[Host]bool{}
+	defined := map[manifest.Host]bool{}
 	for _, r := range ix.ServiceEntries {
 		if se, ok := r.Spec.(*networking.ServiceEntry); ok {
 			for _, h := range se.GetHosts() {
@@ -61,8 +63,8 @@ func runHalfQualifiedHost(pass *Pass) {
 			}
 		}
 	}
-	check := func(r *Resource, name, path, what string) {
-		meant, ok := HalfQualified(name, ix.ClusterDomain, ix.IsNamespace)
+	check := func(r *manifest.Resource, name, path, what string) {
+		meant, ok := manifest.HalfQualified(name, ix.ClusterDomain, ix.IsNamespace)
 		if !ok || defined[ix.Resolve(r, name)] {
 			return
 		}
@@ -77,7 +79,7 @@ func runHalfQualifiedHost(pass *Pass) {
 			check(vs, h, fmt.Sprintf("spec.hosts[%d]", i), "host")
 		}
 		for _, rt := range ix.Routes(vs) {
-			for _, d := range append(append([]RouteDestination(nil), rt.Destinations...), rt.Mirrors...) {
+			for _, d := range append(append([]manifest.RouteDestination(nil), rt.Destinations...), rt.Mirrors...) {
 				check(vs, d.Destination.GetHost(), d.Path+".host", "destination host")
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	networking "istio.io/api/networking/v1"
 
 	"github.com/meshroll/meshroll/internal/yamlpath"
+	"github.com/meshroll/meshroll/manifest"
 )
 
 func invalidRegex() *Rule {
@@ -69,7 +70,7 @@ type StringMatchRef struct {
 // VirtualService: uri, scheme, method, authority, headers, queryParams and
 // withoutHeaders of each match, and the allowOrigins of the CORS policy.
 // Map entries come in key order.
-func StringMatches(r *Resource) []StringMatchRef {
+func StringMatches(r *manifest.Resource) []StringMatchRef {
 	var out []StringMatchRef
 	for i, h := range r.VirtualService().GetHttp() {
 		for j, m := range h.GetMatch() {

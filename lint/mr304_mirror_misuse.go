@@ -3,6 +3,7 @@ package lint
 import (
 	"fmt"
 
+	"github.com/meshroll/meshroll/manifest"
 	"github.com/meshroll/meshroll/route"
 )
 
@@ -92,7 +93,7 @@ func runMirrorMisuse(pass *Pass) {
 	}
 }
 
-func sameDestination(ix *Index, vs *Resource, a, b RouteDestination) bool {
+func sameDestination(ix *manifest.Index, vs *manifest.Resource, a, b manifest.RouteDestination) bool {
 	da, db := a.Destination, b.Destination
 	if ix.Resolve(vs, da.GetHost()) != ix.Resolve(vs, db.GetHost()) || da.GetSubset() != db.GetSubset() {
 		return false
@@ -101,7 +102,7 @@ func sameDestination(ix *Index, vs *Resource, a, b RouteDestination) bool {
 	return pa == 0 || pb == 0 || pa == pb
 }
 
-func describeDestination(d RouteDestination) string {
+func describeDestination(d manifest.RouteDestination) string {
 	s := d.Destination.GetHost()
 	if sub := d.Destination.GetSubset(); sub != "" {
 		s += " subset " + sub

@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	networking "istio.io/api/networking/v1"
+
+	"github.com/meshroll/meshroll/manifest"
 )
 
 func tlsModeConflict() *Rule {
@@ -83,39 +85,39 @@ func runTLSModeConflict(pass *Pass) {
 		switch _, n, ok := h.Service(ix.ClusterDomain); {
 		case ok:
 			ns = n
-		case h.IsWildcard() && h.Matches(Host("a.b.svc."+ix.ClusterDomain)):
+		case h.IsWildcard() && h.Matches(manifest.Host("a.b.svc."+ix.ClusterDomain)):
 		default:
 			continue // an external host: no sidecar answers it
 		}
-		if !h.IsWildcard() && ix.externalServiceEntry(h, r.Namespace) != nil {
+		if !h.IsWildcard() && ix.ExternalServiceEntry(h, r.Namespace) != nil {
 			continue // a MESH_EXTERNAL ServiceEntry: outside the mesh
 		}
-		if ns != "" && !ix.inMesh(ns) {
+		if ns != "" && !ix.InMesh(ns) {
 			continue // no sidecars there to require mTLS
 		}
 		policyNS := ns
 		if policyNS == "" {
 			policyNS = ix.RootNamespace
 		}
-		pa := ix.strictFor(policyNS)
+		pa := ix.StrictFor(policyNS)
 		if pa == nil {
 			continue
 		}
-		var svc *kubeService
-		var relaxed relaxedPorts
+		var svc *manifest.Service
+		var relaxed manifest.RelaxedPorts
 		if ns != "" {
-			svc = ix.service(h)
-			relaxed = ix.relaxed(ns, svc)
-			if ix.withoutSidecars(svc) {
+			svc = ix.Service(h)
+			relaxed = ix.Relaxed(ns, svc)
+			if ix.WithoutSidecars(svc) {
 				continue // its pods opt out of the sidecar: no mTLS to require
 			}
 		}
 		for _, d := range disabledTLS(dr, svc) {
-			if relaxed.accepts(svc, d.port) != nil {
+			if relaxed.Accepts(svc, d.port) != nil {
 				continue // the workload or its port accepts plain text
 			}
 			clients := "clients in namespace " + r.Namespace
-			if exported := dr.GetExportTo(); len(exported) == 0 || slices.Contains(exported, exportAll) {
+			if exported := dr.GetExportTo(); len(exported) == 0 || slices.Contains(exported, manifest.ExportAll) {
 				clients = "clients in every namespace without a DestinationRule of their own for it"
 			}
 			pass.Reportf(r, d.path, "TLS is disabled toward %s, but PeerAuthentication %s/%s (%s) requires STRICT mTLS there, so the requests of %s are refused: remove tls.mode DISABLE or use ISTIO_MUTUAL",
@@ -135,7 +137,7 @@ type disabled struct {
 // follows: a policy-wide DISABLE counts only while a port of the Service
 // (when known) is left to it by the port-level settings, or, without the
 // Service, while no port-level setting overrides TLS.
-func disabledTLS(dr *networking.DestinationRule, svc *kubeService) []disabled {
+func disabledTLS(dr *networking.DestinationRule, svc *manifest.Service) []disabled {
 	var out []disabled
 	check := func(tp *networking.TrafficPolicy, path string) {
 		overridden := map[uint32]bool{}
@@ -154,10 +156,10 @@ func disabledTLS(dr *networking.DestinationRule, svc *kubeService) []disabled {
 		left := len(overridden) == 0
 		if svc != nil {
 			left = false
-			for _, sp := range svc.ports {
-				left = left || !overridden[sp.port]
+			for _, port := range svc.Ports() {
+				left = left || !overridden[port]
 			}
-			if len(svc.ports) == 0 {
+			if len(svc.Ports()) == 0 {
 				left = len(overridden) == 0
 			}
 		}

@@ -1,5 +1,7 @@
 package lint
 
+import "github.com/meshroll/meshroll/manifest"
+
 // The IDs and names of the rules whose findings come from loading the input
 // rather than from its objects.
 const (
@@ -97,4 +99,20 @@ spec:
 		Anchor: "helm template; kustomize components",
 		Input:  true,
 	}
+}
+
+// problemDiagnostic reports input the loader could not read as manifests
+// under the rule for its kind: MR900 for a document that does not parse,
+// MR902 for input that cannot be read or built, MR903 for input skipped.
+func problemDiagnostic(p manifest.Problem) Diagnostic {
+	d := Diagnostic{Position: p.Position, Message: p.Message}
+	switch p.Kind {
+	case manifest.Invalid:
+		d.Rule, d.Name, d.Severity = invalidManifestID, invalidManifestName, Error
+	case manifest.Skipped:
+		d.Rule, d.Name, d.Severity = skippedInputID, skippedInputName, Info
+	default:
+		d.Rule, d.Name, d.Severity = unreadableInputID, unreadableInputName, Error
+	}
+	return d
 }

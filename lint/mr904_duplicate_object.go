@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"google.golang.org/protobuf/proto"
+
+	"github.com/meshroll/meshroll/manifest"
 )
 
 func duplicateObject() *Rule {
@@ -62,7 +64,7 @@ spec:
 
 func runDuplicateObject(pass *Pass) {
 	type key struct{ kind, ns, name string }
-	first := map[key]*Resource{}
+	first := map[key]*manifest.Resource{}
 	roots := kustomizationRoots{}
 	for _, r := range pass.Resources {
 		if !r.IsIstio() || r.Name == "" {
@@ -90,13 +92,13 @@ func runDuplicateObject(pass *Pass) {
 }
 
 // Position renders where a resource's field is, as file:line:col.
-func (p *Pass) Position(r *Resource, path string) string {
+func (p *Pass) Position(r *manifest.Resource, path string) string {
 	pos := r.Position(path)
 	return fmt.Sprintf("%s:%d:%d", pos.File, pos.Line, pos.Column)
 }
 
 // sameSpec reports whether two resources carry the same spec.
-func sameSpec(a, b *Resource) bool {
+func sameSpec(a, b *manifest.Resource) bool {
 	if a.Spec != nil && b.Spec != nil {
 		return proto.Equal(a.Spec, b.Spec) && mapsEqual(a.Labels.Map(), b.Labels.Map()) && mapsEqual(a.Annotations.Map(), b.Annotations.Map())
 	}
@@ -157,7 +159,7 @@ func (k *kustomizationRoots) of(file string) string {
 }
 
 func hasKustomization(dir string) bool {
-	for _, n := range kustomizationNames {
+	for _, n := range manifest.KustomizationNames {
 		if fi, err := os.Stat(filepath.Join(dir, n)); err == nil && fi.Mode().IsRegular() {
 			return true
 		}

@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/meshroll/meshroll/internal/bound"
+	"github.com/meshroll/meshroll/manifest"
 	"github.com/meshroll/meshroll/policies"
 )
 
@@ -17,16 +18,20 @@ const builtinSince = since
 // (policies/builtin): rules written as CUE constraints rather than Go.
 var builtinPolicies = sync.OnceValues(func() (*policies.Engine, error) { return policies.Load() })
 
-// checkBuiltin evaluates the built-in policies on r while its tree n is at
-// hand, so that the rules need not build the tree again (see lazyNode).
-func checkBuiltin(r *Resource, n *yaml.Node) {
+// Inspect is the manifest.LoadOptions.Inspect of manifests that lint will
+// check: it evaluates the built-in policies on r while its tree n is at hand,
+// so that the rules need not build the tree again (see manifest.Resource.Node).
+func Inspect(r *manifest.Resource, n *yaml.Node) {
 	e, err := builtinPolicies()
 	if err != nil || !e.Applies(r.Kind) {
 		return
 	}
-	r.builtin = e.Evaluate(n, r.File, r.Kind)
-	r.builtinChecked = true
+	r.Inspected = builtinVerdict(e.Evaluate(n, r.File, r.Kind))
 }
+
+// builtinVerdict is what the built-in policies found in an object as it was
+// read (Inspect).
+type builtinVerdict []policies.Violation
 
 // policyRules returns the built-in rules that are CUE policies.
 func policyRules() []*Rule {
@@ -81,8 +86,8 @@ func PolicyRules(e *policies.Engine) []*Rule {
 					}
 					// The built-in policies ran as the object was read,
 					// while its tree was at hand.
-					if p.Builtin && r.builtinChecked {
-						for _, v := range r.builtin {
+					if verdict, ok := r.Inspected.(builtinVerdict); p.Builtin && ok {
+						for _, v := range verdict {
 							if v.PolicyID == p.ID {
 								pass.ReportSeverityf(severityOf(v.Severity), r, v.Path, "%s", v.Message)
 							}
@@ -109,7 +114,7 @@ func PolicyRules(e *policies.Engine) []*Rule {
 // policies.Engine.EvaluateAll); past a limit the run fails.
 func runBounded(pass *Pass, only *policies.Engine) {
 	var docs []policies.Doc
-	var rs []*Resource
+	var rs []*manifest.Resource
 	for _, r := range pass.Resources {
 		if !only.Applies(r.Kind) {
 			continue

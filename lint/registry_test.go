@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/meshroll/meshroll/manifest"
 )
 
 // TestRegistry checks what every rule promises: a unique, well-formed ID
@@ -63,7 +65,7 @@ func TestExamples(t *testing.T) {
 				t.Skip("an intent rule: package lint/intent checks its CUE examples")
 			}
 			count := func(example string) int {
-				m := Parse("example.yaml", []byte(example), LoadOptions{})
+				m := manifest.Parse("example.yaml", []byte(example), manifest.LoadOptions{})
 				if r.Input {
 					// The example is a directory: load it as a whole.
 					dir := t.TempDir()
@@ -71,7 +73,7 @@ func TestExamples(t *testing.T) {
 						t.Fatal(err)
 					}
 					var err error
-					if m, err = Load([]string{dir}, LoadOptions{}); err != nil {
+					if m, err = manifest.Load([]string{dir}, manifest.LoadOptions{}); err != nil {
 						t.Fatal(err)
 					}
 				}

@@ -3,6 +3,8 @@ package lint
 import (
 	"fmt"
 	"strings"
+
+	"github.com/meshroll/meshroll/manifest"
 )
 
 // Rule is one check. Its user-facing text lives here and only here: the
@@ -60,8 +62,8 @@ func (r *Rule) URL() string {
 // to report.
 type Pass struct {
 	Rule      *Rule
-	Resources []*Resource
-	Index     *Index
+	Resources []*manifest.Resource
+	Index     *manifest.Index
 	// Intent is the intent behind the manifests; nil unless linting intents.
 	Intent *Intent
 	// IstioVersion is the Istio minor release the manifests target, such as
@@ -84,21 +86,21 @@ func (p *Pass) Fail(err error) {
 
 type finding struct {
 	d Diagnostic
-	r *Resource
+	r *manifest.Resource
 }
 
 // Reportf reports a finding of the rule's severity on resource r at the
 // field at data path (such as spec.http[0].route[1].weight; "" for the
 // object). The message says what is wrong and what to do.
-func (p *Pass) Reportf(r *Resource, path, format string, args ...any) {
+func (p *Pass) Reportf(r *manifest.Resource, path, format string, args ...any) {
 	p.ReportSeverityf(p.Rule.Severity, r, path, format, args...)
 }
 
 // ReportSeverityf is Reportf with a severity other than the rule's, for
 // rules whose findings differ in weight. A severity configured for the rule
 // still overrides it.
-func (p *Pass) ReportSeverityf(sev Severity, r *Resource, path, format string, args ...any) {
-	pos, origin := r.positions(path)
+func (p *Pass) ReportSeverityf(sev Severity, r *manifest.Resource, path, format string, args ...any) {
+	pos, origin := r.Positions(path)
 	p.findings = append(p.findings, finding{
 		d: Diagnostic{
 			Rule:     p.Rule.ID,

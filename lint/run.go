@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/meshroll/meshroll/internal/crd"
+	"github.com/meshroll/meshroll/manifest"
 )
 
 // Options select and tune the rules of a Run.
@@ -78,7 +79,7 @@ func (r *Report) Rule(id string) *Rule {
 // those a resource suppresses (see SuppressPrefix), with severities as
 // configured. It fails when the options name rules that do not exist, when
 // two rules share an ID, or when a rule panics.
-func Run(m *Manifests, opts Options) (*Report, error) {
+func Run(m *manifest.Manifests, opts Options) (*Report, error) {
 	rules := opts.Rules
 	if rules == nil {
 		rules = All()
@@ -113,7 +114,7 @@ func Run(m *Manifests, opts Options) (*Report, error) {
 	if istio == "" {
 		istio = crd.DefaultVersion()
 	}
-	ix := NewIndex(m.Resources, opts.RootNamespace, opts.ClusterDomain)
+	ix := manifest.NewIndex(m.Resources, opts.RootNamespace, opts.ClusterDomain)
 	var enabled []*Rule
 	for _, r := range rules {
 		if !opts.Disabled[r.ID] && r.Run != nil {
@@ -142,8 +143,8 @@ func Run(m *Manifests, opts Options) (*Report, error) {
 
 	suppressed := suppressions(m.Resources, known)
 	var out []Diagnostic
-	for _, d := range m.Diagnostics {
-		if !opts.Disabled[d.Rule] {
+	for _, p := range m.Problems {
+		if d := problemDiagnostic(p); !opts.Disabled[d.Rule] {
 			out = append(out, d)
 		}
 	}

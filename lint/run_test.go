@@ -3,6 +3,8 @@ package lint
 import (
 	"strings"
 	"testing"
+
+	"github.com/meshroll/meshroll/manifest"
 )
 
 const runInput = `apiVersion: networking.istio.io/v1
@@ -27,7 +29,7 @@ spec:
 func TestRunOptions(t *testing.T) {
 	lintWith := func(o Options) []string {
 		t.Helper()
-		rep, err := Run(Parse("in.yaml", []byte(runInput), LoadOptions{}), o)
+		rep, err := Run(manifest.Parse("in.yaml", []byte(runInput), manifest.LoadOptions{}), o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +59,7 @@ func TestRunOptions(t *testing.T) {
 }
 
 func TestRunErrors(t *testing.T) {
-	m := Parse("in.yaml", []byte(runInput), LoadOptions{})
+	m := manifest.Parse("in.yaml", []byte(runInput), manifest.LoadOptions{})
 	panics := &Rule{ID: "XX001", Name: "panics", Severity: Error, Run: func(*Pass) { panic("boom") }}
 	for _, tt := range []struct {
 		o    Options
@@ -78,12 +80,12 @@ func TestRunErrors(t *testing.T) {
 // TestRemap checks the seam for findings on generated manifests: a Remapper
 // on a resource moves its findings to where the user should fix them.
 func TestRemap(t *testing.T) {
-	m := Parse("rendered/bookinfo/reviews.yaml", []byte(runInput), LoadOptions{})
+	m := manifest.Parse("rendered/bookinfo/reviews.yaml", []byte(runInput), manifest.LoadOptions{})
 	var paths []string
 	for _, r := range m.Resources {
-		r.Remap = func(path string, at Position) Position {
+		r.Remap = func(path string, at manifest.Position) manifest.Position {
 			paths = append(paths, path+"@"+at.String())
-			return Position{File: "intents/reviews.cue", Line: 7, Column: 3}
+			return manifest.Position{File: "intents/reviews.cue", Line: 7, Column: 3}
 		}
 	}
 	rep, err := Run(m, Options{Rules: []*Rule{noCircuitBreaker()}})
@@ -116,7 +118,7 @@ spec:
   - issuer: https://example.com
     presence: REQUIRED
 `
-	m := Parse("in.yaml", []byte(in), LoadOptions{})
+	m := manifest.Parse("in.yaml", []byte(in), manifest.LoadOptions{})
 	for _, tt := range []struct {
 		version string
 		want    string // the MR900 message, "" for none

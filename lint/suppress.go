@@ -3,6 +3,8 @@ package lint
 import (
 	"sort"
 	"strings"
+
+	"github.com/meshroll/meshroll/manifest"
 )
 
 // SuppressPrefix starts the annotation that suppresses a rule on one
@@ -17,7 +19,7 @@ type suppression struct {
 }
 
 // suppressionsOf returns the ignore annotations of r, sorted by key.
-func suppressionsOf(r *Resource) []suppression {
+func suppressionsOf(r *manifest.Resource) []suppression {
 	var out []suppression
 	for k, v := range r.Annotations.Map() {
 		if id, ok := strings.CutPrefix(k, SuppressPrefix); ok {
@@ -30,8 +32,8 @@ func suppressionsOf(r *Resource) []suppression {
 
 // suppressions returns the valid suppressions of every resource: a known
 // rule and a reason.
-func suppressions(resources []*Resource, known map[string]bool) map[*Resource]map[string]bool {
-	out := map[*Resource]map[string]bool{}
+func suppressions(resources []*manifest.Resource, known map[string]bool) map[*manifest.Resource]map[string]bool {
+	out := map[*manifest.Resource]map[string]bool{}
 	for _, r := range resources {
 		for _, s := range suppressionsOf(r) {
 			if known[s.id] && s.reason != "" {

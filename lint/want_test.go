@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/meshroll/meshroll/lint/linttest"
+	"github.com/meshroll/meshroll/manifest"
 )
 
 func moduleRoot(t testing.TB) string { return linttest.ModuleRoot(t) }
@@ -49,7 +50,7 @@ func TestFixtures(t *testing.T) {
 			}
 			dir := filepath.Join(root, d.Name(), sd.Name())
 			t.Run(d.Name()+"/"+sd.Name()+"/", func(t *testing.T) {
-				m, err := Load([]string{dir}, LoadOptions{})
+				m, err := manifest.Load([]string{dir}, manifest.LoadOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -64,7 +65,7 @@ func TestFixtures(t *testing.T) {
 }
 
 func checkFixture(t *testing.T, file, only string) {
-	m, err := Load([]string{file}, LoadOptions{})
+	m, err := manifest.Load([]string{file}, manifest.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +123,7 @@ func fixtureWants(t *testing.T, id string) map[string]int {
 }
 
 func ExampleDiagnostic_String() {
-	d := Diagnostic{Rule: "MR101", Severity: Error, Position: Position{File: "a.yaml", Line: 3, Column: 7}, Message: "route to subset \"v3\" ..."}
+	d := Diagnostic{Rule: "MR101", Severity: Error, Position: manifest.Position{File: "a.yaml", Line: 3, Column: 7}, Message: "route to subset \"v3\" ..."}
 	fmt.Println(d)
 	// Output: a.yaml:3:7: error MR101 route to subset "v3" ...
 }

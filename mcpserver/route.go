@@ -11,7 +11,7 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/meshroll/meshroll/lint"
+	"github.com/meshroll/meshroll/manifest"
 	"github.com/meshroll/meshroll/probe"
 	"github.com/meshroll/meshroll/traffic"
 )
@@ -155,7 +155,7 @@ func (s *server) addRoute(srv *mcp.Server) {
 					return nil, nil, err
 				}
 			}
-			m, err := lint.Load(paths, lint.LoadOptions{Exclude: e.ex})
+			m, err := manifest.Load(paths, manifest.LoadOptions{Exclude: e.ex})
 			if err != nil {
 				return nil, nil, toolError(err)
 			}

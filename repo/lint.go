@@ -13,6 +13,7 @@ import (
 	"github.com/meshroll/meshroll/lint"
 	"github.com/meshroll/meshroll/lint/intent"
 	"github.com/meshroll/meshroll/lint/report"
+	"github.com/meshroll/meshroll/manifest"
 	"github.com/meshroll/meshroll/policies"
 	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/schema"
@@ -222,7 +223,7 @@ func Lint(o LintOptions, rules []*lint.Rule, stdin io.Reader) (*lint.Report, err
 		reports = append(reports, rep)
 	}
 	if len(o.Paths) > 0 {
-		m, err := lint.Load(o.Paths, lint.LoadOptions{Namespace: o.Namespace, Stdin: stdin, Exclude: o.Exclude, IstioVersion: o.Istio})
+		m, err := manifest.Load(o.Paths, manifest.LoadOptions{Namespace: o.Namespace, Stdin: stdin, Exclude: o.Exclude, IstioVersion: o.Istio, Inspect: lint.Inspect})
 		if err != nil {
 			return nil, err
 		}

@@ -2,7 +2,7 @@ package schema
 
 import "testing"
 
-// TestFQDN pins the completion rule that lint.ResolveHost shares: only a
+// TestFQDN pins the completion rule that manifest.ResolveHost shares: only a
 // name without a dot is completed (issue 9).
 func TestFQDN(t *testing.T) {
 	tests := []struct{ host, ns, want string }{

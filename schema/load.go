@@ -598,7 +598,7 @@ func crossCheck(in *Intent) Errors {
 // (ResolveShortnameToFQDN in pilot/pkg/model): a name without a dot is a
 // service of ns; every other name, name.ns and name.ns.svc included, stands
 // as written, since Istio does not complete it (lint's MR106 reports such
-// names). lint.ResolveHost resolves the same way.
+// names). manifest.ResolveHost resolves the same way.
 func FQDN(host, ns string) string {
 	if host == "" || strings.HasPrefix(host, "*") || strings.Contains(host, ".") {
 		return host

@@ -7,7 +7,7 @@ import (
 
 	apinet "istio.io/api/networking/v1"
 
-	"github.com/meshroll/meshroll/lint"
+	"github.com/meshroll/meshroll/manifest"
 	"github.com/meshroll/meshroll/route"
 )
 
@@ -15,10 +15,10 @@ import (
 // route host for a client in namespace ns, with Istio's host semantics:
 // a short name is a service of the namespace, names resolve in the
 // VirtualService's namespace, wildcards match.
-func VirtualServicesFor(m *lint.Manifests, host, ns string) []*lint.Resource {
-	ix := lint.NewIndex(m.Resources, "", "")
-	want := lint.ResolveHost(host, ns, lint.DefaultClusterDomain, ix.IsNamespace)
-	var out []*lint.Resource
+func VirtualServicesFor(m *manifest.Manifests, host, ns string) []*manifest.Resource {
+	ix := manifest.NewIndex(m.Resources, "", "")
+	want := manifest.ResolveHost(host, ns, manifest.DefaultClusterDomain, ix.IsNamespace)
+	var out []*manifest.Resource
 	for _, vs := range ix.VirtualServices {
 		for _, h := range vs.VirtualService().GetHosts() {
 			if ix.Resolve(vs, h).Matches(want) {
@@ -32,18 +32,18 @@ func VirtualServicesFor(m *lint.Manifests, host, ns string) []*lint.Resource {
 
 // Table indexes the VirtualServices and Gateways among the manifests for
 // route.Table: requests through a gateway, and routes that delegate.
-func Table(m *lint.Manifests, extra ...*lint.Manifests) *route.Table {
+func Table(m *manifest.Manifests, extra ...*manifest.Manifests) *route.Table {
 	var vss []route.VirtualServiceObject
 	for _, r := range m.Resources {
 		if vs := r.VirtualService(); vs != nil {
 			vss = append(vss, route.VirtualServiceObject{Name: r.Name, Namespace: r.Namespace, Spec: vs})
 		}
 	}
-	return route.NewTable(vss, Gateways(append([]*lint.Manifests{m}, extra...)...))
+	return route.NewTable(vss, Gateways(append([]*manifest.Manifests{m}, extra...)...))
 }
 
 // Gateways returns the Gateway objects among the manifests.
-func Gateways(ms ...*lint.Manifests) []route.GatewayObject {
+func Gateways(ms ...*manifest.Manifests) []route.GatewayObject {
 	var out []route.GatewayObject
 	for _, m := range ms {
 		if m == nil {
@@ -80,7 +80,7 @@ func ManifestOutcome(res route.Result) Outcome {
 
 // NoVirtualServiceError says that no manifest routes a host, naming the
 // hosts the manifests do route.
-func NoVirtualServiceError(m *lint.Manifests, host string) error {
+func NoVirtualServiceError(m *manifest.Manifests, host string) error {
 	var hosts []string
 	seen := map[string]bool{}
 	for _, r := range m.Resources {

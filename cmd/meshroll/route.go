@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/meshroll/meshroll/lint"
+	"github.com/meshroll/meshroll/manifest"
 	"github.com/meshroll/meshroll/probe"
 	"github.com/meshroll/meshroll/route"
 	"github.com/meshroll/meshroll/schema"
@@ -131,7 +131,7 @@ that delegate to other VirtualServices.`,
 			}
 			sim := traffic.NewSimulator()
 			if len(o.gatewayManifests) > 0 {
-				gm, err := lint.Load(o.gatewayManifests, lint.LoadOptions{Stdin: a.stdin})
+				gm, err := manifest.Load(o.gatewayManifests, manifest.LoadOptions{Stdin: a.stdin})
 				if err != nil {
 					return err
 				}
@@ -253,13 +253,13 @@ func (o *routeOptions) routeManifests(a *app, req route.Request) error {
 	if o.host == "" && !(o.throughGateway() && req.Authority != "") {
 		return usageErrorf("--manifests needs --host: the host the request is for")
 	}
-	m, err := lint.Load(o.manifests, lint.LoadOptions{Stdin: a.stdin})
+	m, err := manifest.Load(o.manifests, manifest.LoadOptions{Stdin: a.stdin})
 	if err != nil {
 		return err
 	}
-	var extra *lint.Manifests
+	var extra *manifest.Manifests
 	if len(o.gatewayManifests) > 0 {
-		if extra, err = lint.Load(o.gatewayManifests, lint.LoadOptions{Stdin: a.stdin}); err != nil {
+		if extra, err = manifest.Load(o.gatewayManifests, manifest.LoadOptions{Stdin: a.stdin}); err != nil {
 			return err
 		}
 	}
@@ -303,7 +303,7 @@ func (o *routeOptions) routeManifests(a *app, req route.Request) error {
 	return nil
 }
 
-func findResource(m *lint.Manifests, id string) *lint.Resource {
+func findResource(m *manifest.Manifests, id string) *manifest.Resource {
 	for _, r := range m.Resources {
 		if r.ID() == id {
 			return r

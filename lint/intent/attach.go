@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/meshroll/meshroll/lint"
+	"github.com/meshroll/meshroll/manifest"
 	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/schema"
 )
@@ -19,7 +19,7 @@ import (
 // that are stale, hand-written or not under dir keep their own positions: the
 // intent no longer says what is in them. It returns how many files it
 // attached.
-func Attach(in *schema.Intent, m *lint.Manifests, dir string) (int, error) {
+func Attach(in *schema.Intent, m *manifest.Manifests, dir string) (int, error) {
 	byID := map[string]*schema.Rollout{}
 	for _, r := range in.Rollouts {
 		byID[r.Namespace+"/"+r.Name] = r

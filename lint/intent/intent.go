@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/meshroll/meshroll/lint"
+	"github.com/meshroll/meshroll/manifest"
 	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/review"
 	"github.com/meshroll/meshroll/schema"
@@ -67,7 +68,7 @@ func LintChange(in, base *schema.Intent, now time.Time, files []render.File, mod
 	// The intent-level rules run once, on no manifests.
 	intentOpts := opts
 	intentOpts.Intent = facts
-	rep, err := lint.Run(&lint.Manifests{}, intentOpts)
+	rep, err := lint.Run(&manifest.Manifests{}, intentOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -86,9 +87,9 @@ func LintChange(in, base *schema.Intent, now time.Time, files []render.File, mod
 // originIn places the origin of a finding, a position in a rendered file
 // named relative to the tree, in dir; without a dir there is no file to
 // point at.
-func originIn(dir string, p lint.Position) lint.Position {
+func originIn(dir string, p manifest.Position) manifest.Position {
 	if dir == "" || p.File == "" {
-		return lint.Position{}
+		return manifest.Position{}
 	}
 	p.File = filepath.Join(dir, filepath.FromSlash(p.File))
 	return p
@@ -106,12 +107,12 @@ func dedupe(ds []lint.Diagnostic) []lint.Diagnostic {
 // Trees parses a rendered tree (render.Tree's files in mode) into
 // manifests, one per phase tree — one in all for Live — whose positions map
 // to the intent. The trees are in phase-name order.
-func Trees(in *schema.Intent, files []render.File, mode render.Mode) []*lint.Manifests {
+func Trees(in *schema.Intent, files []render.File, mode render.Mode) []*manifest.Manifests {
 	byID := map[string]*schema.Rollout{}
 	for _, r := range in.Rollouts {
 		byID[r.Namespace+"/"+r.Name] = r
 	}
-	trees := map[string]*lint.Manifests{}
+	trees := map[string]*manifest.Manifests{}
 	var phases []string
 	for _, f := range files {
 		phase, rest := "", f.Path
@@ -125,7 +126,7 @@ func Trees(in *schema.Intent, files []render.File, mode render.Mode) []*lint.Man
 		}
 		m, ok := trees[phase]
 		if !ok {
-			m = &lint.Manifests{}
+			m = &manifest.Manifests{}
 			trees[phase] = m
 			phases = append(phases, phase)
 		}
@@ -134,16 +135,16 @@ func Trees(in *schema.Intent, files []render.File, mode render.Mode) []*lint.Man
 		if r != nil && mode == render.Live {
 			rphase = r.Phase
 		}
-		parsed := lint.Parse(f.Path, bytes.Clone(f.Content), lint.LoadOptions{})
+		parsed := manifest.Parse(f.Path, bytes.Clone(f.Content), manifest.LoadOptions{Inspect: lint.Inspect})
 		for _, res := range parsed.Resources {
 			res.Remap = remapper(in, r, ns, rphase, res)
 		}
 		m.Resources = append(m.Resources, parsed.Resources...)
-		m.Diagnostics = append(m.Diagnostics, parsed.Diagnostics...)
+		m.Problems = append(m.Problems, parsed.Problems...)
 		m.Files = append(m.Files, parsed.Files...)
 	}
 	sort.Strings(phases)
-	out := make([]*lint.Manifests, len(phases))
+	out := make([]*manifest.Manifests, len(phases))
 	for i, p := range phases {
 		out[i] = trees[p]
 	}
@@ -155,15 +156,15 @@ var subsetIndex = regexp.MustCompile(`^spec\.subsets\[(\d+)\]`)
 // remapper maps the positions of a rendered resource to the intent: of its
 // rollout r, or for a PeerAuthentication (r nil) of the rollout or mesh
 // block that sets the namespace's mode.
-func remapper(in *schema.Intent, r *schema.Rollout, ns, phase string, res *lint.Resource) lint.Remapper {
+func remapper(in *schema.Intent, r *schema.Rollout, ns, phase string, res *manifest.Resource) manifest.Remapper {
 	if r == nil {
 		pos, ok := mtlsSource(in, ns)
 		if !ok {
 			return nil
 		}
-		return func(string, lint.Position) lint.Position { return pos }
+		return func(string, manifest.Position) manifest.Position { return pos }
 	}
-	return func(p string, at lint.Position) lint.Position {
+	return func(p string, at manifest.Position) manifest.Position {
 		rel := render.IntentPath(r, phase, res.Kind, res.Name, p)
 		if res.Kind == "DestinationRule" && len(rel) == 1 && rel[0] == "subsets" {
 			if m := subsetIndex.FindStringSubmatch(p); m != nil {
@@ -181,7 +182,7 @@ func remapper(in *schema.Intent, r *schema.Rollout, ns, phase string, res *lint.
 // mtlsSource is the intent field that sets the mode of namespace ns: the
 // first rollout there that writes mtls, else the first rollout, else the
 // mesh block.
-func mtlsSource(in *schema.Intent, ns string) (lint.Position, bool) {
+func mtlsSource(in *schema.Intent, ns string) (manifest.Position, bool) {
 	var first *schema.Rollout
 	for _, r := range in.Rollouts {
 		if r.Namespace != ns {
@@ -200,11 +201,11 @@ func mtlsSource(in *schema.Intent, ns string) (lint.Position, bool) {
 	if m := in.Mesh; m != nil && m.RootNamespace == ns {
 		return position(m.Pos), true
 	}
-	return lint.Position{}, false
+	return manifest.Position{}, false
 }
 
-func position(p schema.Pos) lint.Position {
-	return lint.Position{File: p.File, Line: p.Line, Column: p.Col}
+func position(p schema.Pos) manifest.Position {
+	return manifest.Position{File: p.File, Line: p.Line, Column: p.Col}
 }
 
 // addMoves adds the moves of the live phases to the facts.

@@ -12,6 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/meshroll/meshroll/lint"
+	"github.com/meshroll/meshroll/manifest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -29,20 +30,20 @@ func sample() *lint.Report {
 		Resources: 7,
 		Diagnostics: []lint.Diagnostic{
 			{Rule: "MR101", Name: "subset-not-found", Severity: lint.Error, Resource: "VirtualService/bookinfo/reviews",
-				Position: lint.Position{File: "deploy/bookinfo/reviews.yaml", Line: 14, Column: 17},
+				Position: manifest.Position{File: "deploy/bookinfo/reviews.yaml", Line: 14, Column: 17},
 				Message:  `route to subset "v3" of host reviews, which DestinationRule bookinfo/reviews does not define: define it there, or use one of v1, v2`},
 			{Rule: "MR101", Name: "subset-not-found", Severity: lint.Error, Resource: "VirtualService/bookinfo/ratings",
-				Position: lint.Position{File: "intents/ratings.cue", Line: 9, Column: 11},
-				Origin:   lint.Position{File: "rendered/bookinfo/ratings.yaml", Line: 21, Column: 17},
+				Position: manifest.Position{File: "intents/ratings.cue", Line: 9, Column: 11},
+				Origin:   manifest.Position{File: "rendered/bookinfo/ratings.yaml", Line: 21, Column: 17},
 				Message:  `route to subset "v9" of host ratings (owner @alice, see #12), which DestinationRule bookinfo/ratings does not define`},
 			{Rule: "MR202", Name: "weight-range", Severity: lint.Error, Resource: "VirtualService/shop/cart|x",
-				Position: lint.Position{File: "deploy/shop/cart, v2.yaml", Line: 3, Column: 15},
+				Position: manifest.Position{File: "deploy/shop/cart, v2.yaml", Line: 3, Column: 15},
 				Message:  "weight 150 is outside 0..100 (100% is the most): use a percentage\nfrom 0 to 100 | <b>*not*</b> [x]"},
 			{Rule: "MR301", Name: "no-circuit-breaker", Severity: lint.Warning, Resource: "DestinationRule/default/ratings",
-				Position: lint.Position{File: "deploy/default/ratings.yaml", Line: 6, Column: 9},
+				Position: manifest.Position{File: "deploy/default/ratings.yaml", Line: 6, Column: 9},
 				Message:  "no outlierDetection or connectionPool limits for host ratings"},
 			{Rule: "MR900", Name: "invalid-manifest", Severity: lint.Info,
-				Position: lint.Position{File: lint.StdinName, Line: 1, Column: 1},
+				Position: manifest.Position{File: manifest.StdinName, Line: 1, Column: 1},
 				Message:  "YAML does not parse: did not find expected key"},
 		},
 	}
@@ -201,7 +202,7 @@ func TestEscapes(t *testing.T) {
 		{func(s string) string { return fileURI("", s) }, "./x.yaml", "x.yaml"},
 		{func(s string) string { return fileURI("/abs", s) }, "/abs/x.yaml", "x.yaml"},
 		{func(s string) string { return fileURI("/abs/repo", s) }, "/abs/x.yaml", "../x.yaml"},
-		{func(s string) string { return fileURI("/abs", s) }, lint.StdinName, "stdin"},
+		{func(s string) string { return fileURI("/abs", s) }, manifest.StdinName, "stdin"},
 	} {
 		if got := tt.f(tt.in); got != tt.want {
 			t.Errorf("escape(%q) = %q, want %q", tt.in, got, tt.want)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/meshroll/meshroll/internal/version"
 	"github.com/meshroll/meshroll/lint"
+	"github.com/meshroll/meshroll/manifest"
 )
 
 // sarifReporter writes SARIF 2.1.0 for GitHub code scanning and other
@@ -79,9 +80,9 @@ func (s sarifReporter) Report(w io.Writer, r *lint.Report) error {
 }
 
 // physical is the physical location of p.
-func (s sarifReporter) physical(p lint.Position) *sarif.PhysicalLocation {
+func (s sarifReporter) physical(p manifest.Position) *sarif.PhysicalLocation {
 	al := sarif.NewSimpleArtifactLocation(fileURI(s.root, p.File))
-	if p.File != lint.StdinName {
+	if p.File != manifest.StdinName {
 		al.WithURIBaseID(srcRoot)
 	}
 	return sarif.NewPhysicalLocation().
@@ -103,7 +104,7 @@ func level(s lint.Severity) string {
 // relative to the repository root, with forward slashes and escaped as a
 // URI path. Standard input has no file and is named "stdin".
 func fileURI(root, name string) string {
-	if name == lint.StdinName {
+	if name == manifest.StdinName {
 		return "stdin"
 	}
 	return (&url.URL{Path: relPath(root, name)}).String()
@@ -115,7 +116,7 @@ func fileURI(root, name string) string {
 // directory. A file outside root keeps a relative path that climbs out of
 // it, never an absolute one.
 func relPath(root, name string) string {
-	if name == lint.StdinName {
+	if name == manifest.StdinName {
 		return name
 	}
 	abs, err := filepath.Abs(name)

@@ -1,4 +1,4 @@
-package lint
+package manifest
 
 import (
 	"sync"
@@ -39,7 +39,7 @@ type Index struct {
 	namespaceObjects map[string]*Resource
 	// services are the Kubernetes Services of the input, by namespace and
 	// name.
-	services map[nsHost]*kubeService
+	services map[nsHost]*Service
 	// templates are the pod templates of the workload controllers of the
 	// input.
 	templates  []podTemplate
@@ -69,7 +69,7 @@ func NewIndex(resources []*Resource, rootNamespace, clusterDomain string) *Index
 		ClusterDomain:    clusterDomain,
 		namespaces:       map[string]bool{rootNamespace: true, "default": true},
 		namespaceObjects: map[string]*Resource{},
-		services:         map[nsHost]*kubeService{},
+		services:         map[nsHost]*Service{},
 		drHost:           map[*Resource]Host{},
 		drExact:          map[nsHost][]*Resource{},
 		drWildcard:       map[string][]*Resource{},
@@ -203,8 +203,8 @@ func (ix *Index) DestinationRulesIn(ns string) []*Resource {
 
 // exportTo values, as Istio defines them.
 const (
-	exportAll     = "*"
-	exportPrivate = "."
+	ExportAll     = "*"
+	ExportPrivate = "."
 )
 
 // exportedTo reports whether an object of r with the given exportTo list is
@@ -215,9 +215,9 @@ func exportedTo(r *Resource, exportTo []string, ns string) bool {
 	}
 	for _, e := range exportTo {
 		switch e {
-		case exportAll:
+		case ExportAll:
 			return true
-		case exportPrivate:
+		case ExportPrivate:
 			if r.Namespace == ns {
 				return true
 			}

@@ -1,4 +1,4 @@
-package lint
+package manifest
 
 import (
 	"strings"
@@ -13,7 +13,6 @@ import (
 	"github.com/meshroll/meshroll/internal/crd"
 	"github.com/meshroll/meshroll/internal/yamlfast"
 	"github.com/meshroll/meshroll/internal/yamlpath"
-	"github.com/meshroll/meshroll/policies"
 )
 
 // Resource is one Kubernetes object from the input, with its position.
@@ -40,12 +39,11 @@ type Resource struct {
 	node       *yaml.Node
 	lazy       *lazyNode
 	validation *validation // what Istio's validation said at load
-	// builtin is what the built-in policies found when the object was
-	// read, when builtinChecked.
-	builtin        []policies.Violation
-	builtinChecked bool
-	Labels         Attrs
-	Annotations    Attrs
+	// Inspected is what LoadOptions.Inspect made of the object's tree as
+	// it was read, for the caller that set it; nil otherwise.
+	Inspected   any
+	Labels      Attrs
+	Annotations Attrs
 
 	// Spec is the spec decoded into the istio.io/api type for the kind
 	// (*networking.VirtualService and so on; v1alpha3 and v1beta1 objects
@@ -201,13 +199,13 @@ func (r *Resource) PeerAuthentication() *security.PeerAuthentication {
 // for a map or list, the nearest enclosing field that exists when the path
 // does not exist in full. Remap, when set, has the last word.
 func (r *Resource) Position(path string) Position {
-	pos, _ := r.positions(path)
+	pos, _ := r.Positions(path)
 	return pos
 }
 
 // positions returns where the field at data path is reported (Position) and,
 // when Remap moved it, where it is written in the manifest.
-func (r *Resource) positions(path string) (pos, origin Position) {
+func (r *Resource) Positions(path string) (pos, origin Position) {
 	pos = Position{File: r.File, Line: 1, Column: 1}
 	root := r.posNode
 	if root == nil {

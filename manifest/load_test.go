@@ -1,4 +1,4 @@
-package lint
+package manifest
 
 import (
 	"fmt"
@@ -183,11 +183,11 @@ func TestHostileInput(t *testing.T) {
 			data := tt.doc + "\n---\n" + vs("survivor")
 			m := Parse("hostile.yaml", []byte(data), LoadOptions{})
 			found := false
-			for _, d := range m.Diagnostics {
-				found = found || (d.Rule == "MR900" && strings.Contains(d.Message, tt.want))
+			for _, d := range m.Problems {
+				found = found || (d.Kind == Invalid && strings.Contains(d.Message, tt.want))
 			}
 			if !found {
-				t.Errorf("diagnostics = %v, want MR900 containing %q", m.Diagnostics, tt.want)
+				t.Errorf("problems = %v, want an invalid document, %q", m.Problems, tt.want)
 			}
 			if tt.name == "binary" || tt.name == "invalid UTF-8" {
 				return // the whole file is refused
@@ -213,22 +213,22 @@ func deepBlock(n int) string {
 
 func TestEmptyDocuments(t *testing.T) {
 	m := Parse("e.yaml", []byte("---\n---\n# nothing\n---\n~\n---\n"+vs("a")+"---\n"+strings.Repeat("---\n", 100000)), LoadOptions{})
-	if len(m.Resources) != 1 || m.Resources[0].Doc != 0 || len(m.Diagnostics) != 0 {
-		t.Errorf("resources = %v, diagnostics = %v", ids(m), m.Diagnostics)
+	if len(m.Resources) != 1 || m.Resources[0].Doc != 0 || len(m.Problems) != 0 {
+		t.Errorf("resources = %v, problems = %v", ids(m), m.Problems)
 	}
 }
 
 func TestAliasCycleGuard(t *testing.T) {
 	m := Parse("cycle.yaml", []byte("a: &a [*a]\n"), LoadOptions{})
-	if len(m.Diagnostics) != 1 || !strings.Contains(m.Diagnostics[0].Message, "contains it") {
-		t.Errorf("diagnostics = %v", m.Diagnostics)
+	if len(m.Problems) != 1 || !strings.Contains(m.Problems[0].Message, "contains it") {
+		t.Errorf("problems = %v", m.Problems)
 	}
 }
 
 func TestFileLimit(t *testing.T) {
 	m := Parse("big.yaml", []byte(vs("a")), LoadOptions{Limits: Limits{FileBytes: 10}})
-	if len(m.Diagnostics) != 1 || !strings.Contains(m.Diagnostics[0].Message, "larger than 10 bytes") || len(m.Resources) != 0 {
-		t.Errorf("diagnostics = %v", m.Diagnostics)
+	if len(m.Problems) != 1 || !strings.Contains(m.Problems[0].Message, "larger than 10 bytes") || len(m.Resources) != 0 {
+		t.Errorf("problems = %v", m.Problems)
 	}
 }
 
@@ -240,11 +240,11 @@ func TestUTF16(t *testing.T) {
 	}
 	m := Parse("wide.yaml", data, LoadOptions{})
 	if len(m.Resources) != 1 || m.Resources[0].Name != "wide" {
-		t.Errorf("UTF-16 file: %v %v", ids(m), m.Diagnostics)
+		t.Errorf("UTF-16 file: %v %v", ids(m), m.Problems)
 	}
 }
 
-func FuzzLoad(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	seeds, _ := filepath.Glob("../fixtures/lint/*/*.yaml")
 	for _, s := range seeds {
 		if data, err := os.ReadFile(s); err == nil {
@@ -255,13 +255,14 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("--- |\n  x\n...\n%YAML 1.2\n---\n[1, 2"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m := Parse("fuzz.yaml", data, LoadOptions{Limits: Limits{FileBytes: 1 << 20, Nodes: 1 << 14}})
-		rep, err := Run(m, Options{})
-		if err != nil {
-			t.Fatal(err)
+		for _, p := range m.Problems {
+			if p.Line < 1 || p.Column < 1 {
+				t.Fatalf("problem without a position: %v", p)
+			}
 		}
-		for _, d := range rep.Diagnostics {
-			if d.Line < 1 || d.Column < 1 {
-				t.Fatalf("diagnostic without a position: %v", d)
+		for _, r := range m.Resources {
+			if pos := r.Position("spec"); pos.Line < 1 || pos.Column < 1 {
+				t.Fatalf("%s without a position: %v", r.ID(), pos)
 			}
 		}
 	})
@@ -283,8 +284,8 @@ func TestUnreadableFileIsAFinding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Resources) != 1 || len(m.Diagnostics) != 1 || m.Diagnostics[0].Rule != "MR902" ||
-		!strings.Contains(m.Diagnostics[0].Message, "permission denied") {
-		t.Errorf("resources %v, diagnostics %v", ids(m), m.Diagnostics)
+	if len(m.Resources) != 1 || len(m.Problems) != 1 || m.Problems[0].Kind != Unreadable ||
+		!strings.Contains(m.Problems[0].Message, "permission denied") {
+		t.Errorf("resources %v, problems %v", ids(m), m.Problems)
 	}
 }

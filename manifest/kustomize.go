@@ -1,4 +1,4 @@
-package lint
+package manifest
 
 import (
 	"bytes"
@@ -19,12 +19,12 @@ import (
 	"github.com/meshroll/meshroll/internal/input"
 )
 
-// kustomizationNames are the file names kustomize looks for, in its order.
-var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+// KustomizationNames are the file names kustomize looks for, in its order.
+var KustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
 
 // kustomizationFile returns the kustomization file of dir, or "".
 func kustomizationFile(dir string) string {
-	for _, n := range kustomizationNames {
+	for _, n := range KustomizationNames {
 		p := filepath.Join(dir, n)
 		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
 			return p
@@ -483,7 +483,7 @@ func encodeYAML(n *yaml.Node, orig []byte) ([]byte, error) {
 }
 
 func isKustomizationName(name string) bool {
-	for _, n := range kustomizationNames {
+	for _, n := range KustomizationNames {
 		if n == name {
 			return true
 		}

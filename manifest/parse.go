@@ -1,4 +1,4 @@
-package lint
+package manifest
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 	"github.com/meshroll/meshroll/internal/yamlfast"
 
 	"github.com/meshroll/meshroll/internal/yamlpath"
-	"github.com/meshroll/meshroll/lint/internal/yamlproto"
+	"github.com/meshroll/meshroll/internal/yamlproto"
 )
 
 // Parse reads the YAML or JSON manifests in data, named file in diagnostics.
@@ -45,10 +45,8 @@ type parser struct {
 }
 
 func (p *parser) invalid(line int, format string, args ...any) {
-	p.out.Diagnostics = append(p.out.Diagnostics, Diagnostic{
-		Rule:     invalidManifestID,
-		Name:     invalidManifestName,
-		Severity: Error,
+	p.out.Problems = append(p.out.Problems, Problem{
+		Kind:     Invalid,
 		Position: Position{File: p.file, Line: max(line, 1), Column: 1},
 		Message:  fmt.Sprintf(format, args...),
 	})
@@ -197,8 +195,8 @@ func (p *parser) template(c chunk, root *yaml.Node, err error) bool {
 	if loc == nil {
 		return false
 	}
-	p.out.Diagnostics = append(p.out.Diagnostics, Diagnostic{
-		Rule: skippedInputID, Name: skippedInputName, Severity: Info,
+	p.out.Problems = append(p.out.Problems, Problem{
+		Kind:     Skipped,
 		Position: Position{File: p.file, Line: c.line + bytes.Count(c.text[:loc[0]], []byte{'\n'}), Column: 1},
 		Message:  "this document is a template ({{ ... }}), not YAML until it is rendered: lint the rendered output instead, such as helm template ... | meshroll lint -",
 	})
@@ -305,7 +303,9 @@ func (p *parser) document(c chunk, index int) bool {
 		if r.IsIstio() {
 			r.validation = validate(r.node, p.opts.IstioVersion)
 		}
-		checkBuiltin(r, r.node)
+		if p.opts.Inspect != nil {
+			p.opts.Inspect(r, r.node)
+		}
 		r.lazy = &lazyNode{text: c.text, line: c.line, lim: p.lim, keep: !r.IsIstio()}
 		r.node = nil
 	}

@@ -1,4 +1,4 @@
-package lint
+package manifest
 
 import (
 	"fmt"
@@ -123,8 +123,8 @@ func notLinted(t *testing.T, dir string) string {
 		t.Fatalf("%s: %v", dir, err)
 	}
 	var out []string
-	for _, d := range m.Diagnostics {
-		if d.Rule == "MR902" {
+	for _, d := range m.Problems {
+		if d.Kind == Unreadable {
 			out = append(out, d.String())
 		}
 	}
@@ -156,7 +156,7 @@ func TestKustomizeCyclesAndRestrictor(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, d := range m.Diagnostics {
+	for _, d := range m.Problems {
 		got = append(got, fmt.Sprintf("%s:%d %s", strings.TrimPrefix(d.File, tree+"/"), d.Line, d.Message))
 	}
 	for _, want := range []string{

@@ -1,4 +1,4 @@
-package lint
+package manifest
 
 import (
 	"strconv"
@@ -8,9 +8,9 @@ import (
 	security "istio.io/api/security/v1"
 )
 
-// kubeService is what the rules need of a Kubernetes Service in the input:
+// Service is what the rules need of a Kubernetes Service in the input:
 // the pods it selects and its ports.
-type kubeService struct {
+type Service struct {
 	r        *Resource
 	selector map[string]string
 	ports    []servicePort
@@ -24,10 +24,19 @@ type servicePort struct {
 	targetName string
 }
 
+// Ports returns the numbers of the Service's ports.
+func (s *Service) Ports() []uint32 {
+	out := make([]uint32, len(s.ports))
+	for i, sp := range s.ports {
+		out[i] = sp.port
+	}
+	return out
+}
+
 // readService reads a core/v1 Service from its node.
-func readService(r *Resource) *kubeService {
+func readService(r *Resource) *Service {
 	spec := field(r.Node(), "spec")
-	s := &kubeService{r: r, selector: stringMap(field(spec, "selector"))}
+	s := &Service{r: r, selector: stringMap(field(spec, "selector"))}
 	ports := field(spec, "ports")
 	if ports == nil || ports.Kind != yaml.SequenceNode {
 		return s
@@ -52,7 +61,7 @@ func readService(r *Resource) *kubeService {
 
 // Service returns the Kubernetes Service in the input for an in-cluster
 // host name.ns.svc.<domain>, or nil.
-func (ix *Index) service(h Host) *kubeService {
+func (ix *Index) Service(h Host) *Service {
 	name, ns, ok := h.Service(ix.ClusterDomain)
 	if !ok {
 		return nil
@@ -66,7 +75,7 @@ func (ix *Index) service(h Host) *kubeService {
 // istio-injection=disabled has none, and ambient mode
 // (istio.io/dataplane-mode=ambient) counts as in the mesh. Without a
 // Namespace object in the input the namespace is assumed in the mesh.
-func (ix *Index) inMesh(ns string) bool {
+func (ix *Index) InMesh(ns string) bool {
 	r := ix.namespaceObjects[ns]
 	if r == nil {
 		return true
@@ -83,7 +92,7 @@ func (ix *Index) inMesh(ns string) bool {
 // externalServiceEntry returns a MESH_EXTERNAL ServiceEntry visible from
 // namespace client whose hosts cover h: traffic to it leaves the mesh, and
 // no sidecar of Istio's answers it.
-func (ix *Index) externalServiceEntry(h Host, client string) *Resource {
+func (ix *Index) ExternalServiceEntry(h Host, client string) *Resource {
 	for _, r := range ix.ServiceEntries {
 		se, ok := r.Spec.(*networking.ServiceEntry)
 		if !ok || se.GetLocation() != networking.ServiceEntry_MESH_EXTERNAL || !exportedTo(r, se.GetExportTo(), client) {
@@ -101,7 +110,7 @@ func (ix *Index) externalServiceEntry(h Host, client string) *Resource {
 // selects reports whether a workload selector (matchLabels) can select pods
 // of a Service: every label both name has the same value. With no Service
 // known, any selector may.
-func selects(matchLabels map[string]string, svc *kubeService) bool {
+func selects(matchLabels map[string]string, svc *Service) bool {
 	if svc == nil {
 		return true
 	}
@@ -113,18 +122,18 @@ func selects(matchLabels map[string]string, svc *kubeService) bool {
 	return true
 }
 
-// relaxedPorts describes where the workloads behind a host accept plain
+// RelaxedPorts describes where the workloads behind a host accept plain
 // text although the namespace or mesh requires STRICT mTLS: workload-level
 // PeerAuthentications of the host's namespace that select them (or may,
 // when the Service is not in the input) with mode PERMISSIVE or DISABLE,
 // whole or for some container ports.
-type relaxedPorts struct {
+type RelaxedPorts struct {
 	all   *Resource            // a policy that relaxes every port
 	ports map[uint32]*Resource // container port → a policy that relaxes it
 }
 
-func (ix *Index) relaxed(ns string, svc *kubeService) relaxedPorts {
-	out := relaxedPorts{ports: map[uint32]*Resource{}}
+func (ix *Index) Relaxed(ns string, svc *Service) RelaxedPorts {
+	out := RelaxedPorts{ports: map[uint32]*Resource{}}
 	relaxes := func(m security.PeerAuthentication_MutualTLS_Mode) bool {
 		return m == security.PeerAuthentication_MutualTLS_PERMISSIVE || m == security.PeerAuthentication_MutualTLS_DISABLE
 	}
@@ -148,7 +157,7 @@ func (ix *Index) relaxed(ns string, svc *kubeService) relaxedPorts {
 // accepts returns the policy under which the workloads accept plain text
 // on service port port (0: every port of the Service), or nil. Without the
 // Service, a port-level exception may cover the port, so it counts.
-func (rp relaxedPorts) accepts(svc *kubeService, port uint32) *Resource {
+func (rp RelaxedPorts) Accepts(svc *Service, port uint32) *Resource {
 	if rp.all != nil {
 		return rp.all
 	}
@@ -187,7 +196,7 @@ func (rp relaxedPorts) accepts(svc *kubeService, port uint32) *Resource {
 // when it has none with a mode, those of the root namespace, all STRICT.
 // nil when they say otherwise, or disagree among themselves: istiod then
 // takes the oldest, and the input does not tell which that is.
-func (ix *Index) strictFor(ns string) *Resource {
+func (ix *Index) StrictFor(ns string) *Resource {
 	for _, n := range []string{ns, ix.RootNamespace} {
 		var strict *Resource
 		decided := false
@@ -246,7 +255,7 @@ func readPodTemplate(r *Resource) (podTemplate, bool) {
 // Service get no sidecar: every workload of its namespace whose pod
 // template the Service selects opts out (sidecar.istio.io/inject: "false"),
 // and there is at least one. Unknown workloads count as in the mesh.
-func (ix *Index) withoutSidecars(svc *kubeService) bool {
+func (ix *Index) WithoutSidecars(svc *Service) bool {
 	if svc == nil || len(svc.selector) == 0 {
 		return false
 	}

@@ -1,4 +1,4 @@
-package lint
+package manifest
 
 import (
 	"errors"
@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/meshroll/meshroll/internal/input"
 	"github.com/meshroll/meshroll/internal/pool"
@@ -27,8 +29,14 @@ type LoadOptions struct {
 	// Exclude leaves out the files and directories it matches in walks.
 	Exclude *input.Exclude
 	// IstioVersion is the Istio release objects are validated for as they
-	// are read ("" for the newest); Run validates again for another.
+	// are read ("" for the newest); Resource.Validation validates again for
+	// another.
 	IstioVersion string
+	// Inspect, when set, is called with each object and its tree while the
+	// tree is at hand, from the loader's workers (concurrently). The tree is
+	// not kept (see Resource.Node): whatever a caller wants from every
+	// object's tree, such as the built-in policies' verdict, it takes here.
+	Inspect func(r *Resource, n *yaml.Node)
 }
 
 // Limits bound the work hostile input can cause. A file or document beyond
@@ -77,10 +85,11 @@ type Manifests struct {
 	// order given, files of a directory in lexical order, documents in file
 	// order.
 	Resources []*Resource
-	// Diagnostics are MR900 findings on documents that could not be read
-	// (YAML that does not parse, limits exceeded); the other documents and
+	// Problems are the input that could not be read as manifests: documents
+	// that do not parse, limits exceeded, unreadable files, kustomizations
+	// that cannot be built, Helm charts skipped. The other documents and
 	// files are still in Resources.
-	Diagnostics []Diagnostic
+	Problems []Problem
 	// Files are the files read, in order, each once.
 	Files []string
 }
@@ -204,18 +213,18 @@ func (l *loader) addEntry(e input.Entry) {
 
 // notLinted reports input that cannot be linted (MR902).
 func (l *loader) notLinted(pos Position, format string, args ...any) {
-	l.note(Diagnostic{Rule: unreadableInputID, Name: unreadableInputName, Severity: Error, Position: pos, Message: fmt.Sprintf(format, args...)}, true)
+	l.note(Problem{Kind: Unreadable, Position: pos, Message: fmt.Sprintf(format, args...)}, true)
 }
 
 // skipped reports input that meshroll leaves alone on purpose (MR903).
 func (l *loader) skipped(pos Position, format string, args ...any) {
-	l.note(Diagnostic{Rule: skippedInputID, Name: skippedInputName, Severity: Info, Position: pos, Message: fmt.Sprintf(format, args...)}, false)
+	l.note(Problem{Kind: Skipped, Position: pos, Message: fmt.Sprintf(format, args...)}, false)
 }
 
 // note queues a finding of the loader as a source of its own; read says
 // whether its file counts as read.
-func (l *loader) note(d Diagnostic, read bool) {
-	m := &Manifests{Diagnostics: []Diagnostic{d}}
+func (l *loader) note(d Problem, read bool) {
+	m := &Manifests{Problems: []Problem{d}}
 	if read {
 		m.Files = []string{d.File}
 	}
@@ -259,7 +268,7 @@ func (l *loader) run() (*Manifests, error) {
 	out := &Manifests{}
 	for _, r := range results {
 		out.Resources = append(out.Resources, r.Resources...)
-		out.Diagnostics = append(out.Diagnostics, r.Diagnostics...)
+		out.Problems = append(out.Problems, r.Problems...)
 		out.Files = append(out.Files, r.Files...)
 	}
 	return out, nil
@@ -278,8 +287,8 @@ func (l *loader) read(s source) (*Manifests, error) {
 	// A file that cannot be read is a finding on it: the rest of the
 	// input is still linted.
 	unreadable := func(err error) *Manifests {
-		return &Manifests{Files: []string{s.display}, Diagnostics: []Diagnostic{{
-			Rule: unreadableInputID, Name: unreadableInputName, Severity: Error,
+		return &Manifests{Files: []string{s.display}, Problems: []Problem{{
+			Kind:     Unreadable,
 			Position: Position{File: s.display, Line: 1, Column: 1},
 			Message:  "the file cannot be read: " + input.Describe(err),
 		}}}
