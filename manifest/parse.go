@@ -14,7 +14,6 @@ import (
 
 	"github.com/meshroll/meshroll/internal/yamlfast"
 
-	"github.com/meshroll/meshroll/internal/yamlpath"
 	"github.com/meshroll/meshroll/internal/yamlproto"
 )
 
@@ -338,6 +337,12 @@ func (p *parser) tree(c chunk, disposable bool) (root *yaml.Node, ok bool) {
 		p.invalid(g.errLine, "%v", err)
 		return nil, false
 	}
+	if g.refs {
+		if line, err := resolve(root); err != nil {
+			p.invalid(line, "%v", err)
+			return nil, false
+		}
+	}
 	return root, true
 }
 
@@ -387,6 +392,7 @@ type guard struct {
 	anchors map[*yaml.Node]expansion
 	nodes   int
 	errLine int
+	refs    bool // the document has aliases or merge keys, for resolve
 }
 
 func (g *guard) walk(n *yaml.Node, depth int) (expansion, error) {
@@ -403,6 +409,7 @@ func (g *guard) walk(n *yaml.Node, depth int) (expansion, error) {
 	}
 	e := expansion{nodes: 1, height: 1}
 	if n.Kind == yaml.AliasNode {
+		g.refs = true
 		a, ok := g.anchors[n.Alias]
 		if !ok || !a.done {
 			g.errLine = n.Line
@@ -413,6 +420,9 @@ func (g *guard) walk(n *yaml.Node, depth int) (expansion, error) {
 	if n.Kind == yaml.MappingNode {
 		if err := g.duplicateKeys(n); err != nil {
 			return expansion{}, err
+		}
+		if len(n.Content) == 2 && isMerge(n.Content[0]) {
+			g.refs = true // duplicateKeys looks at larger mappings only
 		}
 	}
 	for _, c := range n.Content {
@@ -453,6 +463,7 @@ func (g *guard) duplicateKeys(n *yaml.Node) error {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
 		if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+			g.refs = true
 			continue
 		}
 		if line, dup := seen[k.Value]; dup {
@@ -471,31 +482,15 @@ func truncateKey(s string) string {
 	return s
 }
 
-// field returns the value of key in mapping n (merge keys included), or nil.
+// field returns the value of key in mapping n, a resolved tree, or nil.
 func field(n *yaml.Node, key string) *yaml.Node {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
-	merges := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		if k.Kind != yaml.ScalarNode {
-			continue
+		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key {
+			return n.Content[i+1]
 		}
-		if k.Tag == "!!merge" {
-			merges = true
-			continue
-		}
-		if k.Value == key {
-			v := n.Content[i+1]
-			if v.Kind == yaml.AliasNode {
-				v = v.Alias
-			}
-			return v
-		}
-	}
-	if merges {
-		return yamlpath.Find(n, yamlpath.Key(key)[1:]) // rare: through a merge key
 	}
 	return nil
 }

@@ -112,6 +112,9 @@ func (l *lazyNode) parseInto(s *yamlfast.Scratch) *yaml.Node {
 	}
 	g := guard{lim: l.lim, offset: l.line - 1}
 	g.walk(root, 0)
+	if g.refs {
+		resolve(root)
+	}
 	return root.Content[0]
 }
 
@@ -290,9 +293,6 @@ func attrs(n *yaml.Node) Attrs {
 	a := make(Attrs, 0, len(n.Content))
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if v.Kind == yaml.AliasNode {
-			v = v.Alias
-		}
 		if k.Kind == yaml.ScalarNode && v != nil && v.Kind == yaml.ScalarNode {
 			a = append(a, k.Value, v.Value)
 		}

@@ -1,0 +1,114 @@
+package manifest
+
+import (
+	"fmt"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Every tree the package hands out — Resource.Node, the tree Inspect sees —
+// is resolved: its aliases are replaced by the values they name and its
+// merge keys (<<) by the entries they merge, once, here. Readers downstream
+// (the decoder into Istio's types, Istio's validation, policies, positions,
+// diff) see plain maps, lists and scalars, and none of them handles YAML's
+// references on its own.
+//
+// An alias becomes the anchored node itself, shared rather than copied, so a
+// resolved tree is as large as the text it came from and a position found
+// through an alias is where the value is written. The guard has already
+// bounded what the references expand to (Limits.Nodes and Limits.Depth) and
+// refused cycles, so walking the shared nodes costs at most that.
+
+// resolve replaces the aliases and merge keys of root, a tree the guard
+// accepted. It returns an error, at a line, only for a merge key whose
+// value is not a map or a list of maps, which YAML does not define.
+func resolve(root *yaml.Node) (line int, err error) {
+	r := resolver{done: map[*yaml.Node]bool{}}
+	r.node(root)
+	return r.line, r.err
+}
+
+type resolver struct {
+	done map[*yaml.Node]bool // mappings already resolved, which aliases share
+	line int
+	err  error
+}
+
+func target(n *yaml.Node) *yaml.Node {
+	// The guard refused cycles, so every alias chain ends.
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+func (r *resolver) node(n *yaml.Node) {
+	if r.err != nil || r.done[n] {
+		return
+	}
+	r.done[n] = true
+	for i, c := range n.Content {
+		if c.Kind == yaml.AliasNode {
+			c = target(c)
+			n.Content[i] = c
+		}
+		r.node(c)
+	}
+	if n.Kind == yaml.MappingNode {
+		r.merge(n)
+	}
+}
+
+// isMerge reports whether a mapping key is the merge key: a plain <<, as
+// yaml.v3 resolves it (a quoted "<<" is an ordinary key).
+func isMerge(k *yaml.Node) bool {
+	return k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge"
+}
+
+// merge replaces the merge keys of mapping n by the entries they bring, as
+// YAML 1.1 and Kubernetes' readers do: the mapping's own keys win over
+// merged ones, and earlier merged maps over later ones. The merged entries
+// keep their nodes, so their positions are where they are written.
+func (r *resolver) merge(n *yaml.Node) {
+	var sources []*yaml.Node
+	own := make([]*yaml.Node, 0, len(n.Content))
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !isMerge(k) {
+			own = append(own, k, v)
+			continue
+		}
+		switch v.Kind {
+		case yaml.MappingNode:
+			sources = append(sources, v)
+		case yaml.SequenceNode:
+			for _, s := range v.Content {
+				if s.Kind != yaml.MappingNode {
+					r.line, r.err = k.Line, fmt.Errorf("a merge key (<<) takes a map or a list of maps")
+					return
+				}
+				sources = append(sources, s)
+			}
+		default:
+			r.line, r.err = k.Line, fmt.Errorf("a merge key (<<) takes a map or a list of maps")
+			return
+		}
+	}
+	if sources == nil {
+		return
+	}
+	seen := make(map[string]bool, len(own)/2)
+	for i := 0; i < len(own); i += 2 {
+		seen[own[i].Value] = true
+	}
+	for _, s := range sources {
+		// s is resolved already: its own merge keys are gone.
+		for i := 0; i+1 < len(s.Content); i += 2 {
+			if k := s.Content[i]; !seen[k.Value] {
+				seen[k.Value] = true
+				own = append(own, k, s.Content[i+1])
+			}
+		}
+	}
+	n.Content = own
+}
