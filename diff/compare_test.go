@@ -66,8 +66,8 @@ func TestCompare(t *testing.T) {
 		want: []string{"~ spec.http[0] (route b → r/v2) moved from spec.http[1]"},
 	}, {
 		name: "subsets match by name and their order does not count",
-		old:  "kind: DestinationRule\nmetadata: {name: r}\nspec: {subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]}",
-		new:  "kind: DestinationRule\nmetadata: {name: r}\nspec: {subsets: [{name: v2, labels: {version: v3}}, {name: v1, labels: {version: v1}}, {name: canary, labels: {track: canary}}]}",
+		old:  "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r}\nspec: {subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]}",
+		new:  "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r}\nspec: {subsets: [{name: v2, labels: {version: v3}}, {name: v1, labels: {version: v1}}, {name: canary, labels: {track: canary}}]}",
 		want: []string{"~ spec.subsets[0].labels.version: v2 → v3", "+ spec.subsets[2] (subset canary (track=canary))"},
 	}, {
 		name: "destinations match by host and subset",

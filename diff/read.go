@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/meshroll/meshroll/internal/input"
+	"github.com/meshroll/meshroll/manifest"
 )
 
 // Read reads the manifests at root: a file, or a directory searched
@@ -21,11 +22,12 @@ func Read(root string, exclude *input.Exclude) ([]File, error) {
 	}
 	files := make([]File, 0, len(entries))
 	for _, e := range entries {
-		data, err := input.ReadFile(e.Path, MaxFileSize)
+		limit := manifest.DefaultLimits().FileBytes
+		data, err := input.ReadFile(e.Path, limit)
 		var big *input.TooLargeError
 		switch {
 		case errors.As(err, &big):
-			return nil, fmt.Errorf("%s: manifest files are at most %d bytes", e.Path, MaxFileSize)
+			return nil, fmt.Errorf("%s: manifest files are at most %d bytes", e.Path, limit)
 		case err != nil:
 			return nil, err
 		}

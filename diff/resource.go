@@ -3,11 +3,10 @@ package diff
 import (
 	"bytes"
 	"errors"
-	"fmt"
-	"io"
 	"strings"
 
 	"github.com/meshroll/meshroll/internal/pool"
+	"github.com/meshroll/meshroll/manifest"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -19,15 +18,12 @@ type File struct {
 	Content []byte
 }
 
-// MaxFileSize bounds a manifest file, so that hostile input cannot
-// exhaust memory.
-const MaxFileSize = 32 << 20
-
 // doc is one Kubernetes object of a file.
 type doc struct {
 	file  string
 	index int // the object's place among the file's objects
 	v     *value
+	res   *manifest.Resource // the object as every command reads it
 	// Identity: API group (without version), kind, namespace, name.
 	group, kind, namespace, name, apiVersion string
 }
@@ -75,69 +71,42 @@ func parseTrees(old, new []File) (oldDocs, newDocs []*doc, err error) {
 	return oldDocs, newDocs, nil
 }
 
-// parseFile splits f into YAML documents and keeps those that are
-// Kubernetes objects: a map with a kind. Lists (kind: List, or any kind
-// ending in List with items) stand for their items. Other documents —
-// empty ones, comments, values files — are not objects and are skipped.
-func parseFile(f File) (docs []*doc, err error) {
-	if len(f.Content) > MaxFileSize {
-		return nil, fmt.Errorf("%s: is %d bytes; manifest files are at most %d", f.Path, len(f.Content), MaxFileSize)
+// parseFile reads the objects of f through package manifest, as every
+// command reads manifests: the same documents, the same objects (a List
+// stands for its items; documents that are not Kubernetes objects, and
+// templates, are not compared), the same limits, and trees whose aliases and
+// merge keys are resolved. A document that does not parse is an error at its
+// line.
+func parseFile(f File) ([]*doc, error) {
+	var docs []*doc
+	values := map[*manifest.Resource]*value{}
+	m := manifest.Parse(f.Path, f.Content, manifest.LoadOptions{Inspect: func(r *manifest.Resource, n *yaml.Node) {
+		values[r] = convert(n)
+	}})
+	for _, p := range m.Problems {
+		if p.Kind == manifest.Invalid {
+			return nil, errors.New(p.String())
+		}
 	}
-	// yaml.v3 is fuzzed upstream, but a parser bug must not take the
-	// whole command down: report it as the file's error instead.
-	defer func() {
-		if r := recover(); r != nil {
-			docs, err = nil, fmt.Errorf("%s: the YAML parser failed: %v", f.Path, r)
+	for i, r := range m.Resources {
+		v := values[r]
+		group, _, _ := strings.Cut(r.APIVersion, "/")
+		if !strings.Contains(r.APIVersion, "/") {
+			group = ""
 		}
-	}()
-	dec := yaml.NewDecoder(bytes.NewReader(f.Content))
-	conv := newConverter(len(f.Content))
-	for n := 0; ; n++ {
-		var node yaml.Node
-		err := dec.Decode(&node)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %s", f.Path, strings.TrimPrefix(err.Error(), "yaml: "))
-		}
-		v, err := conv.convert(&node)
-		if err != nil {
-			return nil, fmt.Errorf("%s: document %d: %w", f.Path, n+1, err)
-		}
-		docs = appendObjects(docs, f.Path, v)
-	}
-	for i, d := range docs {
-		d.index = i
+		docs = append(docs, &doc{
+			file:       f.Path,
+			index:      i,
+			v:          v,
+			res:        r,
+			group:      group,
+			kind:       r.Kind,
+			apiVersion: r.APIVersion,
+			namespace:  v.at("metadata", "namespace").str(),
+			name:       r.Name,
+		})
 	}
 	return docs, nil
-}
-
-func appendObjects(docs []*doc, file string, v *value) []*doc {
-	kind := v.get("kind").str()
-	if kind == "" {
-		return docs
-	}
-	if items := v.get("items"); strings.HasSuffix(kind, "List") && items != nil && items.kind == listKind {
-		for _, item := range items.vals {
-			docs = appendObjects(docs, file, item)
-		}
-		return docs
-	}
-	apiVersion := v.get("apiVersion").str()
-	group := ""
-	if g, _, ok := strings.Cut(apiVersion, "/"); ok {
-		group = g
-	}
-	return append(docs, &doc{
-		file:       file,
-		v:          v,
-		group:      group,
-		kind:       kind,
-		apiVersion: apiVersion,
-		namespace:  v.at("metadata", "namespace").str(),
-		name:       v.at("metadata", "name").str(),
-	})
 }
 
 // pair is one resource in the old tree, the new one, or both.

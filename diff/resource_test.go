@@ -37,13 +37,13 @@ func TestResources(t *testing.T) {
 	}, {
 		name: "objects without a name are told apart by file",
 		old: map[string]string{
-			"a/kustomization.yaml": "kind: Kustomization\nresources: [x.yaml]\n",
-			"b/kustomization.yaml": "kind: Kustomization\nresources: [y.yaml]\n",
+			"a/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [x.yaml]\n",
+			"b/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [y.yaml]\n",
 		},
 		new: map[string]string{
-			"a/kustomization.yaml": "kind: Kustomization\nresources: [x.yaml, z.yaml]\n",
-			"b/kustomization.yaml": "kind: Kustomization\nresources: [y.yaml]\n",
-			"c/kustomization.yaml": "kind: Kustomization\nresources: []\n",
+			"a/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [x.yaml, z.yaml]\n",
+			"b/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [y.yaml]\n",
+			"c/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n",
 		},
 		want: []string{"~ Kustomization (a/kustomization.yaml)", "+ Kustomization (c/kustomization.yaml)"},
 	}, {
@@ -75,9 +75,9 @@ func TestFilesErrors(t *testing.T) {
 	tests := []struct {
 		name, content, want string
 	}{
-		{"syntax", "kind: X\n  bad: [\n", "bad.yaml: line 2"},
-		{"duplicate keys", "kind: X\nmetadata: {name: a}\nkind: Y\n", `bad.yaml: document 1: line 3: mapping key "kind" already defined at line 1`},
-		{"alias bomb", "kind: X\n" + bomb, "bad.yaml: document 1: aliases expand the document beyond the size meshroll diffs"},
+		{"syntax", "kind: X\n  bad: [\n", "bad.yaml:2:1: YAML does not parse"},
+		{"duplicate keys", "kind: X\nmetadata: {name: a}\nkind: Y\n", `bad.yaml:3:1: key "kind" is already defined on line 1`},
+		{"alias bomb", "kind: X\n" + bomb, "bad.yaml:7:1: document expands to more than 1048576 values through aliases"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

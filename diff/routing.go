@@ -1,13 +1,11 @@
 package diff
 
 import (
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"google.golang.org/protobuf/encoding/protojson"
 	networkingv1 "istio.io/api/networking/v1"
 
 	"github.com/meshroll/meshroll/route"
@@ -17,65 +15,6 @@ import (
 // reaches what come from the routing engine (package route), as do the
 // answers of meshroll route and its matrix, so that the commands cannot
 // disagree about where requests go.
-
-// spec decodes a VirtualService's spec with Istio's own JSON reader
-// (istio.io/api's UnmarshalJSON: unknown fields ignored, durations such as
-// 1m as Go writes them). A spec that does not fit Istio's schema (a weight of
-// 10.5, a timeout that is a number) is one the API server refuses: it routes
-// nothing, and spec returns an empty VirtualService.
-func spec(v *value) *networkingv1.VirtualService {
-	b, err := json.Marshal(v.plain())
-	if err != nil {
-		return &networkingv1.VirtualService{}
-	}
-	// protojson is several times faster than istio.io/api's reader and
-	// reads what meshroll renders; only durations written as 1m need the
-	// latter.
-	vs := &networkingv1.VirtualService{}
-	if (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(b, vs) == nil {
-		return vs
-	}
-	vs = &networkingv1.VirtualService{}
-	if vs.UnmarshalJSON(b) != nil {
-		return &networkingv1.VirtualService{}
-	}
-	return vs
-}
-
-// plain converts v to the generic form encoding/json writes: numbers by
-// their canonical text, so that 50.0 reads as the integer 50 and 0x10 as
-// 16; a number JSON cannot hold (.inf) stays text, which no number field
-// takes.
-func (v *value) plain() any {
-	if v == nil {
-		return nil
-	}
-	switch v.kind {
-	case mapKind:
-		m := make(map[string]any, len(v.keys))
-		for i, k := range v.keys {
-			m[k] = v.vals[i].plain()
-		}
-		return m
-	case listKind:
-		l := make([]any, len(v.vals))
-		for i, x := range v.vals {
-			l[i] = x.plain()
-		}
-		return l
-	}
-	switch v.class() {
-	case "num":
-		if n := v.canon(); json.Valid([]byte(n)) {
-			return json.Number(n)
-		}
-	case "!!bool":
-		return v.canon() == "true"
-	case "!!null":
-		return nil
-	}
-	return v.text
-}
 
 // weights returns the declared weights of a tcp or tls route's
 // destinations.

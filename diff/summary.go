@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	networkingv1 "istio.io/api/networking/v1"
+
 	"github.com/meshroll/meshroll/route"
 )
 
@@ -122,7 +124,7 @@ type vsInfo struct {
 	routes    map[string]int
 	routeKeys []string // in order
 	items     []*value
-	spec      *value
+	vs        *networkingv1.VirtualService // decoded once, by package manifest
 	hosts     map[string]bool
 	// What the routing engine reads in the routes, set by evaluate: the
 	// weighted route's shares, the mirrors and faults of the http routes,
@@ -150,7 +152,11 @@ func readVS(d *doc) *vsInfo {
 		info.rollout = d.name
 	}
 	spec := v.get("spec")
-	info.spec = spec
+	// The spec as every command reads it (package manifest): a value Istio
+	// refuses, such as a weight of 10.5, is left out, and MR900 reports it.
+	if info.vs = d.res.VirtualService(); info.vs == nil {
+		info.vs = &networkingv1.VirtualService{}
+	}
 	for _, list := range []string{"http", "tcp", "tls"} {
 		if i := weightedRoute(spec.get(list), list == "http"); i >= 0 {
 			info.list, info.weighted = list, i
@@ -228,7 +234,7 @@ func (info *vsInfo) evaluate() {
 		return
 	}
 	info.evaluated = true
-	vs := spec(info.spec)
+	vs := info.vs
 	info.router = route.Compile(vs, info.namespace)
 	var mirrors, faults []string
 	for i := range vs.GetHttp() {

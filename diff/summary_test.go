@@ -84,7 +84,8 @@ func TestRolloutSummary(t *testing.T) {
 		want: []string{"ns/new: new rollout, phase start, stable 100%, canary 0%", "ns/old: removed (was phase promote, stable 0%, canary 100%)"},
 	}, {
 		name: "hand-written: the last route without a match splits the traffic, normalised",
-		old: map[string]string{"fe.yaml": `kind: VirtualService
+		old: map[string]string{"fe.yaml": `apiVersion: networking.istio.io/v1
+kind: VirtualService
 metadata: {name: frontend, namespace: web}
 spec:
   http:
@@ -94,7 +95,8 @@ spec:
     - {destination: {host: fe, subset: blue}, weight: 1}
     - {destination: {host: fe, subset: green}, weight: 3}
 `},
-		new: map[string]string{"fe.yaml": `kind: VirtualService
+		new: map[string]string{"fe.yaml": `apiVersion: networking.istio.io/v1
+kind: VirtualService
 metadata: {name: frontend, namespace: web}
 spec:
   http:
@@ -113,9 +115,9 @@ spec:
 	}, {
 		name: "a DestinationRule joins its rollout by annotation or by host",
 		old: map[string]string{"r.yaml": vs("ns", "r", "canary", 90, 10) + "---\n" +
-			"kind: DestinationRule\nmetadata: {name: r-hand, namespace: ns}\nspec: {host: r.ns.svc.cluster.local, trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}}\n"},
+			"apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r-hand, namespace: ns}\nspec: {host: r.ns.svc.cluster.local, trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}}\n"},
 		new: map[string]string{"r.yaml": vs("ns", "r", "canary", 90, 10) + "---\n" +
-			"kind: DestinationRule\nmetadata: {name: r-hand, namespace: ns}\nspec: {host: r.ns.svc.cluster.local, trafficPolicy: {tls: {mode: DISABLE}}}\n"},
+			"apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r-hand, namespace: ns}\nspec: {host: r.ns.svc.cluster.local, trafficPolicy: {tls: {mode: DISABLE}}}\n"},
 		want: []string{"ns/r: phase canary, stable 90%, canary 10%; other fields changed"},
 	}, {
 		name: "mirror and fault changes are told once, not as route changes",
@@ -163,9 +165,9 @@ spec:
 func TestMTLSChanges(t *testing.T) {
 	r := result(t,
 		map[string]string{"a.yaml": pa("a", "STRICT") + "---\n" + pa("b", "STRICT") + "---\n" +
-			"kind: PeerAuthentication\nmetadata: {name: db, namespace: a}\nspec: {selector: {matchLabels: {app: db}}, mtls: {mode: DISABLE}}\n"},
+			"apiVersion: networking.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: db, namespace: a}\nspec: {selector: {matchLabels: {app: db}}, mtls: {mode: DISABLE}}\n"},
 		map[string]string{"a.yaml": pa("a", "STRICT") + "---\n" + pa("c", "STRICT") + "---\n" +
-			"kind: PeerAuthentication\nmetadata: {name: db, namespace: a}\nspec: {selector: {matchLabels: {app: db}}, mtls: {mode: PERMISSIVE}}\n"})
+			"apiVersion: networking.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: db, namespace: a}\nspec: {selector: {matchLabels: {app: db}}, mtls: {mode: PERMISSIVE}}\n"})
 	want := []MTLSChange{{"b", "STRICT", ""}, {"c", "", "STRICT"}}
 	if !slices.Equal(r.MTLS, want) {
 		t.Errorf("got %v, want %v (a workload's policy is not the namespace's)", r.MTLS, want)
@@ -186,14 +188,15 @@ func TestShares(t *testing.T) {
 		{"[{destination: {host: a}, weight: 1}, {destination: {host: b}, weight: 2}]", "33.3%", "66.7%"},
 		// Numbers as Kubernetes reads them: 50.0 is the integer 50.
 		{"[{destination: {host: a}, weight: 50.0}, {destination: {host: b}, weight: '50'}]", "50%", "50%"},
-		// A VirtualService Istio's schema refuses (a weight is an integer)
-		// routes nothing.
-		{"[{destination: {host: a}, weight: 10.5}, {destination: {host: b}, weight: 89.5}]", "—", "—"},
+		// Weights Istio's schema refuses (a weight is an integer) are left
+		// out, as every command reads them (MR900 reports the object): the
+		// route reads as one without weights.
+		{"[{destination: {host: a}, weight: 10.5}, {destination: {host: b}, weight: 89.5}]", "0%", "0%"},
 		{"[]", "—", "—"},
 	}
 	for _, tt := range tests {
 		for _, list := range []string{"http", "tcp", "tls"} {
-			docs, err := parseFile(File{Path: "x", Content: []byte("kind: VirtualService\nmetadata: {name: x}\nspec: {" + list + ": [{route: " + tt.route + "}]}")})
+			docs, err := parseFile(File{Path: "x", Content: []byte("apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec: {" + list + ": [{route: " + tt.route + "}]}")})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -224,10 +227,10 @@ func TestShortHost(t *testing.T) {
 
 func TestRolloutWithoutNamespace(t *testing.T) {
 	vsNoNS := func(w int) string {
-		return fmt.Sprintf("kind: VirtualService\nmetadata: {name: fe}\nspec: {http: [{route: [{destination: {host: fe, subset: a}, weight: %d}, {destination: {host: fe, subset: b}, weight: %d}]}]}\n", w, 100-w)
+		return fmt.Sprintf("apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: fe}\nspec: {http: [{route: [{destination: {host: fe, subset: a}, weight: %d}, {destination: {host: fe, subset: b}, weight: %d}]}]}\n", w, 100-w)
 	}
 	dr := func(lb string) string {
-		return "---\nkind: DestinationRule\nmetadata: {name: fe, annotations: {meshroll.dev/rollout: fe}}\nspec: {host: fe, trafficPolicy: {loadBalancer: {simple: " + lb + "}}}\n"
+		return "---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: fe, annotations: {meshroll.dev/rollout: fe}}\nspec: {host: fe, trafficPolicy: {loadBalancer: {simple: " + lb + "}}}\n"
 	}
 	r := result(t, map[string]string{"a.yaml": vsNoNS(80) + dr("ROUND_ROBIN")}, map[string]string{"a.yaml": vsNoNS(60) + dr("LEAST_REQUEST")})
 	got := headlines(r)

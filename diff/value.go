@@ -1,8 +1,6 @@
 package diff
 
 import (
-	"errors"
-	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -155,153 +153,43 @@ func equal(a, b *value) bool {
 	return true
 }
 
-// errTooLarge stops conversion of a document whose aliases expand beyond
-// the budget: an alias bomb must not exhaust memory or time.
-var errTooLarge = errors.New("aliases expand the document beyond the size meshroll diffs")
-
-// converter turns yaml.v3 nodes into values within a node budget.
-type converter struct {
-	budget int
-	// active holds the anchors being expanded, to refuse alias cycles.
-	active map[*yaml.Node]bool
-}
-
-// newConverter allows a document the nodes its source could hold, many
-// times over, and no more, so that alias expansion stays linear in the
-// size of the input.
-func newConverter(srcLen int) *converter {
-	return &converter{budget: 8*srcLen + 10000, active: map[*yaml.Node]bool{}}
-}
-
-func (c *converter) convert(n *yaml.Node) (*value, error) {
-	c.budget--
-	if c.budget < 0 {
-		return nil, errTooLarge
-	}
+// convert reduces a resolved tree (package manifest resolves aliases and
+// merge keys, and bounds what they expand to) to a value. Duplicate keys
+// never reach it: the manifest reader refuses them.
+func convert(n *yaml.Node) *value {
 	switch n.Kind {
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			return nil, nil
-		}
-		return c.convert(n.Content[0])
-	case yaml.AliasNode:
-		if n.Alias == nil {
-			return nil, fmt.Errorf("line %d: alias to an unknown anchor", n.Line)
-		}
-		if c.active[n.Alias] {
-			return nil, fmt.Errorf("line %d: alias *%s refers to itself", n.Line, n.Value)
-		}
-		c.active[n.Alias] = true
-		v, err := c.convert(n.Alias)
-		delete(c.active, n.Alias)
-		return v, err
 	case yaml.SequenceNode:
-		v := &value{kind: listKind, line: n.Line, vals: make([]*value, 0, len(n.Content))}
-		for _, item := range n.Content {
-			iv, err := c.convert(item)
-			if err != nil {
-				return nil, err
-			}
-			v.vals = append(v.vals, iv)
+		v := &value{kind: listKind, line: n.Line, vals: make([]*value, len(n.Content))}
+		for i, item := range n.Content {
+			v.vals[i] = convert(item)
 		}
-		return v, nil
+		return v
 	case yaml.MappingNode:
-		return c.mapping(n)
-	case yaml.ScalarNode:
-		// Custom tags and !!binary keep their tag, so that a change of tag
-		// alone is a change.
-		return &value{kind: scalarKind, tag: n.ShortTag(), text: n.Value, line: n.Line}, nil
-	}
-	return nil, fmt.Errorf("line %d: unexpected YAML node", n.Line)
-}
-
-// mapping converts a mapping, applying merge keys (<<) the way YAML 1.1
-// and Kubernetes' YAML readers do: explicit keys win over merged ones, and
-// earlier merged maps over later ones.
-func (c *converter) mapping(n *yaml.Node) (*value, error) {
-	type entry struct {
-		key  string
-		val  *value
-		line int
-	}
-	explicit := make([]entry, 0, len(n.Content)/2)
-	var merged []entry
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		kn, vn := n.Content[i], n.Content[i+1]
-		if kn.Kind == yaml.ScalarNode && kn.ShortTag() == "!!merge" {
-			ms, err := c.mergeSources(vn)
-			if err != nil {
-				return nil, err
-			}
-			for _, m := range ms {
-				for j, k := range m.keys {
-					merged = append(merged, entry{k, m.vals[j], kn.Line})
-				}
-			}
-			continue
+		type entry struct {
+			key string
+			val *value
 		}
-		key, err := c.keyText(kn)
-		if err != nil {
-			return nil, err
+		all := make([]entry, 0, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			all = append(all, entry{keyText(n.Content[i]), convert(n.Content[i+1])})
 		}
-		val, err := c.convert(vn)
-		if err != nil {
-			return nil, err
+		sort.SliceStable(all, func(i, j int) bool { return all[i].key < all[j].key })
+		v := &value{kind: mapKind, line: n.Line, keys: make([]string, len(all)), vals: make([]*value, len(all))}
+		for i, e := range all {
+			v.keys[i], v.vals[i] = e.key, e.val
 		}
-		explicit = append(explicit, entry{key, val, kn.Line})
+		return v
 	}
-	seen := make(map[string]int, len(explicit))
-	for _, e := range explicit {
-		if first, dup := seen[e.key]; dup {
-			return nil, fmt.Errorf("line %d: mapping key %q already defined at line %d", e.line, e.key, first)
-		}
-		seen[e.key] = e.line
-	}
-	all := explicit
-	for _, e := range merged {
-		if _, ok := seen[e.key]; !ok {
-			seen[e.key] = e.line
-			all = append(all, e)
-		}
-	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].key < all[j].key })
-	v := &value{kind: mapKind, line: n.Line, keys: make([]string, len(all)), vals: make([]*value, len(all))}
-	for i, e := range all {
-		v.keys[i], v.vals[i] = e.key, e.val
-	}
-	return v, nil
-}
-
-// mergeSources returns the maps a merge key names: one map, or a list of
-// them.
-func (c *converter) mergeSources(n *yaml.Node) ([]*value, error) {
-	v, err := c.convert(n)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case v != nil && v.kind == mapKind:
-		return []*value{v}, nil
-	case v != nil && v.kind == listKind:
-		for _, item := range v.vals {
-			if item == nil || item.kind != mapKind {
-				return nil, fmt.Errorf("line %d: a merge key (<<) takes maps only", n.Line)
-			}
-		}
-		return v.vals, nil
-	}
-	return nil, fmt.Errorf("line %d: a merge key (<<) takes a map or a list of maps", n.Line)
+	// Custom tags and !!binary keep their tag, so that a change of tag alone
+	// is a change.
+	return &value{kind: scalarKind, tag: n.ShortTag(), text: n.Value, line: n.Line}
 }
 
 // keyText is a map key as a string: scalars by their text, anything else
 // (rare complex keys) by its compact form.
-func (c *converter) keyText(n *yaml.Node) (string, error) {
+func keyText(n *yaml.Node) string {
 	if n.Kind == yaml.ScalarNode {
-		return n.Value, nil
+		return n.Value
 	}
-	v, err := c.convert(n)
-	if err != nil {
-		return "", err
-	}
-	return flow(v, 200), nil
+	return flow(convert(n), 200)
 }

@@ -286,8 +286,11 @@ func (p *parser) document(c chunk, index int) bool {
 	if list {
 		if items := field(obj, "items"); items != nil && items.Kind == yaml.SequenceNode {
 			for i, it := range items.Content {
-				if it.Kind == yaml.MappingNode {
-					p.object(it, index, i)
+				if it.Kind != yaml.MappingNode {
+					continue
+				}
+				if r := p.object(it, index, i); r != nil && p.opts.Inspect != nil {
+					p.opts.Inspect(r, it)
 				}
 			}
 			return true
