@@ -19,6 +19,22 @@ import (
 // bounded what the references expand to (Limits.Nodes and Limits.Depth) and
 // refused cycles, so walking the shared nodes costs at most that.
 
+// plainTree bounds and resolves a tree yaml.v3 parsed from a file that is
+// not a manifest stream, such as a kustomization or a patch, under the
+// default Limits, so that it reads like the manifests' trees.
+func plainTree(root *yaml.Node) error {
+	g := guard{lim: DefaultLimits()}
+	if _, err := g.walk(root, 0); err != nil {
+		return fmt.Errorf("line %d: %w", g.errLine, err)
+	}
+	if g.refs {
+		if line, err := resolve(root); err != nil {
+			return fmt.Errorf("line %d: %w", line, err)
+		}
+	}
+	return nil
+}
+
 // resolve replaces the aliases and merge keys of root, a tree the guard
 // accepted. It returns an error, at a line, only for a merge key whose
 // value is not a map or a list of maps, which YAML does not define.

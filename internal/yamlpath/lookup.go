@@ -6,19 +6,16 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// maxAliasHops bounds how many aliases Lookup follows for one step, so that a
-// cycle or a chain of aliases cannot make it loop.
-const maxAliasHops = 64
-
 // Lookup walks p from n and returns the deepest node it reached, the key node
 // of the last map step it took (nil when that step was a list index or no
 // step was taken), and how many elements of p it matched. When matched is
-// len(p), node is the node at p. Aliases are followed and merge keys (<<)
-// are searched after a mapping's own keys, as a YAML decoder does.
+// len(p), node is the node at p. n is a plain tree: package manifest hands
+// out trees whose aliases and merge keys are resolved, and an alias met in
+// another tree (the configuration) is where the path ends.
 func Lookup(n *yaml.Node, p Path) (node, key *yaml.Node, matched int) {
-	node = deref(n)
+	node = n
 	if node != nil && node.Kind == yaml.DocumentNode && len(node.Content) == 1 {
-		node = deref(node.Content[0])
+		node = node.Content[0]
 	}
 	for i, e := range p {
 		if node == nil {
@@ -30,62 +27,19 @@ func Lookup(n *yaml.Node, p Path) (node, key *yaml.Node, matched int) {
 				next = node.Content[e.Index]
 			}
 		} else if node.Kind == yaml.MappingNode {
-			nextKey, next = lookupKey(node, e.Key, 0)
+			for j := 0; j+1 < len(node.Content); j += 2 {
+				if k := node.Content[j]; k.Kind == yaml.ScalarNode && k.Value == e.Key {
+					nextKey, next = k, node.Content[j+1]
+					break
+				}
+			}
 		}
 		if next == nil {
 			return node, key, i
 		}
-		node, key = deref(next), nextKey
+		node, key = next, nextKey
 	}
 	return node, key, len(p)
-}
-
-// lookupKey finds key k in mapping m, then in the mappings m merges.
-func lookupKey(m *yaml.Node, k string, depth int) (key, value *yaml.Node) {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		kn := m.Content[i]
-		if kn.Kind == yaml.ScalarNode && kn.Value == k && kn.Tag != "!!merge" {
-			return kn, m.Content[i+1]
-		}
-	}
-	if depth > maxAliasHops {
-		return nil, nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		kn := m.Content[i]
-		if kn.Kind != yaml.ScalarNode || kn.Tag != "!!merge" {
-			continue
-		}
-		v := deref(m.Content[i+1])
-		var sources []*yaml.Node
-		switch {
-		case v == nil:
-		case v.Kind == yaml.MappingNode:
-			sources = []*yaml.Node{v}
-		case v.Kind == yaml.SequenceNode:
-			for _, s := range v.Content {
-				if s = deref(s); s != nil && s.Kind == yaml.MappingNode {
-					sources = append(sources, s)
-				}
-			}
-		}
-		for _, s := range sources {
-			if kk, vv := lookupKey(s, k, depth+1); vv != nil {
-				return kk, vv
-			}
-		}
-	}
-	return nil, nil
-}
-
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < maxAliasHops; i++ {
-		n = n.Alias
-	}
-	if n != nil && n.Kind == yaml.AliasNode {
-		return nil
-	}
-	return n
 }
 
 // Position returns the line and column (1-based) that best stand for the
