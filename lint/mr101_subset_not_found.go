@@ -98,7 +98,7 @@ func runSubsetNotFound(pass *Pass) {
 					slices.Sort(names)
 					hint = "define it there, or use one of " + strings.Join(slices.Compact(names), ", ")
 				}
-				pass.Reportf(vs, d.Path+".subset", "%s to subset %q of host %s, which DestinationRule %s does not define: %s",
+				pass.Reportf(vs, d.Path()+".subset", "%s to subset %q of host %s, which DestinationRule %s does not define: %s",
 					what, subset, d.Destination.GetHost(), strings.Join(where, " and "), hint)
 			}
 		}

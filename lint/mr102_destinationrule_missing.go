@@ -60,7 +60,7 @@ func runDestinationRuleMissing(pass *Pass) {
 				if len(ix.DestinationRulesFor(h, vs.Namespace)) > 0 {
 					continue
 				}
-				pass.Reportf(vs, d.Path+".subset", "subset %q of host %s needs a DestinationRule, and none for %s applies in namespace %s: add one that defines subset %s",
+				pass.Reportf(vs, d.Path()+".subset", "subset %q of host %s needs a DestinationRule, and none for %s applies in namespace %s: add one that defines subset %s",
 					subset, host, h, vs.Namespace, subset)
 			}
 		}

@@ -80,7 +80,7 @@ func runHalfQualifiedHost(pass *Pass) {
 		}
 		for _, rt := range ix.Routes(vs) {
 			for _, d := range append(append([]manifest.RouteDestination(nil), rt.Destinations...), rt.Mirrors...) {
-				check(vs, d.Destination.GetHost(), d.Path+".host", "destination host")
+				check(vs, d.Destination.GetHost(), d.Path()+".host", "destination host")
 			}
 		}
 	}

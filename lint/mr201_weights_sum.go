@@ -71,13 +71,13 @@ func runWeightsSum(pass *Pass) {
 			case sum == 100:
 				continue
 			case len(ds) == 1:
-				pass.Reportf(vs, ds[0].WeightPath, "the only destination of %s has weight %d; it gets all traffic anyway: state weight 100, or none", rt.Path, sum)
+				pass.Reportf(vs, ds[0].WeightPath(), "the only destination of %s has weight %d; it gets all traffic anyway: state weight 100, or none", rt.Path(), sum)
 			case sum == 0:
 				// validateHTTPRouteDestinations (Istio 1.32): several
 				// destinations whose weights total 0 are rejected.
-				pass.ReportSeverityf(Error, vs, rt.Path+".route", "none of the %d destinations of %s has a weight, and Istio rejects a route whose weights total 0: give them weights that add up to 100", len(ds), rt.Path)
+				pass.ReportSeverityf(Error, vs, rt.Path()+".route", "none of the %d destinations of %s has a weight, and Istio rejects a route whose weights total 0: give them weights that add up to 100", len(ds), rt.Path())
 			default:
-				pass.Reportf(vs, rt.Path+".route", "the weights of %s (%s) add up to %d, not 100; Istio scales them: make them add up to 100", rt.Path, strings.Join(ws, " + "), sum)
+				pass.Reportf(vs, rt.Path()+".route", "the weights of %s (%s) add up to %d, not 100; Istio scales them: make them add up to 100", rt.Path(), strings.Join(ws, " + "), sum)
 			}
 		}
 	}

@@ -48,9 +48,9 @@ func runWeightRange(pass *Pass) {
 			for _, d := range rt.Destinations {
 				switch {
 				case d.Weight < 0:
-					pass.Reportf(vs, d.WeightPath, "weight %d is negative, so Istio rejects the VirtualService: use a percentage from 0 to 100", d.Weight)
+					pass.Reportf(vs, d.WeightPath(), "weight %d is negative, so Istio rejects the VirtualService: use a percentage from 0 to 100", d.Weight)
 				case d.Weight > 100:
-					pass.ReportSeverityf(Warning, vs, d.WeightPath, "weight %d is above 100; Istio accepts it and scales the weights, so the split is not what it says: use a percentage from 0 to 100", d.Weight)
+					pass.ReportSeverityf(Warning, vs, d.WeightPath(), "weight %d is above 100; Istio accepts it and scales the weights, so the split is not what it says: use a percentage from 0 to 100", d.Weight)
 				}
 			}
 		}

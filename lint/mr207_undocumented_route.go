@@ -42,7 +42,7 @@ func runUndocumentedRoute(pass *Pass) {
 	for _, vs := range pass.Index.VirtualServices {
 		for _, rt := range pass.Index.Routes(vs) {
 			if rt.Protocol == "http" && rt.Name == "" {
-				pass.Reportf(vs, rt.Path, "http route %d has no name: name it after what it is for, so logs, metrics and reviewers can tell routes apart", rt.Index)
+				pass.Reportf(vs, rt.Path(), "http route %d has no name: name it after what it is for, so logs, metrics and reviewers can tell routes apart", rt.Index)
 			}
 		}
 	}

@@ -71,6 +71,13 @@ spec:
 const otherCookie = "theme=dark; "
 
 func runCookieRegexSeparator(pass *Pass) {
+	// The same regex comes back in every phase of every rollout that
+	// renders it: judged once.
+	type verdict struct {
+		cookie string
+		misses bool
+	}
+	judged := map[string]verdict{}
 	for _, vs := range pass.Index.VirtualServices {
 		for _, sm := range StringMatches(vs) {
 			if !strings.EqualFold(sm.Header, "cookie") {
@@ -80,8 +87,12 @@ func runCookieRegexSeparator(pass *Pass) {
 			if !ok {
 				continue
 			}
-			cookie, ok := MissesCookieAfterSeparator(re.Regex)
-			if ok {
+			v, seen := judged[re.Regex]
+			if !seen {
+				v.cookie, v.misses = MissesCookieAfterSeparator(re.Regex)
+				judged[re.Regex] = v
+			}
+			if cookie := v.cookie; v.misses {
 				pass.Reportf(vs, sm.Path+".regex", "cookie regex matches %q but not %q, the header a browser sends when another cookie comes first: allow blanks after the separator, as in (.*?;\\s*)?", cookie, otherCookie+cookie)
 			}
 		}

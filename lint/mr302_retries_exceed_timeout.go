@@ -63,7 +63,7 @@ func runRetriesExceedTimeout(pass *Pass) {
 			}
 			total := time.Duration(attempts) * per
 			if total/time.Duration(attempts) != per || total > timeout {
-				pass.Reportf(vs, rt.Path+".retries.perTryTimeout", "%d attempts × perTryTimeout %s = %s, longer than the route timeout %s, which cuts the later attempts off: lower attempts or perTryTimeout, or raise timeout",
+				pass.Reportf(vs, rt.Path()+".retries.perTryTimeout", "%d attempts × perTryTimeout %s = %s, longer than the route timeout %s, which cuts the later attempts off: lower attempts or perTryTimeout, or raise timeout",
 					attempts, per, total, timeout)
 			}
 		}

@@ -62,14 +62,14 @@ func runMirrorMisuse(pass *Pass) {
 				continue
 			}
 			if p := h.GetMirrorPercentage(); p != nil && (p.GetValue() < 0 || p.GetValue() > 100) {
-				pass.ReportSeverityf(Error, vs, rt.Path+".mirrorPercentage.value", "mirror percentage %g is outside 0..100, so Istio rejects the VirtualService: use a percentage from 0 to 100", p.GetValue())
+				pass.ReportSeverityf(Error, vs, rt.Path()+".mirrorPercentage.value", "mirror percentage %g is outside 0..100, so Istio rejects the VirtualService: use a percentage from 0 to 100", p.GetValue())
 			}
 			if p := h.GetMirrorPercent(); p != nil && p.GetValue() > 100 {
-				pass.ReportSeverityf(Error, vs, rt.Path+".mirrorPercent", "mirror percent %d is above 100, so Istio rejects the VirtualService: use mirrorPercentage with a value from 0 to 100", p.GetValue())
+				pass.ReportSeverityf(Error, vs, rt.Path()+".mirrorPercent", "mirror percent %d is above 100, so Istio rejects the VirtualService: use mirrorPercentage with a value from 0 to 100", p.GetValue())
 			}
 			for i, m := range h.GetMirrors() {
 				if p := m.GetPercentage(); p != nil && (p.GetValue() < 0 || p.GetValue() > 100) {
-					pass.ReportSeverityf(Error, vs, fmt.Sprintf("%s.mirrors[%d].percentage.value", rt.Path, i), "mirror percentage %g is outside 0..100, so Istio rejects the VirtualService: use a percentage from 0 to 100", p.GetValue())
+					pass.ReportSeverityf(Error, vs, fmt.Sprintf("%s.mirrors[%d].percentage.value", rt.Path(), i), "mirror percentage %g is outside 0..100, so Istio rejects the VirtualService: use a percentage from 0 to 100", p.GetValue())
 				}
 			}
 			weights := make([]int32, len(rt.Destinations))
@@ -83,8 +83,8 @@ func runMirrorMisuse(pass *Pass) {
 						continue // gets no traffic
 					}
 					if sameDestination(ix, vs, m, d) {
-						pass.ReportSeverityf(Warning, vs, m.Path, "mirror to %s, which already serves this route (%s), so it gets every mirrored request twice: mirror to the version under test instead",
-							describeDestination(m), d.Path)
+						pass.ReportSeverityf(Warning, vs, m.Path(), "mirror to %s, which already serves this route (%s), so it gets every mirrored request twice: mirror to the version under test instead",
+							describeDestination(m), d.Path())
 						break
 					}
 				}

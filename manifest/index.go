@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"slices"
 	"sync"
 
 	security "istio.io/api/security/v1"
@@ -144,17 +145,15 @@ func (ix *Index) DestinationRuleHost(dr *Resource) Host { return ix.drHost[dr] }
 // host; there it takes those with the most specific matching host (several
 // when they name the same host, which Istio merges). nil means none applies.
 func (ix *Index) DestinationRulesFor(host Host, client string) []*Resource {
-	order := []string{client}
+	// Every route of every rule asks: no allocation but the answer.
+	order := [3]string{client, "", ix.RootNamespace}
 	if _, ns, ok := host.Service(ix.ClusterDomain); ok {
-		order = append(order, ns)
+		order[1] = ns
 	}
-	order = append(order, ix.RootNamespace)
-	seen := map[string]bool{}
-	for _, ns := range order {
-		if seen[ns] {
+	for i, ns := range order {
+		if ns == "" && i == 1 || slices.Contains(order[:i], ns) {
 			continue
 		}
-		seen[ns] = true
 		if found := ix.destinationRulesIn(ns, host, client); len(found) > 0 {
 			return found
 		}

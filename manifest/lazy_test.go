@@ -1,6 +1,8 @@
 package manifest
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -58,5 +60,37 @@ items:
 	}
 	if got := svc.Position("metadata.name"); got.Line != 20 {
 		t.Errorf("List item's metadata.name on line %d, want 20", got.Line)
+	}
+}
+
+// TestPositionsReadTheFileAgain checks that the text of an Istio object,
+// which is not kept, is read again from its file for a position, after a
+// byte order mark too, and that a file changed since it was read gives the
+// document's line rather than a position in text that is no longer there.
+func TestPositionsReadTheFileAgain(t *testing.T) {
+	dir := t.TempDir()
+	doc := "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r}\nspec:\n  hosts: [r]\n  http:\n  - route:\n    - destination: {host: r}\n      weight: 100\n"
+	for name, content := range map[string]string{"plain.yaml": "note: not an object\n---\n" + doc, "bom.yaml": "\uFEFFnote: not an object\n---\n" + doc} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m, err := Load([]string{path}, LoadOptions{})
+		if err != nil || len(m.Resources) != 1 {
+			t.Fatalf("%s: %v, %d resources", name, err, len(m.Resources))
+		}
+		r := m.Resources[0]
+		if r.lazy == nil || r.lazy.text != nil {
+			t.Fatalf("%s: the text of an Istio object read from a file is kept", name)
+		}
+		if pos := r.Position("spec.http[0].route[0].weight"); pos.Line != 11 || pos.Column != 15 {
+			t.Errorf("%s: position %v, want line 11, column 15", name, pos)
+		}
+		if err := os.WriteFile(path, []byte("# changed\n"+content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if pos := r.Position("spec.http[0].route[0].weight"); pos.Line != 2 || pos.Column != 1 {
+			t.Errorf("%s changed: position %v, want the document's line 2", name, pos)
+		}
 	}
 }

@@ -310,5 +310,8 @@ func (l *loader) read(s source) (*Manifests, error) {
 		}
 		return unreadable(err), nil
 	}
-	return Parse(s.display, data, l.opts), nil
+	if s.stdin {
+		return Parse(s.display, data, l.opts), nil
+	}
+	return parseFrom(s.display, s.path, data, l.opts), nil
 }

@@ -3,6 +3,7 @@ package manifest
 import (
 	"bytes"
 	"fmt"
+	"hash/crc32"
 	"regexp"
 	"strconv"
 	"strings"
@@ -20,9 +21,16 @@ import (
 // Parse reads the YAML or JSON manifests in data, named file in diagnostics.
 // It never fails: what cannot be read becomes an MR900 diagnostic.
 func Parse(file string, data []byte, opts LoadOptions) *Manifests {
+	return parseFrom(file, "", data, opts)
+}
+
+// parseFrom is Parse of data read from the file at path, when path is not
+// "": the text of Istio's objects is not kept, but read again from the file
+// when a position is asked for (see lazyNode).
+func parseFrom(file, path string, data []byte, opts LoadOptions) *Manifests {
 	s := scratches.Get().(*yamlfast.Scratch)
 	defer scratches.Put(s)
-	p := &parser{file: file, opts: opts, lim: opts.Limits.withDefaults(), kinds: istioKinds(), scratch: s}
+	p := &parser{file: file, path: path, opts: opts, lim: opts.Limits.withDefaults(), kinds: istioKinds(), scratch: s}
 	p.out.Files = []string{file}
 	p.parse(data)
 	return &p.out
@@ -36,6 +44,8 @@ var scratches = sync.Pool{New: func() any { return new(yamlfast.Scratch) }}
 
 type parser struct {
 	file    string
+	path    string // the file to read a document's text again from, or ""
+	base    int    // the offset in the file of the data parsed (after a BOM)
 	opts    LoadOptions
 	lim     Limits
 	kinds   map[string]kindInfo
@@ -56,10 +66,18 @@ func (p *parser) parse(data []byte) {
 		p.invalid(1, "file is larger than %d bytes: split it", p.lim.FileBytes)
 		return
 	}
+	orig := data
 	data, err := toUTF8(data)
 	if err != nil {
 		p.invalid(1, "%v", err)
 		return
+	}
+	switch {
+	case len(data) == len(orig):
+	case len(data) == len(orig)-3 && (len(data) == 0 || &data[0] == &orig[3]):
+		p.base = 3 // a byte order mark
+	default:
+		p.path = "" // converted from UTF-16: offsets are not the file's
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		p.invalid(lineAt(data, i), "file holds a NUL byte: it is binary, not YAML or JSON")
@@ -119,6 +137,7 @@ func lineAt(data []byte, offset int) int {
 // chunk is the text of one YAML document and the line it starts on.
 type chunk struct {
 	text    []byte
+	off     int // the offset of text in the data
 	line    int
 	content bool // more than markers, comments, directives and blank lines
 }
@@ -144,13 +163,13 @@ func splitDocuments(data []byte) []chunk {
 		switch {
 		case isMarker(l, "---"):
 			if content || started {
-				chunks = append(chunks, chunk{data[start:off], startLine, content})
+				chunks = append(chunks, chunk{data[start:off], start, startLine, content})
 				start, startLine = off, line
 			}
 			content = len(bytes.TrimSpace(stripComment(l[3:]))) > 0
 			started = true
 		case isMarker(l, "..."):
-			chunks = append(chunks, chunk{data[start:end], startLine, content})
+			chunks = append(chunks, chunk{data[start:end], start, startLine, content})
 			start, startLine, content, started = end, line+1, false, false
 		default:
 			t := bytes.TrimSpace(l)
@@ -161,7 +180,7 @@ func splitDocuments(data []byte) []chunk {
 		off = end
 	}
 	if start < len(data) {
-		chunks = append(chunks, chunk{data[start:], startLine, content})
+		chunks = append(chunks, chunk{data[start:], start, startLine, content})
 	}
 	return chunks
 }
@@ -308,10 +327,23 @@ func (p *parser) document(c chunk, index int) bool {
 		if p.opts.Inspect != nil {
 			p.opts.Inspect(r, r.node)
 		}
-		r.lazy = &lazyNode{text: c.text, line: c.line, lim: p.lim, keep: !r.IsIstio()}
+		r.lazy = p.lazy(c, !r.IsIstio())
 		r.node = nil
 	}
 	return true
+}
+
+// lazy keeps what builds the tree of a document again: its text, or for an
+// Istio object read from a file, where the text is in the file. Istio's
+// objects are read through their typed spec, and their trees are built again
+// only to place a finding, so their text need not stay in memory: the file
+// is read again then, and checked to hold the same text.
+func (p *parser) lazy(c chunk, keep bool) *lazyNode {
+	l := &lazyNode{text: c.text, line: c.line, lim: p.lim, keep: keep}
+	if !keep && p.path != "" {
+		l.text, l.path, l.off, l.n, l.sum = nil, p.path, p.base+c.off, len(c.text), crc32.ChecksumIEEE(c.text)
+	}
+	return l
 }
 
 // tree parses a document, into the parser's reused memory when disposable,
@@ -516,11 +548,13 @@ func (p *parser) object(n *yaml.Node, doc, item int) *Resource {
 		return nil
 	}
 	meta := field(n, "metadata")
+	// The strings a Resource keeps are copies: the tree's share the file's
+	// text, which is not kept (see lazyNode).
 	r := &Resource{
-		APIVersion:  apiVersion,
-		Kind:        kind,
-		Name:        scalar(field(meta, "name")),
-		Namespace:   scalar(field(meta, "namespace")),
+		APIVersion:  strings.Clone(apiVersion),
+		Kind:        strings.Clone(kind),
+		Name:        strings.Clone(scalar(field(meta, "name"))),
+		Namespace:   strings.Clone(scalar(field(meta, "namespace"))),
 		File:        p.file,
 		Doc:         doc,
 		Item:        item,

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"hash/crc32"
 	"strings"
 	"sync"
 
@@ -11,6 +12,7 @@ import (
 	security "istio.io/api/security/v1"
 
 	"github.com/meshroll/meshroll/internal/crd"
+	"github.com/meshroll/meshroll/internal/input"
 	"github.com/meshroll/meshroll/internal/yamlfast"
 	"github.com/meshroll/meshroll/internal/yamlpath"
 )
@@ -84,11 +86,16 @@ func (r *Resource) Node() *yaml.Node {
 // rules read the typed spec and ask for a tree only to place a finding.
 type lazyNode struct {
 	once sync.Once
-	text []byte // the document, a slice of the file's data
-	line int    // the line of the file the document starts on
-	lim  Limits // the limits it was first read under, which it met
-	keep bool
-	node *yaml.Node
+	text []byte // the document, a slice of the file's data, or nil
+	// path, off, n and sum say where the document is when text is nil: n
+	// bytes at offset off of the file at path, whose CRC-32 is sum.
+	path   string
+	off, n int
+	sum    uint32
+	line   int    // the line of the file the document starts on
+	lim    Limits // the limits it was first read under, which it met
+	keep   bool
+	node   *yaml.Node
 }
 
 func (l *lazyNode) get() *yaml.Node {
@@ -104,9 +111,31 @@ func (l *lazyNode) get() *yaml.Node {
 
 func (l *lazyNode) parse() *yaml.Node { return l.parseInto(nil) }
 
+// source returns the document's text: kept, or read again from its file.
+// It is nil when the file no longer holds the text that was read.
+func (l *lazyNode) source() []byte {
+	if l.text != nil || l.path == "" {
+		return l.text
+	}
+	data, err := input.ReadFile(l.path, l.lim.FileBytes)
+	if err != nil || l.off+l.n > len(data) {
+		return nil
+	}
+	text := data[l.off : l.off+l.n]
+	if crc32.ChecksumIEEE(text) != l.sum {
+		return nil
+	}
+	return text
+}
+
 // parseInto builds the tree in s, when not nil: valid until s's next use.
+// It returns nil when the text cannot be had again (its file changed).
 func (l *lazyNode) parseInto(s *yamlfast.Scratch) *yaml.Node {
-	root, err := parseYAMLInto(l.text, s)
+	text := l.source()
+	if text == nil {
+		return nil
+	}
+	root, err := parseYAMLInto(text, s)
 	if err != nil || root == nil || len(root.Content) == 0 {
 		return nil // the first reading succeeded: this cannot happen
 	}
@@ -225,6 +254,9 @@ func (r *Resource) Positions(path string) (pos, origin Position) {
 		defer scratches.Put(s)
 		root = r.lazy.parseInto(s)
 	}
+	if root == nil && r.lazy != nil {
+		pos.Line = r.lazy.line // the document, when its text is gone
+	}
 	if root != nil {
 		pos.Line, pos.Column = root.Line, root.Column
 		if p, err := yamlpath.Parse(path); err == nil && len(p) > 0 {
@@ -281,8 +313,8 @@ func buildIstioKinds() map[string]kindInfo {
 
 // Attrs are the labels or annotations of an object: its keys and values in
 // turn (k0, v0, k1, v1, ...), in the order of the file. A slice of strings
-// that share the text of the manifest, rather than a map: 127,000 objects
-// kept two small maps each, about a quarter of what lint kept.
+// cut from one copy of their text, rather than a map: 127,000 objects kept
+// two small maps each, about a quarter of what lint kept.
 type Attrs []string
 
 // attrs reads a map of strings such as labels; other values are skipped.
@@ -290,11 +322,22 @@ func attrs(n *yaml.Node) Attrs {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
+	size := 0
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k, v := n.Content[i], n.Content[i+1]; k.Kind == yaml.ScalarNode && v.Kind == yaml.ScalarNode {
+			size += len(k.Value) + len(v.Value)
+		}
+	}
+	var b strings.Builder
+	b.Grow(size)
 	a := make(Attrs, 0, len(n.Content))
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k.Kind == yaml.ScalarNode && v != nil && v.Kind == yaml.ScalarNode {
-			a = append(a, k.Value, v.Value)
+		if k, v := n.Content[i], n.Content[i+1]; k.Kind == yaml.ScalarNode && v.Kind == yaml.ScalarNode {
+			at := b.Len()
+			b.WriteString(k.Value)
+			b.WriteString(v.Value)
+			all := b.String() // the text so far: Grow made room for all of it
+			a = append(a, all[at:at+len(k.Value)], all[at+len(k.Value):])
 		}
 	}
 	return a

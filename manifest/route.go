@@ -1,17 +1,17 @@
 package manifest
 
 import (
-	"fmt"
-
 	networking "istio.io/api/networking/v1"
+
+	"github.com/meshroll/meshroll/internal/yamlpath"
 )
 
-// Route is one http, tcp or tls route of a VirtualService, with the data
-// paths rules report at.
+// Route is one http, tcp or tls route of a VirtualService. Its data paths
+// (Path, and those of its destinations) are written only when a rule reports
+// at one: an index of 100,000 VirtualServices keeps none of them.
 type Route struct {
 	Protocol string // "http", "tcp" or "tls"
 	Index    int    // index in spec.<Protocol>
-	Path     string // spec.http[0]
 	Name     string // the route's name (http routes only)
 	// Destinations are the route's weighted destinations, in order.
 	Destinations []RouteDestination
@@ -22,15 +22,64 @@ type Route struct {
 	HTTP *networking.HTTPRoute
 }
 
+// Path is the route's data path: spec.http[0].
+func (rt Route) Path() string { return routePath(rt.Protocol, rt.Index) }
+
+func routePath(protocol string, i int) string { return "spec." + protocol + yamlpath.Index(i) }
+
 // RouteDestination is a destination of a route, or a mirror.
 type RouteDestination struct {
 	Destination *networking.Destination
-	Path        string // the destination object: spec.http[0].route[1].destination
 	// Weight is the stated weight; 0 when none is written (protojson does
 	// not tell "weight: 0" from no weight; neither does Istio).
-	Weight     int32
-	WeightPath string // spec.http[0].route[1].weight; the mirror percentage for a mirror
-	Mirror     bool
+	Weight int32
+	Mirror bool
+
+	protocol string
+	route    int
+	at       int // the index in route or mirrors; -1 for mirror
+}
+
+// Path is the data path of the destination object:
+// spec.http[0].route[1].destination, spec.http[0].mirror or
+// spec.http[0].mirrors[1].destination.
+func (d RouteDestination) Path() string {
+	p := routePath(d.protocol, d.route)
+	switch {
+	case !d.Mirror:
+		return p + ".route" + yamlpath.Index(d.at) + ".destination"
+	case d.at < 0:
+		return p + ".mirror"
+	}
+	return p + ".mirrors" + yamlpath.Index(d.at) + ".destination"
+}
+
+// WeightPath is the data path of the destination's weight, or of a mirror's
+// percentage: spec.http[0].route[1].weight, spec.http[0].mirrorPercentage.value
+// or spec.http[0].mirrors[1].percentage.value.
+func (d RouteDestination) WeightPath() string {
+	p := routePath(d.protocol, d.route)
+	switch {
+	case !d.Mirror:
+		return p + ".route" + yamlpath.Index(d.at) + ".weight"
+	case d.at < 0:
+		return p + ".mirrorPercentage.value"
+	}
+	return p + ".mirrors" + yamlpath.Index(d.at) + ".percentage.value"
+}
+
+// weightedDestination is what http, tcp and tls routes' destinations share.
+type weightedDestination interface {
+	GetDestination() *networking.Destination
+	GetWeight() int32
+}
+
+func asWeighted[D weightedDestination](ds []D) []weightedDestination {
+	out := make([]weightedDestination, len(ds))
+	for i, d := range ds {
+		out[i] = d
+	}
+	return out
 }
 
 // Routes returns the http, tcp and tls routes of a VirtualService resource,
@@ -41,51 +90,28 @@ func Routes(r *Resource) []Route {
 		return nil
 	}
 	var out []Route
-	for i, h := range vs.GetHttp() {
-		p := fmt.Sprintf("spec.http[%d]", i)
-		rt := Route{Protocol: "http", Index: i, Path: p, Name: h.GetName(), HTTP: h}
-		for j, d := range h.GetRoute() {
-			rt.Destinations = append(rt.Destinations, RouteDestination{
-				Destination: d.GetDestination(),
-				Path:        fmt.Sprintf("%s.route[%d].destination", p, j),
-				Weight:      d.GetWeight(),
-				WeightPath:  fmt.Sprintf("%s.route[%d].weight", p, j),
-			})
+	weighted := func(protocol string, i int, dests []weightedDestination) []RouteDestination {
+		out := make([]RouteDestination, len(dests))
+		for j, d := range dests {
+			out[j] = RouteDestination{Destination: d.GetDestination(), Weight: d.GetWeight(), protocol: protocol, route: i, at: j}
 		}
+		return out
+	}
+	for i, h := range vs.GetHttp() {
+		rt := Route{Protocol: "http", Index: i, Name: h.GetName(), HTTP: h, Destinations: weighted("http", i, asWeighted(h.GetRoute()))}
 		if m := h.GetMirror(); m != nil {
-			rt.Mirrors = append(rt.Mirrors, RouteDestination{Destination: m, Path: p + ".mirror", WeightPath: p + ".mirrorPercentage.value", Mirror: true})
+			rt.Mirrors = append(rt.Mirrors, RouteDestination{Destination: m, Mirror: true, protocol: "http", route: i, at: -1})
 		}
 		for j, m := range h.GetMirrors() {
-			mp := fmt.Sprintf("%s.mirrors[%d]", p, j)
-			rt.Mirrors = append(rt.Mirrors, RouteDestination{Destination: m.GetDestination(), Path: mp + ".destination", WeightPath: mp + ".percentage.value", Mirror: true})
+			rt.Mirrors = append(rt.Mirrors, RouteDestination{Destination: m.GetDestination(), Mirror: true, protocol: "http", route: i, at: j})
 		}
 		out = append(out, rt)
 	}
 	for i, t := range vs.GetTcp() {
-		p := fmt.Sprintf("spec.tcp[%d]", i)
-		rt := Route{Protocol: "tcp", Index: i, Path: p}
-		for j, d := range t.GetRoute() {
-			rt.Destinations = append(rt.Destinations, RouteDestination{
-				Destination: d.GetDestination(),
-				Path:        fmt.Sprintf("%s.route[%d].destination", p, j),
-				Weight:      d.GetWeight(),
-				WeightPath:  fmt.Sprintf("%s.route[%d].weight", p, j),
-			})
-		}
-		out = append(out, rt)
+		out = append(out, Route{Protocol: "tcp", Index: i, Destinations: weighted("tcp", i, asWeighted(t.GetRoute()))})
 	}
 	for i, t := range vs.GetTls() {
-		p := fmt.Sprintf("spec.tls[%d]", i)
-		rt := Route{Protocol: "tls", Index: i, Path: p}
-		for j, d := range t.GetRoute() {
-			rt.Destinations = append(rt.Destinations, RouteDestination{
-				Destination: d.GetDestination(),
-				Path:        fmt.Sprintf("%s.route[%d].destination", p, j),
-				Weight:      d.GetWeight(),
-				WeightPath:  fmt.Sprintf("%s.route[%d].weight", p, j),
-			})
-		}
-		out = append(out, rt)
+		out = append(out, Route{Protocol: "tls", Index: i, Destinations: weighted("tls", i, asWeighted(t.GetRoute()))})
 	}
 	return out
 }

@@ -329,7 +329,7 @@ func (d *decoder) mapEntry(mp protoreflect.Map, kd, vd protoreflect.FieldDescrip
 func mapKey(s string, kd protoreflect.FieldDescriptor) (protoreflect.MapKey, error) {
 	switch kd.Kind() {
 	case protoreflect.StringKind:
-		return protoreflect.ValueOfString(s).MapKey(), nil
+		return protoreflect.ValueOfString(strings.Clone(s)).MapKey(), nil
 	case protoreflect.BoolKind:
 		b, err := strconv.ParseBool(s)
 		return protoreflect.ValueOfBool(b).MapKey(), err
@@ -370,7 +370,9 @@ func (d *decoder) scalar(n *yaml.Node, fd protoreflect.FieldDescriptor) (protore
 	s, tag := n.Value, n.ShortTag()
 	switch fd.Kind() {
 	case protoreflect.StringKind:
-		return protoreflect.ValueOfString(s), true
+		// A copy: the node's text may share a file's, which the message
+		// outlives.
+		return protoreflect.ValueOfString(strings.Clone(s)), true
 	case protoreflect.BytesKind:
 		b, err := base64.StdEncoding.DecodeString(s)
 		if err != nil {
@@ -647,7 +649,7 @@ func (d *decoder) structValue(n *yaml.Node, depth int) (*structpb.Value, error) 
 				return structpb.NewNumberValue(f), nil
 			}
 		}
-		return structpb.NewStringValue(n.Value), nil
+		return structpb.NewStringValue(strings.Clone(n.Value)), nil
 	}
 	return structpb.NewNullValue(), nil
 }
