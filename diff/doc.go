@@ -5,7 +5,10 @@
 // changed, with field-level changes at data paths such as
 // spec.http[4].route[0].weight.
 //
-// Documents are compared as the API server reads them: key order,
+// Manifests are read through package manifest, as every command reads them:
+// the same files, documents, objects and limits, with aliases and merge keys
+// resolved; the VirtualService spec the summary reads is the one manifest
+// decoded. Documents are compared as the API server reads them: key order,
 // comments (the "# Code generated" header among them), quoting and
 // anchors do not count, nor do numbers written 100 and 100.0. Objects are
 // matched by API group, kind, namespace and name wherever they are filed.
