@@ -1,10 +1,14 @@
 package lint
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/meshroll/meshroll/internal/suppress"
+)
 
 func unusedSubset() *Rule {
 	return &Rule{
-		ID:          "MR104",
+		ID:          suppress.UnusedSubset,
 		Name:        "unused-subset",
 		Severity:    Info,
 		SeverityWhy: `Info: nothing breaks and Istio accepts it; an unused subset is dead configuration, worth knowing about during a rollout but not worth failing a build.`,

@@ -3,13 +3,15 @@ package lint
 import (
 	"sort"
 	"strings"
+
+	"github.com/meshroll/meshroll/internal/suppress"
 )
 
 // SuppressPrefix starts the annotation that suppresses a rule on one
 // resource: meshroll.dev/ignore.MR301: "<why the finding does not apply>".
 // The reason is mandatory; a suppression without one, or naming no rule of
 // the run, suppresses nothing and is reported as MR901.
-const SuppressPrefix = "meshroll.dev/ignore."
+const SuppressPrefix = suppress.Prefix
 
 // suppression is one ignore annotation of a resource.
 type suppression struct {

@@ -19,6 +19,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/meshroll/meshroll/internal/cookie"
+	"github.com/meshroll/meshroll/internal/suppress"
+	"github.com/meshroll/meshroll/internal/yamlpath"
 	"github.com/meshroll/meshroll/schema"
 )
 
@@ -32,9 +34,6 @@ const (
 	// AnnotationReason is why the live phase was entered out of the
 	// ordinary: a forced advance or a rollback (the intent's reason).
 	AnnotationReason = "meshroll.dev/phase-reason"
-	// AnnotationIgnore, followed by a rule ID, suppresses that rule of
-	// meshroll lint on the object; its value is the reason.
-	AnnotationIgnore = "meshroll.dev/ignore."
 )
 
 // RouteWeighted is the name of the http route that splits the traffic
@@ -51,6 +50,9 @@ type Object struct {
 	Rollout *schema.Rollout
 	// Phase is the phase it was rendered for.
 	Phase string
+	// Provenance is which intent field produced each field of the object;
+	// Trace records it, Rollout leaves it nil.
+	Provenance *Provenance
 }
 
 // Meta returns the object's type and metadata.
@@ -122,7 +124,14 @@ func Weights(r *schema.Rollout, phase string) (stable, canary int, err error) {
 
 // Rollout renders rollout r in phase: its VirtualService, then its
 // DestinationRules.
-func Rollout(r *schema.Rollout, phase string) ([]Object, error) {
+func Rollout(r *schema.Rollout, phase string) ([]Object, error) { return rollout(r, phase, false) }
+
+// Trace renders like Rollout, and records in each object's Provenance which
+// intent field produced each of its fields. It costs more than Rollout, so
+// only what maps findings back to intent asks for it.
+func Trace(r *schema.Rollout, phase string) ([]Object, error) { return rollout(r, phase, true) }
+
+func rollout(r *schema.Rollout, phase string, trace bool) ([]Object, error) {
 	stableW, canaryW, err := Weights(r, phase)
 	if err != nil {
 		return nil, err
@@ -136,10 +145,25 @@ func Rollout(r *schema.Rollout, phase string) ([]Object, error) {
 	}
 	vs := &clientnet.VirtualService{}
 	vs.TypeMeta, vs.ObjectMeta = meta("VirtualService", "networking.istio.io/v1", r.Namespace, r.Name, ann)
+	var rec *recorder
+	if trace {
+		rec = newRecorder(r)
+	}
 	vs.Spec.Hosts = append([]string{r.Host}, r.Hosts...)
 	vs.Spec.Gateways = append([]string(nil), r.Gateways...)
-	vs.Spec.Http = httpRoutes(r, phase, stableW, canaryW)
-	objs := []Object{{Resource: vs, Rollout: r, Phase: phase}}
+	if rec != nil {
+		rec.set("spec.hosts", "host")
+		rec.set("spec.hosts[0]", "host")
+		for i := range r.Hosts {
+			rec.set(index("spec.hosts", i+1), "hosts", i)
+		}
+		rec.set("spec.gateways", "gateways")
+		for i := range r.Gateways {
+			rec.set(index("spec.gateways", i), "gateways", i)
+		}
+	}
+	vs.Spec.Http = httpRoutes(r, phase, stableW, canaryW, rec)
+	objs := []Object{{Resource: vs, Rollout: r, Phase: phase, Provenance: rec.provenance()}}
 	drAnn := ann
 	if phase == schema.PhaseRollback && (r.Canary != nil && r.Canary.Subset != "" || len(r.Subsets) > 0) {
 		// Rollback routes nothing to the canary's or the extra subsets but
@@ -147,26 +171,39 @@ func Rollout(r *schema.Rollout, phase string) ([]Object, error) {
 		// to a subset the DestinationRule has not defined yet. The
 		// suppression tells meshroll lint (MR104) so, with the reason.
 		drAnn = maps.Clone(ann)
-		drAnn[AnnotationIgnore+"MR104"] = "rollback keeps the subsets it does not route to, so that returning to the ladder never routes to a subset that is not defined yet"
+		drAnn[suppress.Key(suppress.UnusedSubset)] = "rollback keeps the subsets it does not route to, so that returning to the ladder never routes to a subset that is not defined yet"
 	}
-	for _, dr := range destinationRules(r, phase, drAnn) {
-		objs = append(objs, Object{Resource: dr, Rollout: r, Phase: phase})
+	drs, recs := destinationRules(r, drAnn, trace)
+	for i, dr := range drs {
+		objs = append(objs, Object{Resource: dr, Rollout: r, Phase: phase, Provenance: recs[i].provenance()})
 	}
 	return objs, nil
 }
 
 // httpRoutes builds the http routes of r: the A/B routes in order, then the
 // weighted route. Rollback keeps only the weighted route, all to stable,
-// without mirror or fault.
-func httpRoutes(r *schema.Rollout, phase string, stableW, canaryW int) []*apinet.HTTPRoute {
+// without mirror or fault. rec, when not nil, records where each field came
+// from.
+func httpRoutes(r *schema.Rollout, phase string, stableW, canaryW int, rec *recorder) []*apinet.HTTPRoute {
 	rollback := phase == schema.PhaseRollback
 	var routes []*apinet.HTTPRoute
+	if rec != nil {
+		rec.set("spec.http", "routes")
+	}
 	if !rollback {
-		for _, ab := range r.Routes {
+		for i, ab := range r.Routes {
 			hr := &apinet.HTTPRoute{
 				Name:  ab.Name,
 				Match: []*apinet.HTTPMatchRequest{match(ab.Match)},
 				Route: []*apinet.HTTPRouteDestination{{Destination: destination(r, ab.To), Weight: 100}},
+			}
+			if rec != nil {
+				p := index("spec.http", i)
+				rec.set(p, "routes", i)
+				rec.set(p+".name", "routes", i, "name")
+				rec.set(p+".route", "routes", i, "to")
+				rec.set(p+".match", "routes", i, "match")
+				recordMatch(rec, index(p+".match", 0), []any{"routes", i, "match"}, ab.Match)
 			}
 			routes = append(routes, hr)
 		}
@@ -178,15 +215,36 @@ func httpRoutes(r *schema.Rollout, phase string, stableW, canaryW int) []*apinet
 		// a phase change is a pure weight change in a diff.
 		weighted.Route = append(weighted.Route, &apinet.HTTPRouteDestination{Destination: destination(r, schema.TrackCanary), Weight: int32(canaryW)})
 	}
+	if rec != nil {
+		// The weighted route's weights, and all else in it, come from the
+		// phase; its destinations from the tracks.
+		p := index("spec.http", len(routes))
+		rec.set(p, phaseField(r, phase)...)
+		rec.set(p+".route[0].destination", schema.TrackStable)
+		rec.set(p+".route[1].destination", schema.TrackCanary)
+	}
 	routes = append(routes, weighted)
-	for _, hr := range routes {
+	for i, hr := range routes {
+		var p string
+		if rec != nil {
+			p = index("spec.http", i)
+		}
 		if r.Timeout > 0 {
 			hr.Timeout = durationpb.New(r.Timeout)
+			if rec != nil {
+				rec.set(p+".timeout", "timeout")
+			}
 		}
 		if rt := r.Retries; rt != nil {
 			hr.Retries = &apinet.HTTPRetry{Attempts: int32(rt.Attempts), RetryOn: rt.RetryOn}
 			if rt.PerTryTimeout > 0 {
 				hr.Retries.PerTryTimeout = durationpb.New(rt.PerTryTimeout)
+			}
+			if rec != nil {
+				rec.set(p+".retries", "retries")
+				rec.set(p+".retries.attempts", "retries", "attempts")
+				rec.set(p+".retries.retryOn", "retries", "retryOn")
+				rec.set(p+".retries.perTryTimeout", "retries", "perTryTimeout")
 			}
 		}
 		if rollback {
@@ -194,13 +252,60 @@ func httpRoutes(r *schema.Rollout, phase string, stableW, canaryW int) []*apinet
 		}
 		if f := r.Fault; f != nil {
 			hr.Fault = fault(f)
+			if rec != nil {
+				recordFault(rec, p+".fault")
+			}
 		}
 		if m := r.Mirror; m != nil && !receives(r, hr, m.To) {
 			hr.Mirror = destination(r, m.To)
 			hr.MirrorPercentage = &apinet.Percent{Value: m.Percent}
+			if rec != nil {
+				rec.set(p+".mirror", "mirror", "to")
+				rec.set(p+".mirrorPercentage", "mirror", "percent")
+			}
 		}
 	}
 	return routes
+}
+
+// recordMatch records the fields match renders from m at path p, from the
+// intent's match at rel.
+func recordMatch(rec *recorder, p string, rel []any, m schema.Match) {
+	at := func(elems ...any) []any { return append(append([]any(nil), rel...), elems...) }
+	if len(m.Headers) > 0 || m.Cookie != nil {
+		rec.set(p+".headers", at("headers")...)
+	}
+	for _, h := range m.Headers {
+		rec.set(p+".headers"+yamlpath.Key(h.Name), at("headers", h.Name)...)
+	}
+	if m.Cookie != nil {
+		// The cookie becomes the cookie header's regex.
+		rec.set(p+".headers.cookie", at("cookie")...)
+	}
+	if len(m.SourceLabels) > 0 {
+		rec.set(p+".sourceLabels", at("sourceLabels")...)
+		for k := range m.SourceLabels {
+			rec.set(p+".sourceLabels"+yamlpath.Key(k), at("sourceLabels", k)...)
+		}
+	}
+	if m.URI != nil {
+		rec.set(p+".uri", at("uri")...)
+	}
+	if m.Method != "" {
+		rec.set(p+".method", at("method")...)
+	}
+}
+
+// recordFault records the fields fault renders at path p: the intent
+// writes percentages as plain numbers.
+func recordFault(rec *recorder, p string) {
+	rec.set(p, "fault")
+	for _, kind := range []string{"delay", "abort"} {
+		rec.set(p+"."+kind, "fault", kind)
+		rec.set(p+"."+kind+".percentage", "fault", kind, "percent")
+	}
+	rec.set(p+".delay.fixedDelay", "fault", "delay", "fixedDelay")
+	rec.set(p+".abort.httpStatus", "fault", "abort", "httpStatus")
 }
 
 // receives reports whether route hr already sends live traffic to target: a
@@ -281,22 +386,35 @@ func stringMatch(m schema.StringMatch) *apinet.StringMatch {
 
 // destinationRules builds one DestinationRule per host that has subsets, or
 // that the traffic policy applies to: the rollout's host, named like the
-// rollout, and any other track host, named rollout-track.
-func destinationRules(r *schema.Rollout, phase string, ann map[string]string) []*clientnet.DestinationRule {
+// rollout, and any other track host, named rollout-track. With trace, each
+// comes with a recorder of where its fields came from.
+func destinationRules(r *schema.Rollout, ann map[string]string, trace bool) ([]*clientnet.DestinationRule, []*recorder) {
 	type hostRule struct {
 		name    string
 		subsets []*apinet.Subset
+		rec     *recorder
 	}
 	rules := map[string]*hostRule{}
 	var order []string
-	add := func(host, name string, s *apinet.Subset) {
+	// add adds subset s (if any) to the rule of host; hostField and
+	// subsetField are the intent fields that set the host and the subset.
+	add := func(host, name string, s *apinet.Subset, hostField, subsetField []any) {
 		hr, ok := rules[host]
 		if !ok {
 			hr = &hostRule{name: name}
+			if trace {
+				hr.rec = newRecorder(r)
+				hr.rec.set("spec.host", hostField...)
+				hr.rec.set("spec.subsets", "subsets")
+				hr.rec.mirror("spec.trafficPolicy", "trafficPolicy")
+			}
 			rules[host] = hr
 			order = append(order, host)
 		}
 		if s != nil {
+			if hr.rec != nil {
+				hr.rec.set(index("spec.subsets", len(hr.subsets)), subsetField...)
+			}
 			hr.subsets = append(hr.subsets, s)
 		}
 	}
@@ -316,15 +434,20 @@ func destinationRules(r *schema.Rollout, phase string, ann map[string]string) []
 		if tr.t.Subset != "" {
 			s = &apinet.Subset{Name: tr.t.Subset, Labels: tr.t.Labels}
 		}
+		hostField := []any{"host"}
+		if tr.t.Host != r.Host {
+			hostField = []any{tr.name, "host"}
+		}
 		if s != nil || r.TrafficPolicy != nil {
-			add(tr.t.Host, name, s)
+			add(tr.t.Host, name, s, hostField, []any{tr.name, "subset"})
 		}
 	}
 	for _, s := range r.Subsets {
-		add(r.Host, r.Name, &apinet.Subset{Name: s.Name, Labels: s.Labels})
+		add(r.Host, r.Name, &apinet.Subset{Name: s.Name, Labels: s.Labels}, []any{"host"}, []any{"subsets", s.Name})
 	}
 	sort.SliceStable(order, func(i, j int) bool { return rules[order[i]].name < rules[order[j]].name })
 	var out []*clientnet.DestinationRule
+	var recs []*recorder
 	for _, host := range order {
 		hr := rules[host]
 		dr := &clientnet.DestinationRule{}
@@ -333,8 +456,9 @@ func destinationRules(r *schema.Rollout, phase string, ann map[string]string) []
 		dr.Spec.Subsets = hr.subsets
 		dr.Spec.TrafficPolicy = trafficPolicy(r.TrafficPolicy)
 		out = append(out, dr)
+		recs = append(recs, hr.rec)
 	}
-	return out
+	return out, recs
 }
 
 func trafficPolicy(tp *schema.TrafficPolicy) *apinet.TrafficPolicy {
