@@ -56,11 +56,11 @@ func TestGolden(t *testing.T) {
 
 func fixtureResult(t testing.TB) *Result {
 	t.Helper()
-	from, err := Read(filepath.Join(fixtures, "from"), nil)
+	from, err := Read(filepath.Join(fixtures, "from"), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	to, err := Read(filepath.Join(fixtures, "to"), nil)
+	to, err := Read(filepath.Join(fixtures, "to"), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestGoldenTellsTheStory(t *testing.T) {
 }
 
 func TestNoChanges(t *testing.T) {
-	from, err := Read(filepath.Join(fixtures, "from"), nil)
+	from, err := Read(filepath.Join(fixtures, "from"), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -110,7 +110,7 @@ func TestRead(t *testing.T) {
 	if err := os.Symlink(filepath.Join(dir, "a.yml"), filepath.Join(dir, "link.yaml")); err != nil {
 		t.Fatal(err)
 	}
-	files, err := Read(dir, nil)
+	files, err := Read(dir, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,11 +123,11 @@ func TestRead(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
-	one, err := Read(filepath.Join(dir, "b", "vs.yaml"), nil)
+	one, err := Read(filepath.Join(dir, "b", "vs.yaml"), nil, nil)
 	if err != nil || len(one) != 1 || one[0].Path != "vs.yaml" {
 		t.Errorf("reading a file: got %v, %v", one, err)
 	}
-	if _, err := Read(filepath.Join(dir, "missing"), nil); err == nil {
+	if _, err := Read(filepath.Join(dir, "missing"), nil, nil); err == nil {
 		t.Error("reading a missing path: no error")
 	}
 }

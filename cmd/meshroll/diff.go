@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/meshroll/meshroll/diff"
+	"github.com/meshroll/meshroll/lint"
 	"github.com/meshroll/meshroll/diff/revision"
 	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/repo"
@@ -150,10 +151,10 @@ func (o *diffOptions) trees(cmd *cobra.Command, args []string) (old, new []diff.
 		return nil, nil, nil, err
 	}
 	if o.base == "" {
-		if old, err = diff.Read(o.from, ex); err != nil {
+		if old, err = diff.Read(o.from, ex, lint.Units{}); err != nil {
 			return nil, nil, nil, fmt.Errorf("reading --from: %w", err)
 		}
-		if new, err = diff.Read(o.to, ex); err != nil {
+		if new, err = diff.Read(o.to, ex, lint.Units{}); err != nil {
 			return nil, nil, nil, fmt.Errorf("reading --to: %w", err)
 		}
 		return old, new, nil, nil
