@@ -232,4 +232,3 @@ func BenchmarkTrace(b *testing.B) {
 		})
 	}
 }
-

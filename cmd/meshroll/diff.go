@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/meshroll/meshroll/diff"
-	"github.com/meshroll/meshroll/lint"
 	"github.com/meshroll/meshroll/diff/revision"
+	"github.com/meshroll/meshroll/lint"
 	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/repo"
 )
