@@ -5,7 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
+	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -115,7 +118,6 @@ func TestEveryCommandSeesTheSameFiles(t *testing.T) {
 	root := t.TempDir()
 	// root is a repository: links inside it are followed.
 	writeTree(t, root, map[string]string{
-		".git/HEAD":      "ref: refs/heads/main\n",
 		".meshroll.yaml": "intents: intents\nout: out\nexclude: [drafts/]\n",
 	})
 	trickyManifests(t, root, "m", false)
@@ -123,6 +125,27 @@ func TestEveryCommandSeesTheSameFiles(t *testing.T) {
 	trickyIntents(t, root)
 	t.Chdir(root)
 	t.Setenv("NO_COLOR", "1")
+	// root is a git repository (links inside it are followed), its intents
+	// committed at canary, then moved to expand in the working tree, every
+	// file, for diff --base.
+	git(t, "init", "-q", "-b", "main")
+	git(t, "add", "-A")
+	git(t, "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "canary")
+	for _, dir := range []string{"intents", "intents-shared"} {
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.Type()&fs.ModeSymlink != 0 || !strings.HasSuffix(p, ".cue") {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(p, bytes.Replace(data, []byte(`phase: "canary"`), []byte(`phase: "expand"`), 1), 0o644)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	run := func(want int, args ...string) string {
 		t.Helper()
@@ -167,6 +190,31 @@ func TestEveryCommandSeesTheSameFiles(t *testing.T) {
 		names = append(names, r.Rollout)
 	}
 	add("diff --from --to", names...)
+
+	// lint --intents: the rendered resources of its findings (MR301 on
+	// every DestinationRule).
+	var lintIntents struct {
+		Diagnostics []struct{ Resource string }
+	}
+	if err := json.Unmarshal([]byte(run(0, "lint", "--intents", "intents", "-o", "json")), &lintIntents); err != nil {
+		t.Fatal(err)
+	}
+	names = nil
+	for _, d := range lintIntents.Diagnostics {
+		names = append(names, d.Resource[strings.LastIndex(d.Resource, "/")+1:])
+	}
+	add("lint --intents", names...)
+
+	// diff --base: the rollouts that moved.
+	diffOut.Summary.Rollouts = nil
+	if err := json.Unmarshal([]byte(run(0, "diff", "--base", "HEAD", "-o", "json", "--now", "2026-11-20T12:00:00Z")), &diffOut); err != nil {
+		t.Fatal(err)
+	}
+	names = nil
+	for _, r := range diffOut.Summary.Rollouts {
+		names = append(names, r.Rollout)
+	}
+	add("diff --base", names...)
 
 	// route --manifests: the hosts it says the manifests route.
 	routed := regexp.MustCompile(`the manifests route (.*)`).FindStringSubmatch(run(2, "route", "--manifests", "m", "--host", "nowhere", "--namespace", "shop"))
@@ -227,6 +275,41 @@ func TestEveryCommandSeesTheSameFiles(t *testing.T) {
 	names = slices.Compact(names)
 	if !slices.Equal(names, withFlagged) {
 		t.Errorf("MCP lint sees %v, want %v", names, withFlagged)
+	}
+	var check struct {
+		Stale []struct{ Path string }
+	}
+	callMCP(t, cs, "check", map[string]any{}, &check)
+	names = nil
+	for _, f := range check.Stale {
+		names = append(names, strings.TrimSuffix(path.Base(f.Path), ".yaml"))
+	}
+	names = slices.DeleteFunc(names, func(n string) bool { return n == "kustomization" || n == "peerauthentication" })
+	slices.Sort(names)
+	if !slices.Equal(names, withFlagged) {
+		t.Errorf("MCP check sees %v, want %v", names, withFlagged)
+	}
+	var mcpDiff struct {
+		Summary struct{ Rollouts []struct{ Rollout string } }
+	}
+	callMCP(t, cs, "diff", map[string]any{}, &mcpDiff)
+	names = nil
+	for _, r := range mcpDiff.Summary.Rollouts {
+		names = append(names, r.Rollout)
+	}
+	slices.Sort(names)
+	if !slices.Equal(names, withFlagged) {
+		t.Errorf("MCP diff sees %v, want %v", names, withFlagged)
+	}
+}
+
+// git runs git in the working directory.
+func git(t *testing.T, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 }
 
