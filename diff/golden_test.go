@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/meshroll/meshroll/lint"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in fixtures/diff/golden with the current output")
@@ -27,7 +29,8 @@ var goldenWriters = []struct {
 
 // TestGolden diffs fixtures/diff/from against fixtures/diff/to — meshroll's
 // rendering of intents-before and intents-after, and hand-written
-// manifests under hand/ — and holds every format to its golden file.
+// manifests under hand/, which the root kustomization lists — read as the
+// meshroll command reads them, kustomizations as lint reads them, and holds every format to its golden file.
 func TestGolden(t *testing.T) {
 	r := fixtureResult(t)
 	for _, g := range goldenWriters {
@@ -56,11 +59,11 @@ func TestGolden(t *testing.T) {
 
 func fixtureResult(t testing.TB) *Result {
 	t.Helper()
-	from, err := Read(filepath.Join(fixtures, "from"), nil, nil)
+	from, err := Read(filepath.Join(fixtures, "from"), nil, lint.Units{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	to, err := Read(filepath.Join(fixtures, "to"), nil, nil)
+	to, err := Read(filepath.Join(fixtures, "to"), nil, lint.Units{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +110,7 @@ func TestGoldenTellsTheStory(t *testing.T) {
 }
 
 func TestNoChanges(t *testing.T) {
-	from, err := Read(filepath.Join(fixtures, "from"), nil, nil)
+	from, err := Read(filepath.Join(fixtures, "from"), nil, lint.Units{})
 	if err != nil {
 		t.Fatal(err)
 	}

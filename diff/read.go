@@ -3,17 +3,18 @@ package diff
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
 
 	"github.com/meshroll/meshroll/internal/input"
 )
 
 // Units reads a directory as a whole, as meshroll lint does: Is says
-// whether dir is one (a kustomization), Build returns the objects it holds
-// as one YAML stream (nil: none).
+// whether dir is one (a kustomization), Read passes add the files it holds,
+// each named by its path.
 type Units interface {
 	Is(dir string) bool
-	Build(dir string) ([]byte, error)
+	Read(dir string, add func(path string, content []byte)) error
 }
 
 // Read reads the manifests at root: a file, or a directory searched
@@ -21,10 +22,9 @@ type Units interface {
 // package input (hidden entries and excluded paths skipped, symbolic links
 // followed inside the repository, each file read once), the same files
 // meshroll lint reads. A directory units takes as a whole (nil: none) is
-// one file of what it builds, named by the directory: a kustomization is
-// what kustomize builds from it, not every YAML file below it, as lint
-// reads it. Paths are relative to root (a file is named by its base name),
-// slash-separated and sorted.
+// the files it holds: for a kustomization, those it lists (or what it
+// builds), not every file below it, as lint reads it. Paths are relative to
+// root (a file is named by its base name), slash-separated and sorted.
 func Read(root string, exclude *input.Exclude, units Units) ([]File, error) {
 	opt := input.Options{Extensions: []string{".yaml", ".yml", ".json"}, Exclude: exclude}
 	if units != nil {
@@ -35,14 +35,23 @@ func Read(root string, exclude *input.Exclude, units Units) ([]File, error) {
 		return nil, err
 	}
 	files := make([]File, 0, len(entries))
+	seen := map[string]bool{}
 	for _, e := range entries {
 		if e.Unit {
-			data, err := units.Build(e.Path)
+			err := units.Read(e.Path, func(p string, data []byte) {
+				// The path below the unit, below root.
+				rel, err := filepath.Rel(e.Path, p)
+				if err != nil {
+					rel = filepath.Base(p)
+				}
+				name := filepath.ToSlash(filepath.Join(filepath.FromSlash(e.Rel), rel))
+				if !seen[name] {
+					seen[name] = true
+					files = append(files, File{Path: name, Content: data})
+				}
+			})
 			if err != nil {
 				return nil, err
-			}
-			if data != nil {
-				files = append(files, File{Path: e.Rel, Content: data})
 			}
 			continue
 		}
@@ -54,7 +63,10 @@ func Read(root string, exclude *input.Exclude, units Units) ([]File, error) {
 		case err != nil:
 			return nil, err
 		}
-		files = append(files, File{Path: e.Rel, Content: data})
+		if !seen[e.Rel] {
+			seen[e.Rel] = true
+			files = append(files, File{Path: e.Rel, Content: data})
+		}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, nil
