@@ -175,7 +175,11 @@ func rollout(r *schema.Rollout, phase string, trace bool) ([]Object, error) {
 	}
 	drs, recs := destinationRules(r, drAnn, trace)
 	for i, dr := range drs {
-		objs = append(objs, Object{Resource: dr, Rollout: r, Phase: phase, Provenance: recs[i].provenance()})
+		o := Object{Resource: dr, Rollout: r, Phase: phase}
+		if trace {
+			o.Provenance = recs[i].provenance()
+		}
+		objs = append(objs, o)
 	}
 	return objs, nil
 }
@@ -396,15 +400,19 @@ func destinationRules(r *schema.Rollout, ann map[string]string, trace bool) ([]*
 	}
 	rules := map[string]*hostRule{}
 	var order []string
-	// add adds subset s (if any) to the rule of host; hostField and
-	// subsetField are the intent fields that set the host and the subset.
-	add := func(host, name string, s *apinet.Subset, hostField, subsetField []any) {
+	// add adds subset s (if any) to the rule of host, for track (stable or
+	// canary; "" for an extra subset).
+	add := func(host, name string, s *apinet.Subset, track string) {
 		hr, ok := rules[host]
 		if !ok {
 			hr = &hostRule{name: name}
 			if trace {
 				hr.rec = newRecorder(r)
-				hr.rec.set("spec.host", hostField...)
+				if track != "" && host != r.Host {
+					hr.rec.set("spec.host", track, "host")
+				} else {
+					hr.rec.set("spec.host", "host")
+				}
 				hr.rec.set("spec.subsets", "subsets")
 				hr.rec.mirror("spec.trafficPolicy", "trafficPolicy")
 			}
@@ -413,7 +421,11 @@ func destinationRules(r *schema.Rollout, ann map[string]string, trace bool) ([]*
 		}
 		if s != nil {
 			if hr.rec != nil {
-				hr.rec.set(index("spec.subsets", len(hr.subsets)), subsetField...)
+				if track != "" {
+					hr.rec.set(index("spec.subsets", len(hr.subsets)), track, "subset")
+				} else {
+					hr.rec.set(index("spec.subsets", len(hr.subsets)), "subsets", s.Name)
+				}
 			}
 			hr.subsets = append(hr.subsets, s)
 		}
@@ -434,16 +446,12 @@ func destinationRules(r *schema.Rollout, ann map[string]string, trace bool) ([]*
 		if tr.t.Subset != "" {
 			s = &apinet.Subset{Name: tr.t.Subset, Labels: tr.t.Labels}
 		}
-		hostField := []any{"host"}
-		if tr.t.Host != r.Host {
-			hostField = []any{tr.name, "host"}
-		}
 		if s != nil || r.TrafficPolicy != nil {
-			add(tr.t.Host, name, s, hostField, []any{tr.name, "subset"})
+			add(tr.t.Host, name, s, tr.name)
 		}
 	}
 	for _, s := range r.Subsets {
-		add(r.Host, r.Name, &apinet.Subset{Name: s.Name, Labels: s.Labels}, []any{"host"}, []any{"subsets", s.Name})
+		add(r.Host, r.Name, &apinet.Subset{Name: s.Name, Labels: s.Labels}, "")
 	}
 	sort.SliceStable(order, func(i, j int) bool { return rules[order[i]].name < rules[order[j]].name })
 	var out []*clientnet.DestinationRule
@@ -456,7 +464,9 @@ func destinationRules(r *schema.Rollout, ann map[string]string, trace bool) ([]*
 		dr.Spec.Subsets = hr.subsets
 		dr.Spec.TrafficPolicy = trafficPolicy(r.TrafficPolicy)
 		out = append(out, dr)
-		recs = append(recs, hr.rec)
+		if trace {
+			recs = append(recs, hr.rec)
+		}
 	}
 	return out, recs
 }
