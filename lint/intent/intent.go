@@ -53,11 +53,14 @@ func LintChange(in, base *schema.Intent, now time.Time, files []render.File, mod
 
 	var rules []*lint.Rule
 	resources, linted := 0, 0
-	for _, m := range trees {
+	for i, m := range trees {
 		rep, err := lint.Run(m, opts)
 		if err != nil {
 			return nil, err
 		}
+		// The findings carry their positions: the tree, and the provenance
+		// its remappers recorded, can go before the next phase's.
+		trees[i] = nil
 		all = append(all, rep.Diagnostics...)
 		rules = rep.Rules
 		resources += rep.Resources
