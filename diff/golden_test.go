@@ -27,7 +27,8 @@ var goldenWriters = []struct {
 
 // TestGolden diffs fixtures/diff/from against fixtures/diff/to — meshroll's
 // rendering of intents-before and intents-after, and hand-written
-// manifests under hand/ — and holds every format to its golden file.
+// manifests under hand/, which the root kustomization lists — read as the
+// meshroll command reads them, kustomizations as lint reads them, and holds every format to its golden file.
 func TestGolden(t *testing.T) {
 	r := fixtureResult(t)
 	for _, g := range goldenWriters {

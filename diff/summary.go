@@ -9,17 +9,8 @@ import (
 
 	networkingv1 "istio.io/api/networking/v1"
 
+	"github.com/meshroll/meshroll/internal/meta"
 	"github.com/meshroll/meshroll/route"
-)
-
-// Labels and names meshroll puts on what it renders; a test holds them to
-// the render package's.
-const (
-	AnnotationRollout = "meshroll.dev/rollout"
-	AnnotationPhase   = "meshroll.dev/phase"
-	// RouteWeighted is the name of the http route that splits the traffic
-	// between the stable and the canary track.
-	RouteWeighted = "weighted"
 )
 
 // Rollout summarises what a change does to one rollout's traffic. A
@@ -141,9 +132,9 @@ func readVS(d *doc) *vsInfo {
 	}
 	v := d.v
 	info := &vsInfo{
-		rollout:   v.at("metadata", "annotations", AnnotationRollout).str(),
+		rollout:   v.at("metadata", "annotations", meta.AnnotationRollout).str(),
 		namespace: d.namespace,
-		phase:     v.at("metadata", "annotations", AnnotationPhase).str(),
+		phase:     v.at("metadata", "annotations", meta.AnnotationPhase).str(),
 		weighted:  -1,
 		routes:    map[string]int{},
 		hosts:     map[string]bool{},
@@ -211,7 +202,7 @@ func weightedRoute(l *value, named bool) int {
 	}
 	if named {
 		for i, r := range l.vals {
-			if r.get("name").str() == RouteWeighted {
+			if r.get("name").str() == meta.RouteWeighted {
 				return i
 			}
 		}
@@ -351,7 +342,7 @@ func summarise(res *Result, pairs []pair) {
 			d = r.old
 		}
 		var found []*candidate
-		if name := d.v.at("metadata", "annotations", AnnotationRollout).str(); name != "" {
+		if name := d.v.at("metadata", "annotations", meta.AnnotationRollout).str(); name != "" {
 			found = byName[(&Rollout{Namespace: d.namespace, Name: name}).ID()]
 		} else {
 			host := shortHost(d.v.at("spec", "host").str(), d.namespace)

@@ -3,12 +3,13 @@ package lint
 import (
 	"fmt"
 
+	"github.com/meshroll/meshroll/internal/meta"
 	"github.com/meshroll/meshroll/manifest"
 )
 
 func unusedSubset() *Rule {
 	return &Rule{
-		ID:          "MR104",
+		ID:          meta.UnusedSubset,
 		Name:        "unused-subset",
 		Severity:    Info,
 		SeverityWhy: `Info: nothing breaks and Istio accepts it; an unused subset is dead configuration, worth knowing about during a rollout but not worth failing a build.`,

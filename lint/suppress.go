@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/meshroll/meshroll/internal/meta"
 	"github.com/meshroll/meshroll/manifest"
 )
 
@@ -11,7 +12,7 @@ import (
 // resource: meshroll.dev/ignore.MR301: "<why the finding does not apply>".
 // The reason is mandatory; a suppression without one, or naming no rule of
 // the run, suppresses nothing and is reported as MR901.
-const SuppressPrefix = "meshroll.dev/ignore."
+const SuppressPrefix = meta.SuppressPrefix
 
 // suppression is one ignore annotation of a resource.
 type suppression struct {

@@ -354,21 +354,9 @@ const originAnnotation = "config.kubernetes.io/origin"
 // back to the file and object it came from through origin annotations, so
 // that positions point into the user's files.
 func buildKustomization(dir string, opts LoadOptions) (*Manifests, error) {
-	o := krusty.MakeDefaultOptions()
-	o.LoadRestrictions = types.LoadRestrictionsRootOnly
-	o.PluginConfig = types.DisabledPluginConfig()
-	fs := originFS{FileSystem: filesys.MakeFsOnDisk()}
-	abs, err := filepath.Abs(dir)
+	out, err := kustomize(dir, originFS{FileSystem: filesys.MakeFsOnDisk()})
 	if err != nil {
-		return nil, fmt.Errorf("kustomize build %s: %w", dir, err)
-	}
-	rm, err := krusty.MakeKustomizer(o).Run(fs, abs)
-	if err != nil {
-		return nil, fmt.Errorf("kustomize build %s: %w", dir, err)
-	}
-	out, err := rm.AsYaml()
-	if err != nil {
-		return nil, fmt.Errorf("kustomize build %s: %w", dir, err)
+		return nil, err
 	}
 	kfile := kustomizationFile(dir)
 	patches := collectPatches(dir)
@@ -424,6 +412,27 @@ func buildKustomization(dir string, opts LoadOptions) (*Manifests, error) {
 		m.Files = []string{kfile}
 	}
 	return m, nil
+}
+
+// kustomize builds the kustomization in dir with krusty on fs: plugins off,
+// files restricted to the kustomization's root.
+func kustomize(dir string, fs filesys.FileSystem) ([]byte, error) {
+	o := krusty.MakeDefaultOptions()
+	o.LoadRestrictions = types.LoadRestrictionsRootOnly
+	o.PluginConfig = types.DisabledPluginConfig()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("kustomize build %s: %w", dir, err)
+	}
+	rm, err := krusty.MakeKustomizer(o).Run(fs, abs)
+	if err != nil {
+		return nil, fmt.Errorf("kustomize build %s: %w", dir, err)
+	}
+	out, err := rm.AsYaml()
+	if err != nil {
+		return nil, fmt.Errorf("kustomize build %s: %w", dir, err)
+	}
+	return out, nil
 }
 
 // matchOrigin finds the object in its source file that kustomize turned into

@@ -19,27 +19,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/meshroll/meshroll/internal/cookie"
+	"github.com/meshroll/meshroll/internal/meta"
+	"github.com/meshroll/meshroll/internal/yamlpath"
 	"github.com/meshroll/meshroll/schema"
 )
-
-// Labels and annotations meshroll puts on what it renders.
-const (
-	LabelManagedBy    = "app.kubernetes.io/managed-by"
-	ManagedBy         = "meshroll"
-	AnnotationRollout = "meshroll.dev/rollout"
-	AnnotationPhase   = "meshroll.dev/phase"
-	AnnotationSince   = "meshroll.dev/phase-since"
-	// AnnotationReason is why the live phase was entered out of the
-	// ordinary: a forced advance or a rollback (the intent's reason).
-	AnnotationReason = "meshroll.dev/phase-reason"
-	// AnnotationIgnore, followed by a rule ID, suppresses that rule of
-	// meshroll lint on the object; its value is the reason.
-	AnnotationIgnore = "meshroll.dev/ignore."
-)
-
-// RouteWeighted is the name of the http route that splits the traffic
-// between the tracks; the A/B routes carry their intent names.
-const RouteWeighted = "weighted"
 
 // Object is one rendered Kubernetes object: a client-go wrapper
 // (*VirtualService, *DestinationRule or *PeerAuthentication) whose spec is
@@ -51,6 +34,9 @@ type Object struct {
 	Rollout *schema.Rollout
 	// Phase is the phase it was rendered for.
 	Phase string
+	// Provenance is which intent field produced each field of the object;
+	// Trace records it, Rollout leaves it nil.
+	Provenance *Provenance
 }
 
 // Meta returns the object's type and metadata.
@@ -85,11 +71,11 @@ func (o Object) ID() string {
 	return t.Kind + "/" + m.Namespace + "/" + m.Name
 }
 
-func meta(kind, apiVersion, ns, name string, annotations map[string]string) (metav1.TypeMeta, metav1.ObjectMeta) {
+func objectMeta(kind, apiVersion, ns, name string, annotations map[string]string) (metav1.TypeMeta, metav1.ObjectMeta) {
 	return metav1.TypeMeta{Kind: kind, APIVersion: apiVersion}, metav1.ObjectMeta{
 		Name:        name,
 		Namespace:   ns,
-		Labels:      map[string]string{LabelManagedBy: ManagedBy},
+		Labels:      map[string]string{meta.LabelManagedBy: meta.ManagedBy},
 		Annotations: annotations,
 	}
 }
@@ -122,24 +108,46 @@ func Weights(r *schema.Rollout, phase string) (stable, canary int, err error) {
 
 // Rollout renders rollout r in phase: its VirtualService, then its
 // DestinationRules.
-func Rollout(r *schema.Rollout, phase string) ([]Object, error) {
+func Rollout(r *schema.Rollout, phase string) ([]Object, error) { return rollout(r, phase, false) }
+
+// Trace renders like Rollout, and records in each object's Provenance which
+// intent field produced each of its fields. It costs more than Rollout, so
+// only what maps findings back to intent asks for it.
+func Trace(r *schema.Rollout, phase string) ([]Object, error) { return rollout(r, phase, true) }
+
+func rollout(r *schema.Rollout, phase string, trace bool) ([]Object, error) {
 	stableW, canaryW, err := Weights(r, phase)
 	if err != nil {
 		return nil, err
 	}
-	ann := map[string]string{AnnotationRollout: r.Name, AnnotationPhase: phase}
+	ann := map[string]string{meta.AnnotationRollout: r.Name, meta.AnnotationPhase: phase}
 	if phase == r.Phase && !r.Since.IsZero() {
-		ann[AnnotationSince] = r.Since.UTC().Format(time.RFC3339)
+		ann[meta.AnnotationSince] = r.Since.UTC().Format(time.RFC3339)
 	}
 	if phase == r.Phase && r.Reason != "" {
-		ann[AnnotationReason] = r.Reason
+		ann[meta.AnnotationReason] = r.Reason
 	}
 	vs := &clientnet.VirtualService{}
-	vs.TypeMeta, vs.ObjectMeta = meta("VirtualService", "networking.istio.io/v1", r.Namespace, r.Name, ann)
+	vs.TypeMeta, vs.ObjectMeta = objectMeta("VirtualService", "networking.istio.io/v1", r.Namespace, r.Name, ann)
+	var rec *recorder
+	if trace {
+		rec = newRecorder(r)
+	}
 	vs.Spec.Hosts = append([]string{r.Host}, r.Hosts...)
 	vs.Spec.Gateways = append([]string(nil), r.Gateways...)
-	vs.Spec.Http = httpRoutes(r, phase, stableW, canaryW)
-	objs := []Object{{Resource: vs, Rollout: r, Phase: phase}}
+	if rec != nil {
+		rec.set("spec.hosts", "host")
+		rec.set("spec.hosts[0]", "host")
+		for i := range r.Hosts {
+			rec.set(index("spec.hosts", i+1), "hosts", i)
+		}
+		rec.set("spec.gateways", "gateways")
+		for i := range r.Gateways {
+			rec.set(index("spec.gateways", i), "gateways", i)
+		}
+	}
+	vs.Spec.Http = httpRoutes(r, phase, stableW, canaryW, rec)
+	objs := []Object{{Resource: vs, Rollout: r, Phase: phase, Provenance: rec.provenance()}}
 	drAnn := ann
 	if phase == schema.PhaseRollback && (r.Canary != nil && r.Canary.Subset != "" || len(r.Subsets) > 0) {
 		// Rollback routes nothing to the canary's or the extra subsets but
@@ -147,46 +155,84 @@ func Rollout(r *schema.Rollout, phase string) ([]Object, error) {
 		// to a subset the DestinationRule has not defined yet. The
 		// suppression tells meshroll lint (MR104) so, with the reason.
 		drAnn = maps.Clone(ann)
-		drAnn[AnnotationIgnore+"MR104"] = "rollback keeps the subsets it does not route to, so that returning to the ladder never routes to a subset that is not defined yet"
+		drAnn[meta.Suppress(meta.UnusedSubset)] = "rollback keeps the subsets it does not route to, so that returning to the ladder never routes to a subset that is not defined yet"
 	}
-	for _, dr := range destinationRules(r, phase, drAnn) {
-		objs = append(objs, Object{Resource: dr, Rollout: r, Phase: phase})
+	drs, recs := destinationRules(r, drAnn, trace)
+	for i, dr := range drs {
+		o := Object{Resource: dr, Rollout: r, Phase: phase}
+		if trace {
+			o.Provenance = recs[i].provenance()
+		}
+		objs = append(objs, o)
 	}
 	return objs, nil
 }
 
 // httpRoutes builds the http routes of r: the A/B routes in order, then the
 // weighted route. Rollback keeps only the weighted route, all to stable,
-// without mirror or fault.
-func httpRoutes(r *schema.Rollout, phase string, stableW, canaryW int) []*apinet.HTTPRoute {
+// without mirror or fault. rec, when not nil, records where each field came
+// from.
+func httpRoutes(r *schema.Rollout, phase string, stableW, canaryW int, rec *recorder) []*apinet.HTTPRoute {
 	rollback := phase == schema.PhaseRollback
 	var routes []*apinet.HTTPRoute
+	if rec != nil {
+		rec.set("spec.http", "routes")
+	}
 	if !rollback {
-		for _, ab := range r.Routes {
+		for i, ab := range r.Routes {
 			hr := &apinet.HTTPRoute{
 				Name:  ab.Name,
 				Match: []*apinet.HTTPMatchRequest{match(ab.Match)},
 				Route: []*apinet.HTTPRouteDestination{{Destination: destination(r, ab.To), Weight: 100}},
 			}
+			if rec != nil {
+				p := index("spec.http", i)
+				rec.set(p, "routes", i)
+				rec.set(p+".name", "routes", i, "name")
+				rec.set(p+".route", "routes", i, "to")
+				rec.set(p+".match", "routes", i, "match")
+				recordMatch(rec, index(p+".match", 0), []any{"routes", i, "match"}, ab.Match)
+			}
 			routes = append(routes, hr)
 		}
 	}
-	weighted := &apinet.HTTPRoute{Name: RouteWeighted}
+	weighted := &apinet.HTTPRoute{Name: meta.RouteWeighted}
 	weighted.Route = append(weighted.Route, &apinet.HTTPRouteDestination{Destination: destination(r, schema.TrackStable), Weight: int32(stableW)})
 	if r.Canary != nil && !rollback {
 		// Both tracks stay listed in every phase, even at weight 0, so that
 		// a phase change is a pure weight change in a diff.
 		weighted.Route = append(weighted.Route, &apinet.HTTPRouteDestination{Destination: destination(r, schema.TrackCanary), Weight: int32(canaryW)})
 	}
+	if rec != nil {
+		// The weighted route's weights, and all else in it, come from the
+		// phase; its destinations from the tracks.
+		p := index("spec.http", len(routes))
+		rec.set(p, phaseField(r, phase)...)
+		rec.set(p+".route[0].destination", schema.TrackStable)
+		rec.set(p+".route[1].destination", schema.TrackCanary)
+	}
 	routes = append(routes, weighted)
-	for _, hr := range routes {
+	for i, hr := range routes {
+		var p string
+		if rec != nil {
+			p = index("spec.http", i)
+		}
 		if r.Timeout > 0 {
 			hr.Timeout = durationpb.New(r.Timeout)
+			if rec != nil {
+				rec.set(p+".timeout", "timeout")
+			}
 		}
 		if rt := r.Retries; rt != nil {
 			hr.Retries = &apinet.HTTPRetry{Attempts: int32(rt.Attempts), RetryOn: rt.RetryOn}
 			if rt.PerTryTimeout > 0 {
 				hr.Retries.PerTryTimeout = durationpb.New(rt.PerTryTimeout)
+			}
+			if rec != nil {
+				rec.set(p+".retries", "retries")
+				rec.set(p+".retries.attempts", "retries", "attempts")
+				rec.set(p+".retries.retryOn", "retries", "retryOn")
+				rec.set(p+".retries.perTryTimeout", "retries", "perTryTimeout")
 			}
 		}
 		if rollback {
@@ -194,13 +240,60 @@ func httpRoutes(r *schema.Rollout, phase string, stableW, canaryW int) []*apinet
 		}
 		if f := r.Fault; f != nil {
 			hr.Fault = fault(f)
+			if rec != nil {
+				recordFault(rec, p+".fault")
+			}
 		}
 		if m := r.Mirror; m != nil && !receives(r, hr, m.To) {
 			hr.Mirror = destination(r, m.To)
 			hr.MirrorPercentage = &apinet.Percent{Value: m.Percent}
+			if rec != nil {
+				rec.set(p+".mirror", "mirror", "to")
+				rec.set(p+".mirrorPercentage", "mirror", "percent")
+			}
 		}
 	}
 	return routes
+}
+
+// recordMatch records the fields match renders from m at path p, from the
+// intent's match at rel.
+func recordMatch(rec *recorder, p string, rel []any, m schema.Match) {
+	at := func(elems ...any) []any { return append(append([]any(nil), rel...), elems...) }
+	if len(m.Headers) > 0 || m.Cookie != nil {
+		rec.set(p+".headers", at("headers")...)
+	}
+	for _, h := range m.Headers {
+		rec.set(p+".headers"+yamlpath.Key(h.Name), at("headers", h.Name)...)
+	}
+	if m.Cookie != nil {
+		// The cookie becomes the cookie header's regex.
+		rec.set(p+".headers.cookie", at("cookie")...)
+	}
+	if len(m.SourceLabels) > 0 {
+		rec.set(p+".sourceLabels", at("sourceLabels")...)
+		for k := range m.SourceLabels {
+			rec.set(p+".sourceLabels"+yamlpath.Key(k), at("sourceLabels", k)...)
+		}
+	}
+	if m.URI != nil {
+		rec.set(p+".uri", at("uri")...)
+	}
+	if m.Method != "" {
+		rec.set(p+".method", at("method")...)
+	}
+}
+
+// recordFault records the fields fault renders at path p: the intent
+// writes percentages as plain numbers.
+func recordFault(rec *recorder, p string) {
+	rec.set(p, "fault")
+	for _, kind := range []string{"delay", "abort"} {
+		rec.set(p+"."+kind, "fault", kind)
+		rec.set(p+"."+kind+".percentage", "fault", kind, "percent")
+	}
+	rec.set(p+".delay.fixedDelay", "fault", "delay", "fixedDelay")
+	rec.set(p+".abort.httpStatus", "fault", "abort", "httpStatus")
 }
 
 // receives reports whether route hr already sends live traffic to target: a
@@ -281,22 +374,43 @@ func stringMatch(m schema.StringMatch) *apinet.StringMatch {
 
 // destinationRules builds one DestinationRule per host that has subsets, or
 // that the traffic policy applies to: the rollout's host, named like the
-// rollout, and any other track host, named rollout-track.
-func destinationRules(r *schema.Rollout, phase string, ann map[string]string) []*clientnet.DestinationRule {
+// rollout, and any other track host, named rollout-track. With trace, each
+// comes with a recorder of where its fields came from.
+func destinationRules(r *schema.Rollout, ann map[string]string, trace bool) ([]*clientnet.DestinationRule, []*recorder) {
 	type hostRule struct {
 		name    string
 		subsets []*apinet.Subset
+		rec     *recorder
 	}
 	rules := map[string]*hostRule{}
 	var order []string
-	add := func(host, name string, s *apinet.Subset) {
+	// add adds subset s (if any) to the rule of host, for track (stable or
+	// canary; "" for an extra subset).
+	add := func(host, name string, s *apinet.Subset, track string) {
 		hr, ok := rules[host]
 		if !ok {
 			hr = &hostRule{name: name}
+			if trace {
+				hr.rec = newRecorder(r)
+				if track != "" && host != r.Host {
+					hr.rec.set("spec.host", track, "host")
+				} else {
+					hr.rec.set("spec.host", "host")
+				}
+				hr.rec.set("spec.subsets", "subsets")
+				hr.rec.mirror("spec.trafficPolicy", "trafficPolicy")
+			}
 			rules[host] = hr
 			order = append(order, host)
 		}
 		if s != nil {
+			if hr.rec != nil {
+				if track != "" {
+					hr.rec.set(index("spec.subsets", len(hr.subsets)), track, "subset")
+				} else {
+					hr.rec.set(index("spec.subsets", len(hr.subsets)), "subsets", s.Name)
+				}
+			}
 			hr.subsets = append(hr.subsets, s)
 		}
 	}
@@ -317,24 +431,28 @@ func destinationRules(r *schema.Rollout, phase string, ann map[string]string) []
 			s = &apinet.Subset{Name: tr.t.Subset, Labels: tr.t.Labels}
 		}
 		if s != nil || r.TrafficPolicy != nil {
-			add(tr.t.Host, name, s)
+			add(tr.t.Host, name, s, tr.name)
 		}
 	}
 	for _, s := range r.Subsets {
-		add(r.Host, r.Name, &apinet.Subset{Name: s.Name, Labels: s.Labels})
+		add(r.Host, r.Name, &apinet.Subset{Name: s.Name, Labels: s.Labels}, "")
 	}
 	sort.SliceStable(order, func(i, j int) bool { return rules[order[i]].name < rules[order[j]].name })
 	var out []*clientnet.DestinationRule
+	var recs []*recorder
 	for _, host := range order {
 		hr := rules[host]
 		dr := &clientnet.DestinationRule{}
-		dr.TypeMeta, dr.ObjectMeta = meta("DestinationRule", "networking.istio.io/v1", r.Namespace, hr.name, ann)
+		dr.TypeMeta, dr.ObjectMeta = objectMeta("DestinationRule", "networking.istio.io/v1", r.Namespace, hr.name, ann)
 		dr.Spec.Host = host
 		dr.Spec.Subsets = hr.subsets
 		dr.Spec.TrafficPolicy = trafficPolicy(r.TrafficPolicy)
 		out = append(out, dr)
+		if trace {
+			recs = append(recs, hr.rec)
+		}
 	}
-	return out
+	return out, recs
 }
 
 func trafficPolicy(tp *schema.TrafficPolicy) *apinet.TrafficPolicy {
@@ -412,7 +530,7 @@ func dur(d time.Duration) *durationpb.Duration {
 // PeerAuthentication renders the namespace-wide policy of ns.
 func PeerAuthentication(ns, mode string) Object {
 	pa := &clientsec.PeerAuthentication{}
-	pa.TypeMeta, pa.ObjectMeta = meta("PeerAuthentication", "security.istio.io/v1", ns, "default", nil)
+	pa.TypeMeta, pa.ObjectMeta = objectMeta("PeerAuthentication", "security.istio.io/v1", ns, "default", nil)
 	pa.Spec.Mtls = &apisec.PeerAuthentication_MutualTLS{Mode: apisec.PeerAuthentication_MutualTLS_Mode(secbeta.PeerAuthentication_MutualTLS_Mode_value[mode])}
 	return Object{Resource: pa}
 }

@@ -3,6 +3,7 @@ package traffic
 import (
 	"fmt"
 
+	"github.com/meshroll/meshroll/internal/meta"
 	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/route"
 	"github.com/meshroll/meshroll/schema"
@@ -67,7 +68,7 @@ func PhaseMatrix(r *schema.Rollout, phases []string) (Matrix, error) {
 		for i, hr := range vs.Http {
 			shares := outcome(r, phase, rt.Route(i)).Shares
 			byName[hr.Name] = shares
-			if hr.Name == render.RouteWeighted {
+			if hr.Name == meta.RouteWeighted {
 				weighted = shares
 			}
 		}

@@ -44,7 +44,8 @@ is read with git's plumbing; the working tree and the index are left alone,
 and nothing the repository configures (hooks, filters, monitors) runs.
 
 With --from DIR --to DIR it compares two directories of manifests, rendered by
-meshroll or written by hand.
+meshroll or written by hand, each read as meshroll lint reads it: hidden
+entries and exclude patterns skipped, kustomize directories as they build.
 
 With --base, the intents of both sides also tell what the change does to
 each rollout's phase ladder — phases added, removed, renamed, reweighted or

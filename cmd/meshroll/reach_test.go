@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/meshroll/meshroll/diff"
+	"github.com/meshroll/meshroll/internal/meta"
 	"github.com/meshroll/meshroll/render"
 	"github.com/meshroll/meshroll/route"
 	"github.com/meshroll/meshroll/schema"
@@ -101,7 +102,7 @@ func TestWhoReachesWhat(t *testing.T) {
 				got := traffic.Describe(shares)
 				switch out.Route.Name {
 				case row.Route:
-				case render.RouteWeighted:
+				case meta.RouteWeighted:
 					if row.Route != route.Everyone {
 						got += " *" // the phase has no such route
 					}

@@ -131,7 +131,11 @@ that delegate to other VirtualServices.`,
 			}
 			sim := traffic.NewSimulator()
 			if len(o.gatewayManifests) > 0 {
-				gm, err := manifest.Load(o.gatewayManifests, manifest.LoadOptions{Stdin: a.stdin})
+				ex, err := o.src.excludes()
+				if err != nil {
+					return err
+				}
+				gm, err := manifest.Load(o.gatewayManifests, manifest.LoadOptions{Stdin: a.stdin, Exclude: ex})
 				if err != nil {
 					return err
 				}
@@ -253,13 +257,19 @@ func (o *routeOptions) routeManifests(a *app, req route.Request) error {
 	if o.host == "" && !(o.throughGateway() && req.Authority != "") {
 		return usageErrorf("--manifests needs --host: the host the request is for")
 	}
-	m, err := manifest.Load(o.manifests, manifest.LoadOptions{Stdin: a.stdin})
+	// The manifests are read as meshroll lint reads them: exclude in
+	// .meshroll.yaml and --exclude apply.
+	ex, err := o.src.excludes()
+	if err != nil {
+		return err
+	}
+	m, err := manifest.Load(o.manifests, manifest.LoadOptions{Stdin: a.stdin, Exclude: ex})
 	if err != nil {
 		return err
 	}
 	var extra *manifest.Manifests
 	if len(o.gatewayManifests) > 0 {
-		if extra, err = manifest.Load(o.gatewayManifests, manifest.LoadOptions{Stdin: a.stdin}); err != nil {
+		if extra, err = manifest.Load(o.gatewayManifests, manifest.LoadOptions{Stdin: a.stdin, Exclude: ex}); err != nil {
 			return err
 		}
 	}

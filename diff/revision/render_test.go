@@ -403,16 +403,6 @@ func TestParseTree(t *testing.T) {
 	}
 }
 
-// TestNamesMatchRender holds the names the diff reads to those render
-// writes; diff does not import render, which would bring in CUE.
-func TestNamesMatchRender(t *testing.T) {
-	if diff.AnnotationRollout != render.AnnotationRollout || diff.AnnotationPhase != render.AnnotationPhase || diff.RouteWeighted != render.RouteWeighted {
-		t.Errorf("diff reads %s, %s and route %s; render writes %s, %s and route %s",
-			diff.AnnotationRollout, diff.AnnotationPhase, diff.RouteWeighted,
-			render.AnnotationRollout, render.AnnotationPhase, render.RouteWeighted)
-	}
-}
-
 // TestIntentsNewSinceTheRevision is the first pull request of a repository:
 // the intents directory is not at the base yet. The diff shows every rollout
 // added, rather than failing; a path in neither is still an error.

@@ -45,6 +45,8 @@ func Attach(in *schema.Intent, m *manifest.Manifests, dir string) (int, error) {
 		mode render.Mode
 	}
 	same := map[string]verdict{}
+	// traces share one rendering with provenance per file.
+	traces := map[string]func() map[string]*render.Provenance{}
 	attached := 0
 	for _, res := range m.Resources {
 		rel, ok := under(dir, res.File)
@@ -81,7 +83,12 @@ func Attach(in *schema.Intent, m *manifest.Manifests, dir string) (int, error) {
 		if r != nil && v.mode == render.Live {
 			phase = r.Phase
 		}
-		res.Remap = remapper(in, r, ns, phase, res)
+		trace, ok := traces[res.File]
+		if !ok {
+			trace = tracer(r, phase)
+			traces[res.File] = trace
+		}
+		res.Remap = remapper(in, r, ns, trace, res)
 	}
 	return attached, nil
 }

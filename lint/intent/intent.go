@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/meshroll/meshroll/lint"
@@ -55,11 +54,14 @@ func LintChange(in, base *schema.Intent, now time.Time, files []render.File, mod
 
 	var rules []*lint.Rule
 	resources, linted := 0, 0
-	for _, m := range trees {
+	for i, m := range trees {
 		rep, err := lint.Run(m, opts)
 		if err != nil {
 			return nil, err
 		}
+		// The findings carry their positions: the tree, and the provenance
+		// its remappers recorded, can go before the next phase's.
+		trees[i] = nil
 		all = append(all, rep.Diagnostics...)
 		rules = rep.Rules
 		resources += rep.Resources
@@ -136,8 +138,9 @@ func Trees(in *schema.Intent, files []render.File, mode render.Mode) []*manifest
 			rphase = r.Phase
 		}
 		parsed := manifest.Parse(f.Path, bytes.Clone(f.Content), manifest.LoadOptions{Inspect: lint.Inspect})
+		trace := tracer(r, rphase)
 		for _, res := range parsed.Resources {
-			res.Remap = remapper(in, r, ns, rphase, res)
+			res.Remap = remapper(in, r, ns, trace, res)
 		}
 		m.Resources = append(m.Resources, parsed.Resources...)
 		m.Problems = append(m.Problems, parsed.Problems...)
@@ -151,12 +154,36 @@ func Trees(in *schema.Intent, files []render.File, mode render.Mode) []*manifest
 	return out
 }
 
-var subsetIndex = regexp.MustCompile(`^spec\.subsets\[(\d+)\]`)
+// tracer returns the provenance of the objects rendered from rollout r in
+// phase, by Kind/name. Render records it only when asked and lint asks only
+// when a finding needs a position, so the rendering runs at most once per
+// file, and only for files with findings. It is safe for concurrent use, as
+// a Remapper must be.
+func tracer(r *schema.Rollout, phase string) func() map[string]*render.Provenance {
+	if r == nil {
+		return nil
+	}
+	return sync.OnceValue(func() map[string]*render.Provenance {
+		objs, err := render.Trace(r, phase)
+		if err != nil {
+			// The file was rendered from this rollout and phase: this cannot
+			// fail, and without provenance findings land on the rollout.
+			return nil
+		}
+		out := make(map[string]*render.Provenance, len(objs))
+		for _, o := range objs {
+			t, m := o.Meta()
+			out[t.Kind+"/"+m.Name] = o.Provenance
+		}
+		return out
+	})
+}
 
 // remapper maps the positions of a rendered resource to the intent: of its
-// rollout r, or for a PeerAuthentication (r nil) of the rollout or mesh
-// block that sets the namespace's mode.
-func remapper(in *schema.Intent, r *schema.Rollout, ns, phase string, res *manifest.Resource) manifest.Remapper {
+// rollout r, through the provenance render recorded (trace, tracer's), or
+// for a PeerAuthentication (r nil) of the rollout or mesh block that sets
+// the namespace's mode.
+func remapper(in *schema.Intent, r *schema.Rollout, ns string, trace func() map[string]*render.Provenance, res *manifest.Resource) manifest.Remapper {
 	if r == nil {
 		pos, ok := mtlsSource(in, ns)
 		if !ok {
@@ -165,17 +192,13 @@ func remapper(in *schema.Intent, r *schema.Rollout, ns, phase string, res *manif
 		return func(string, manifest.Position) manifest.Position { return pos }
 	}
 	return func(p string, at manifest.Position) manifest.Position {
-		rel := render.IntentPath(r, phase, res.Kind, res.Name, p)
-		if res.Kind == "DestinationRule" && len(rel) == 1 && rel[0] == "subsets" {
-			if m := subsetIndex.FindStringSubmatch(p); m != nil {
-				// The typed spec has the name: no tree to build again.
-				subsets := res.DestinationRule().GetSubsets()
-				if i, err := strconv.Atoi(m[1]); err == nil && i < len(subsets) {
-					rel = render.SubsetOrigin(r, subsets[i].GetName())
-				}
-			}
+		// An object render has no record of (not one of r's) maps to the
+		// rollout as a whole, as does a field no intent field produced.
+		prov := trace()[res.Kind+"/"+res.Name]
+		if prov == nil {
+			return position(r.Pos())
 		}
-		return position(r.Pos(rel...))
+		return position(prov.Pos(p))
 	}
 }
 
