@@ -121,7 +121,12 @@ func checkSubsetNames(w *walker, n, key *yaml.Node) {
 // RE2 program size, which Istio approximates by its length.
 const maxRegexLength = 1024
 
-// regex checks a regex written at node v, at path at below the current one.
+// badRegex reports whether Istio rejects the regex src, so that a caller
+// builds the path of an error only when there is one.
+func badRegex(src string) bool { return len(src) > maxRegexLength || RegexError(src) != nil }
+
+// regex reports what is wrong with a regex written at node v, at path at
+// below the current one.
 func (w *walker) regex(v *yaml.Node, at []seg) {
 	if len(v.Value) > maxRegexLength {
 		w.report(v, at, "%s is %d characters long, and Istio rejects a regex longer than %d: shorten it", w.pathString(at...), len(v.Value), maxRegexLength)

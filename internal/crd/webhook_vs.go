@@ -434,13 +434,13 @@ func (w *walker) stringMatch(m *yaml.Node, at []seg, uri bool) {
 			continue
 		}
 		_, v, s := w.stringField(m, kind)
-		if v == nil {
+		if v == nil || (s != "" && (kind != "regex" || !badRegex(s))) {
 			continue
 		}
 		path := append(append([]seg{}, at...), seg{kind: segField, name: kind})
 		if s == "" {
 			w.report(v, path, "%s is an empty %s match, which Envoy rejects; remove the match or give it a value", w.pathString(path...), kind)
-		} else if kind == "regex" {
+		} else {
 			w.regex(v, path)
 		}
 	}
@@ -706,7 +706,7 @@ func checkRewrite(w *walker, n, key *yaml.Node) {
 		_, _, rewrite := w.stringField(regexRewrite, "rewrite")
 		if match == "" || rewrite == "" {
 			w.report(regexRewrite, []seg{{kind: segField, name: "uriRegexRewrite"}}, "%s.uriRegexRewrite needs both match and rewrite", w.where())
-		} else {
+		} else if badRegex(match) {
 			_, v := w.field(regexRewrite, "match")
 			w.regex(v, []seg{{kind: segField, name: "uriRegexRewrite"}, {kind: segField, name: "match"}})
 		}
@@ -744,7 +744,7 @@ func checkCORS(w *walker, n, key *yaml.Node) {
 			for _, kind := range []string{"exact", "prefix", "regex"} {
 				if _, v, s := w.stringField(o, kind); s != "" {
 					set = true
-					if kind == "regex" {
+					if kind == "regex" && badRegex(s) {
 						w.regex(v, []seg{{kind: segField, name: "allowOrigins"}, {kind: segIndex, index: i}, {kind: segField, name: "regex"}})
 					}
 				}
