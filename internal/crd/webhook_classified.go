@@ -72,8 +72,9 @@ func checkMirrorPercentage(w *walker, n, key *yaml.Node) {
 	if v == nil || v.Kind != yaml.ScalarNode {
 		return
 	}
+	// As Istio compares: NaN is neither below 0 nor above 100.
 	num, ok := parseNumber(v, scalarKindOf(v))
-	if !ok || (num.f >= 0 && num.f <= 100) {
+	if !ok || !(num.f < 0 || num.f > 100) {
 		return
 	}
 	at := []seg{{kind: segField, name: "value"}}
