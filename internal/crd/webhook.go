@@ -77,8 +77,9 @@ func checksFor(kind, path string) []check {
 // VirtualService, DestinationRule and PeerAuthentication keep the stricter
 // order (checks only where the subtree is valid).
 //
-// The checks of a Class (webhook_classified.go) are cross checks for every
-// kind: each reads one value, so a mistake elsewhere below does not hide it.
+// The checks of a Class (webhook_classified.go) are cross checks too, in
+// VirtualService and DestinationRule as well: each reads one value, so a
+// webhook error elsewhere below must not hide it.
 func crossChecksFor(kind, path string) []check {
 	if c := classifiedChecks(kind, path); c != nil {
 		return c
