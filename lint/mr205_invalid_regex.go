@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	networking "istio.io/api/networking/v1"
 
@@ -67,6 +66,9 @@ type StringMatchRef struct {
 	Path  string // spec.http[0].match[1].headers.cookie
 	// Header is the header name for a headers or withoutHeaders match.
 	Header string
+	// Without is set for a withoutHeaders match, which matches requests
+	// whose header does not match.
+	Without bool
 }
 
 // StringMatches returns every string match of the http routes of a
@@ -92,7 +94,7 @@ func StringMatches(r *Resource) []StringMatchRef {
 				header bool
 			}{{"headers", m.GetHeaders(), true}, {"queryParams", m.GetQueryParams(), false}, {"withoutHeaders", m.GetWithoutHeaders(), true}} {
 				for _, k := range slices.Sorted(maps.Keys(f.m)) {
-					ref := StringMatchRef{Match: f.m[k], Path: p + "." + f.name + yamlpath.Key(k)}
+					ref := StringMatchRef{Match: f.m[k], Path: p + "." + f.name + yamlpath.Key(k), Without: f.name == "withoutHeaders"}
 					if f.header {
 						ref.Header = k
 					}
@@ -116,7 +118,7 @@ func runInvalidRegex(pass *Pass) {
 	for _, vs := range pass.Index.VirtualServices {
 		for _, sm := range StringMatches(vs) {
 			re, ok := sm.Match.GetMatchType().(*networking.StringMatch_Regex)
-			if !ok || (re.Regex == "*" && strings.Contains(sm.Path, ".withoutHeaders")) {
+			if !ok || (re.Regex == "*" && sm.Without) {
 				continue
 			}
 			if err := crd.RegexError(re.Regex); err != nil {
