@@ -3,13 +3,11 @@ package lint
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	networking "istio.io/api/networking/v1"
 
+	"github.com/meshroll/meshroll/internal/crd"
 	"github.com/meshroll/meshroll/internal/yamlpath"
 	"github.com/meshroll/meshroll/manifest"
 )
@@ -24,6 +22,11 @@ func invalidRegex() *Rule {
 		Doc: `Envoy evaluates the regex of a match with Google's RE2 engine, which has no
 look-ahead, look-behind or back-references. Istio's validation rejects a regex
 that RE2 cannot compile, so the whole VirtualService is refused.
+
+The rule checks every regex of a VirtualService's http routes: the string
+matches (uri, scheme, method, authority, headers, queryParams and
+withoutHeaders, where "*" means "absent" and is no regex), the CORS policy's
+allowOrigins, and rewrite.uriRegexRewrite.match.
 
 Rewrite the regex in RE2 syntax (https://github.com/google/re2/wiki/Syntax).
 A negative look-ahead can often become a route that matches the excluded case
@@ -64,6 +67,9 @@ type StringMatchRef struct {
 	Path  string // spec.http[0].match[1].headers.cookie
 	// Header is the header name for a headers or withoutHeaders match.
 	Header string
+	// Without is set for a withoutHeaders match, which matches requests
+	// whose header does not match.
+	Without bool
 }
 
 // StringMatches returns every string match of the http routes of a
@@ -89,7 +95,7 @@ func StringMatches(r *manifest.Resource) []StringMatchRef {
 				header bool
 			}{{"headers", m.GetHeaders(), true}, {"queryParams", m.GetQueryParams(), false}, {"withoutHeaders", m.GetWithoutHeaders(), true}} {
 				for _, k := range slices.Sorted(maps.Keys(f.m)) {
-					ref := StringMatchRef{Match: f.m[k], Path: p + "." + f.name + yamlpath.Key(k)}
+					ref := StringMatchRef{Match: f.m[k], Path: p + "." + f.name + yamlpath.Key(k), Without: f.name == "withoutHeaders"}
 					if f.header {
 						ref.Header = k
 					}
@@ -104,40 +110,30 @@ func StringMatches(r *manifest.Resource) []StringMatchRef {
 	return out
 }
 
+// runInvalidRegex reports the regexes that Istio's validation does not
+// compile; whether one compiles is decided in internal/crd, which judges
+// every rejection (MR900 leaves the class crd.BadRegex to this rule). A
+// withoutHeaders regex "*" is not a regex: Istio reads it as "the header is
+// absent".
 func runInvalidRegex(pass *Pass) {
 	for _, vs := range pass.Index.VirtualServices {
 		for _, sm := range StringMatches(vs) {
 			re, ok := sm.Match.GetMatchType().(*networking.StringMatch_Regex)
-			if !ok {
+			if !ok || (re.Regex == "*" && sm.Without) {
 				continue
 			}
-			if err := regexError(re.Regex); err != nil {
+			if err := crd.RegexError(re.Regex); err != nil {
 				pass.Reportf(vs, sm.Path+".regex", "regex is not valid RE2, so Istio rejects the VirtualService (%v): rewrite it without look-around or back-references", err)
 			}
 		}
+		for i, h := range vs.VirtualService().GetHttp() {
+			m := h.GetRewrite().GetUriRegexRewrite().GetMatch()
+			if m == "" {
+				continue
+			}
+			if err := crd.RegexError(m); err != nil {
+				pass.Reportf(vs, fmt.Sprintf("spec.http[%d].rewrite.uriRegexRewrite.match", i), "regex is not valid RE2, so Istio rejects the VirtualService (%v): rewrite it in RE2 syntax", err)
+			}
+		}
 	}
-}
-
-// regexErrors remembers what compiling each regex said: the same regexes
-// come back in every phase of every rollout that renders them. It holds at
-// most maxRegexErrors, so that a long-running process (meshroll mcp) does
-// not grow with every input it sees.
-var (
-	regexErrors sync.Map // string → error (nil for a valid regex)
-	regexCount  atomic.Int64
-)
-
-const maxRegexErrors = 1 << 14
-
-// regexError is the error of compiling src as RE2, or nil.
-func regexError(src string) error {
-	if e, ok := regexErrors.Load(src); ok {
-		err, _ := e.(error)
-		return err
-	}
-	_, err := regexp.Compile(src)
-	if regexCount.Add(1) <= maxRegexErrors {
-		regexErrors.Store(src, err)
-	}
-	return err
 }

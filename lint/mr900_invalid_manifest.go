@@ -1,11 +1,7 @@
 package lint
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/meshroll/meshroll/internal/crd"
-	"github.com/meshroll/meshroll/internal/yamlpath"
 )
 
 // The ID and name of MR900, which the loader also uses for documents that
@@ -43,9 +39,12 @@ DestinationRule, PeerAuthentication, Gateway, Sidecar, ServiceEntry,
 WorkloadEntry, WorkloadGroup, AuthorizationPolicy, RequestAuthentication,
 Telemetry and EnvoyFilter. What Istio only warns about is not reported.
 
-Every invalid field of an object is reported, each once. Fix the field the
-message names. Each document is checked on its own: the others in the file are
-still linted.`,
+Every invalid field of an object is reported, each once. A few rejections
+are reported by the rule that explains them at more length instead of by
+this one: a negative weight (MR202), weights that add up to 0 (MR201), a
+regex that is not RE2 (MR205), a mirror percentage outside 0..100 (MR304) and
+a subset name used twice (MR103). Fix the field the message names. Each
+document is checked on its own: the others in the file are still linted.`,
 		Bad: `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: reviews}
@@ -73,62 +72,43 @@ spec:
 }
 
 // runInvalidManifest reports what Istio's CRD schemas, CEL rules and
-// webhook checks reject (internal/crd), every invalid field of an object,
-// once per data path. Validity is decided there alone: for an object the
-// validator recognises, what the loader could not decode is not reported
-// again. Objects it does not recognise keep the loader's findings.
+// webhook checks reject, as internal/crd judges it: every invalid field of
+// an object, once per data path. The faults of the classes in explainedBy
+// are left to the rules that explain them.
 func runInvalidManifest(pass *Pass) {
 	for _, r := range pass.Resources {
-		var errs []crd.Error
-		validated := false
-		if r.IsIstio() {
-			var err error
-			errs, validated, err = r.Validation(pass.IstioVersion)
-			if err != nil {
-				// Run checked the version; a failure here is a bug.
-				panic(err)
-			}
-		}
-		seen := map[string]bool{}
-		if !validated {
-			for _, e := range r.Invalid {
-				if !seen[canonicalPath(e.Path)] {
-					seen[canonicalPath(e.Path)] = true
-					pass.Reportf(r, e.Path, "%s: %s", e.Path, e.Message)
-				}
-			}
+		if !r.IsIstio() {
 			continue
 		}
+		errs, _, err := r.Validation(pass.IstioVersion)
+		if err != nil {
+			// Run checked the version; a failure here is a bug.
+			panic(err)
+		}
+		var seen map[string]bool
 		for _, e := range errs {
-			if seen[canonicalPath(e.Path)] || ownedElsewhere(e.Path) {
+			if _, explained := explainedBy[e.Class]; explained || seen[e.Path] {
 				continue
 			}
-			seen[canonicalPath(e.Path)] = true
+			if seen == nil {
+				seen = map[string]bool{}
+			}
+			seen[e.Path] = true
 			pass.Reportf(r, e.Path, "%s", e.Message)
 		}
 	}
 }
 
-// ownedElsewhere reports whether a schema error at path is one another rule
-// reports with more to say: mirror percentages out of range are MR304's.
-func ownedElsewhere(path string) bool {
-	return strings.Contains(path, "mirrorPercent") || (strings.Contains(path, ".mirrors[") && strings.HasSuffix(path, ".percentage.value"))
-}
-
-// canonicalPath writes a data path one way, whether its keys were written
-// spec.a.b or spec["a"].b, so that two checkers' findings compare.
-func canonicalPath(path string) string {
-	p, err := yamlpath.Parse(path)
-	if err != nil {
-		return path
-	}
-	var b strings.Builder
-	for _, e := range p {
-		if e.IsIndex {
-			fmt.Fprintf(&b, "[%d]", e.Index)
-		} else {
-			b.WriteString("/" + e.Key)
-		}
-	}
-	return b.String()
+// explainedBy names, for each class of validation error that has one, the
+// rule that reports the fault with more to say (what the value does to
+// traffic, what to write instead). The validator decides that the object is
+// rejected; that rule reports it, from the same typed spec every rule
+// reads, and MR900 does not say it again. A test holds every class to this
+// table.
+var explainedBy = map[crd.Class]string{
+	crd.NegativeWeight:   "MR202",
+	crd.ZeroTotalWeight:  "MR201",
+	crd.BadRegex:         "MR205",
+	crd.MirrorPercentage: "MR304",
+	crd.DuplicateSubset:  "MR103",
 }

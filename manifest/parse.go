@@ -570,7 +570,9 @@ func (p *parser) object(n *yaml.Node, doc, item int) *Resource {
 	return r
 }
 
-// decodeSpec fills r.Spec for the Istio kinds the loader knows.
+// decodeSpec fills r.Spec for the Istio kinds the loader knows, in the API
+// versions Istio serves. It only decodes: what is invalid, the version
+// included, is internal/crd's to say (MR900).
 func decodeSpec(r *Resource, kinds map[string]kindInfo) {
 	info, ok := kinds[r.Kind]
 	group, version, _ := strings.Cut(r.APIVersion, "/")
@@ -582,18 +584,11 @@ func decodeSpec(r *Resource, kinds map[string]kindInfo) {
 		served = served || v == version
 	}
 	if !served {
-		r.Invalid = append(r.Invalid, FieldError{Path: "apiVersion", Message: fmt.Sprintf(
-			"%s does not serve %s: use %s/%s", r.APIVersion, r.Kind, group, info.versions[len(info.versions)-1])})
 		return
-	}
-	if r.Name == "" {
-		r.Invalid = append(r.Invalid, FieldError{Path: "metadata.name", Message: "metadata.name is missing: every object needs a name"})
 	}
 	msg := info.newSpec()
 	if spec := field(r.node, "spec"); spec != nil {
-		for _, e := range yamlproto.Decode(spec, msg.ProtoReflect(), "spec") {
-			r.Invalid = append(r.Invalid, FieldError{Path: e.Path, Message: e.Message})
-		}
+		yamlproto.Decode(spec, msg.ProtoReflect())
 	}
 	r.Spec = msg
 }

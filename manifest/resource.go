@@ -49,14 +49,11 @@ type Resource struct {
 
 	// Spec is the spec decoded into the istio.io/api type for the kind
 	// (*networking.VirtualService and so on; v1alpha3 and v1beta1 objects
-	// decode into the same types), or nil for other kinds. It is decoded
-	// leniently: unknown fields are skipped, and a value of the wrong type is
-	// dropped and listed in Invalid.
+	// decode into the same types), or nil for other kinds and for API
+	// versions Istio does not serve. It is decoded leniently: unknown fields
+	// and values of the wrong type are skipped; Validation says what is
+	// wrong with them.
 	Spec proto.Message
-	// Invalid lists what the loader found wrong with the object itself:
-	// values it could not decode, a missing name, an API version Istio does
-	// not serve. Rule MR900 reports them.
-	Invalid []FieldError
 
 	// Remap, when set, moves every position reported on this resource, for
 	// example from a rendered manifest to the intent line that produced it.
@@ -179,12 +176,6 @@ func (r *Resource) Validation(version string) ([]crd.Error, bool, error) {
 		v = validate(n, version)
 	}
 	return v.errs, v.ok, v.err
-}
-
-// FieldError is a problem with the value at a data path of a resource.
-type FieldError struct {
-	Path    string
-	Message string
 }
 
 // Remapper moves the position of a finding at data path on a resource to

@@ -29,6 +29,9 @@ type Error struct {
 	// Newer is set when the targeted Istio release rejects the field but a
 	// newer one accepts it: the oldest such release, such as "1.32".
 	Newer string
+	// Class names the check that failed, for the checks a caller may leave
+	// to a rule of its own; Other for the rest.
+	Class Class
 }
 
 // Error implements error.
@@ -42,13 +45,11 @@ func (e Error) Error() string {
 // object is not of an Istio API group (nothing was checked). An Istio group
 // with an unknown kind or an unserved version is reported as an error.
 //
-// Problems that other meshroll rules own are left to them: negative and
-// summed route weights (MR202, MR201; the CRD schema puts no bound on a
-// weight), regular expressions that do not compile (MR205), mirror
-// percentages out of range (MR304) and duplicate subset names (MR103). What
-// the CRD schema itself rejects is always reported, with its Path, so that a
-// caller can drop a duplicate: the one overlap is a negative mirrorPercent,
-// which the schema's minimum of 0 rejects.
+// Every rejection is reported, each once, including faults that meshroll's
+// lint explains in rules of their own (negative weights, weights that add up
+// to 0, regexes, mirror percentages, duplicate subset names): those carry a
+// Class, so that a caller can leave them to such a rule without comparing
+// paths or messages.
 //
 // Validate never panics and is safe for concurrent use. Errors are sorted by
 // position. It validates against the newest embedded Istio release; see

@@ -173,12 +173,6 @@ spec:
     - destination: {host: reviews}
       weight: 3000000000
 `), []want{{"spec.http[0].route[0].weight", 10, 15, "must be between -2147483648 and 2147483647 (a 32-bit integer), not 3000000000"}}},
-		{"negative weight is left to MR202", vs(`  hosts: [reviews]
-  http:
-  - route:
-    - destination: {host: reviews}
-      weight: -15
-`), nil},
 		{"YAML 1.1 yes is a string, not a boolean", dr(`  host: reviews
   trafficPolicy:
     loadBalancer:
@@ -557,11 +551,6 @@ func TestValidateWebhook(t *testing.T) {
 `), []want{{`spec.subsets[0].labels["version"]`, 10, 16, "is not a valid label value"}}},
 		{"host name", dr(`  host: reviews_v1.default
 `), []want{{"spec.host", 6, 9, `spec.host "reviews_v1.default" is not a valid host name`}}},
-		{"duplicate subsets are left to MR103", dr(`  host: reviews
-  subsets:
-  - name: v1
-  - name: v1
-`), nil},
 		{"virtual service without routes", vs(`  hosts: [reviews]
 `), []want{{"spec", 5, 1, "spec has no routes; add http, tcp or tls routes"}}},
 		{"delegate with gateways", vs(`  gateways: [ingress]
@@ -629,20 +618,6 @@ func TestValidateWebhook(t *testing.T) {
         httpStatus: 500
         percentage: {value: 120}
 `), []want{{"spec.http[0].fault.abort.percentage.value", 13, 29, "must be 0 or a percentage from 0.0001 to 100, not 120"}}},
-		{"mirror percentage is left to MR304", vs(`  hosts: [reviews]
-  http:
-  - route:
-    - destination: {host: reviews}
-    mirror: {host: reviews, subset: v2}
-    mirrorPercentage: {value: 150}
-`), nil},
-		{"regex is left to MR205", vs(`  hosts: [reviews]
-  http:
-  - match:
-    - uri: {regex: "^(?!x).*"}
-    route:
-    - destination: {host: reviews}
-`), nil},
 		{"retries configured with zero attempts", vs(`  hosts: [reviews]
   http:
   - route:

@@ -24,6 +24,17 @@
 // the Istio release, so that a new release can be diffed against it. What
 // Istio only warns about is not reported: MR900 is for rejections.
 //
+// The package is the one judge of what Istio rejects: the lint loader only
+// decodes a spec into its istio.io/api type, and every rule that reports a
+// rejection reports what this package decides. A few faults have rules of
+// their own that say more than a validation error can (a negative weight,
+// weights that add up to 0, a regex that is not RE2, a mirror percentage
+// outside 0..100, a duplicate subset name): their errors carry a Class, so
+// that MR900 leaves exactly those to their rules; MR205 also compiles
+// regexes through RegexError. A classified error does not stop the checks of
+// the fields around it, so the errors of an object do not depend on whether
+// anyone leaves some of them to another rule.
+//
 // The schemas of the last three Istio minor releases are embedded, one
 // directory each; Validate uses the newest, ValidateFor a chosen one.
 //

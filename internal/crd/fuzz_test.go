@@ -39,6 +39,11 @@ func FuzzValidate(f *testing.F) {
 		"  http:\n  - redirect: {scheme: ftp, port: 70000}\n    rewrite: {uri: /}\n    headers: {request: {set: {':authority': x, host: y}}}\n    retries: {retryOn: '5xx, reset'}\n"))
 	f.Add(dr("  host: r\n  exportTo: ['*', '.']\n  trafficPolicy:\n    tls: {mode: MUTUAL}\n    loadBalancer:\n      warmup: {duration: 1s, aggression: 0}\n" +
 		"      localityLbSetting: {distribute: [{from: a, to: {b: 0}}], failover: [{from: a, to: a}]}\n    connectionPool: {tcp: {maxConnections: -1}}\n"))
+	// The checks of a Class.
+	f.Add(vs("  hosts: [r]\n  http:\n  - match: [{uri: {regex: '(?!x'}, withoutHeaders: {a: {regex: '*'}}}]\n    rewrite: {uriRegexRewrite: {match: '\\\\1', rewrite: /}}\n" +
+		"    route: [{destination: {host: r}, weight: -1}, {destination: {host: s}, weight: 1}]\n    mirror: {host: s}\n    mirrorPercent: 101\n    mirrorPercentage: {value: -0.5}\n" +
+		"  tcp:\n  - route: [{destination: {host: r}, weight: 0}, {destination: {host: s}}]\n"))
+	f.Add(dr("  host: r\n  subsets: [{name: a}, {name: a}, {name: b}, {name: a}]\n"))
 	f.Add("a: &a [x, x]\nb: &b [*a, *a]\napiVersion: networking.istio.io/v1\nkind: VirtualService\nspec: {hosts: *b}\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		var doc yaml.Node

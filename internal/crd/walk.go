@@ -64,6 +64,11 @@ type walker struct {
 	// webhook check below found something.
 	schemaErrs int
 	inCheck    bool
+	// blocking counts the errors that stop the webhook checks and CEL rules
+	// of the nodes that enclose them: all but the classified ones (see
+	// Class), which are about one value and leave the shape around it
+	// readable.
+	blocking int
 	// usesWaypoint is set when the object's istio.io/use-waypoint label
 	// names a waypoint.
 	usesWaypoint bool
@@ -82,6 +87,7 @@ func (w *walker) deref(n *yaml.Node) *yaml.Node {
 			if !w.bombed {
 				w.bombed = true
 				w.schemaErrs++
+				w.blocking++
 				w.errs = append(w.errs, Error{Path: w.pathString(), Line: n.Line, Column: n.Column,
 					Message: fmt.Sprintf("the document expands more than %d YAML aliases; write the values out", maxAliases)})
 			}
@@ -143,14 +149,23 @@ func (w *walker) where() string {
 // report records an error at node at for the current path and extra
 // segments.
 func (w *walker) report(at *yaml.Node, extra []seg, format string, args ...any) {
+	w.reportClass(Other, at, extra, format, args...)
+}
+
+// reportClass is report for an error of a class.
+func (w *walker) reportClass(c Class, at *yaml.Node, extra []seg, format string, args ...any) {
 	if !w.inCheck {
 		w.schemaErrs++
+	}
+	if c == Other {
+		w.blocking++
 	}
 	w.errs = append(w.errs, Error{
 		Path:    w.pathString(extra...),
 		Line:    at.Line,
 		Column:  at.Column,
 		Message: fmt.Sprintf(format, args...),
+		Class:   c,
 	})
 }
 
@@ -171,7 +186,7 @@ func (w *walker) value(n, key *yaml.Node, s *schema) {
 	if n == nil {
 		return
 	}
-	before, beforeSchema := len(w.errs), w.schemaErrs
+	before, beforeSchema := w.blocking, w.schemaErrs
 	if isNull(n) {
 		if !s.Nullable {
 			w.report(n, nil, "%s must be %s, not null; give it a value or remove the entry", w.where(), describe(s.Type))
@@ -223,13 +238,13 @@ func (w *walker) value(n, key *yaml.Node, s *schema) {
 	if w.lenient {
 		return
 	}
-	if len(w.errs) == before {
+	if w.blocking == before {
 		w.inCheck = true
 		for _, c := range s.checks {
 			c(w, n, key)
 		}
 		w.inCheck = false
-		if len(w.errs) == before {
+		if w.blocking == before {
 			w.rules(n, key, s)
 		}
 	}

@@ -12,10 +12,6 @@ import (
 // server's ObjectMeta validation) that the CRD schemas do not express. It
 // runs at the schema node it is attached to, after that node's subtree passed
 // the schema, so it can rely on the types the schema declares.
-//
-// Checks that other meshroll rules own are left out on purpose: negative and
-// summed route weights (MR202, MR201), regular expressions (MR205), mirror
-// percentages (MR304) and duplicate subset names (MR103).
 type check func(w *walker, n, key *yaml.Node)
 
 // checksFor returns the checks of kind at a schema path (properties joined by
@@ -80,7 +76,14 @@ func checksFor(kind, path string) []check {
 // type, so a type error below never makes them misreport. The checks of
 // VirtualService, DestinationRule and PeerAuthentication keep the stricter
 // order (checks only where the subtree is valid).
+//
+// The checks of a Class (webhook_classified.go) are cross checks too, in
+// VirtualService and DestinationRule as well: each reads one value, so a
+// webhook error elsewhere below must not hide it.
 func crossChecksFor(kind, path string) []check {
+	if c := classifiedChecks(kind, path); c != nil {
+		return c
+	}
 	switch kind {
 	case "Gateway":
 		return gatewayChecks(path)

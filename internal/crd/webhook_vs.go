@@ -423,8 +423,8 @@ func isClaimRoute(name string) bool {
 }
 
 // stringMatch rejects empty prefix and regex matches: Envoy does not accept
-// them, except an empty prefix on the URI. Whether a regex compiles is MR205's
-// to report.
+// them, except an empty prefix on the URI; and regexes that Istio does not
+// compile.
 func (w *walker) stringMatch(m *yaml.Node, at []seg, uri bool) {
 	if m.Kind != yaml.MappingNode {
 		return
@@ -433,9 +433,15 @@ func (w *walker) stringMatch(m *yaml.Node, at []seg, uri bool) {
 		if kind == "prefix" && uri {
 			continue
 		}
-		if _, v, s := w.stringField(m, kind); v != nil && s == "" {
-			path := append(append([]seg{}, at...), seg{kind: segField, name: kind})
+		_, v, s := w.stringField(m, kind)
+		if v == nil || (s != "" && (kind != "regex" || !badRegex(s))) {
+			continue
+		}
+		path := append(append([]seg{}, at...), seg{kind: segField, name: kind})
+		if s == "" {
 			w.report(v, path, "%s is an empty %s match, which Envoy rejects; remove the match or give it a value", w.pathString(path...), kind)
+		} else {
+			w.regex(v, path)
 		}
 	}
 }
@@ -700,6 +706,9 @@ func checkRewrite(w *walker, n, key *yaml.Node) {
 		_, _, rewrite := w.stringField(regexRewrite, "rewrite")
 		if match == "" || rewrite == "" {
 			w.report(regexRewrite, []seg{{kind: segField, name: "uriRegexRewrite"}}, "%s.uriRegexRewrite needs both match and rewrite", w.where())
+		} else if badRegex(match) {
+			_, v := w.field(regexRewrite, "match")
+			w.regex(v, []seg{{kind: segField, name: "uriRegexRewrite"}, {kind: segField, name: "match"}})
 		}
 	}
 }
@@ -733,8 +742,11 @@ func checkCORS(w *walker, n, key *yaml.Node) {
 			}
 			set := false
 			for _, kind := range []string{"exact", "prefix", "regex"} {
-				if _, _, s := w.stringField(o, kind); s != "" {
+				if _, v, s := w.stringField(o, kind); s != "" {
 					set = true
+					if kind == "regex" && badRegex(s) {
+						w.regex(v, []seg{{kind: segField, name: "allowOrigins"}, {kind: segIndex, index: i}, {kind: segField, name: "regex"}})
+					}
 				}
 			}
 			if !set {

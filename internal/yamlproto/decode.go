@@ -2,8 +2,6 @@ package yamlproto
 
 import (
 	"encoding/base64"
-	"errors"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -12,78 +10,35 @@ import (
 	"go.yaml.in/yaml/v3"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/structpb"
-
-	"github.com/meshroll/meshroll/internal/yamlpath"
 )
 
-// FieldError is a value that could not be decoded, at its data path.
-type FieldError struct {
-	Path    string
-	Message string
-}
-
-func (e FieldError) Error() string { return e.Path + ": " + e.Message }
-
-// MaxDepth bounds the nesting Decode follows; deeper values are dropped with
-// an error. Istio specs nest about 15 levels.
+// MaxDepth bounds the nesting Decode follows; deeper values are dropped.
+// Istio specs nest about 15 levels.
 const MaxDepth = 100
 
 // Decode sets the fields of m from the YAML node n (a mapping, or a document
-// holding one). path names n in error messages, such as "spec". It returns the
-// values it had to drop, in document order.
-func Decode(n *yaml.Node, m protoreflect.Message, path string) []FieldError {
-	return DecodeWithin(n, m, path, MaxNodes)
+// holding one), as far as their values fit.
+func Decode(n *yaml.Node, m protoreflect.Message) {
+	DecodeWithin(n, m, MaxNodes)
 }
 
 // DecodeWithin is Decode with a budget of maxNodes values instead of
 // MaxNodes.
-func DecodeWithin(n *yaml.Node, m protoreflect.Message, path string, maxNodes int) []FieldError {
-	d := &decoder{max: maxNodes, root: path}
+func DecodeWithin(n *yaml.Node, m protoreflect.Message, maxNodes int) {
+	d := &decoder{max: maxNodes}
 	n = deref(n)
 	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
 		n = deref(n.Content[0])
 	}
 	if n == nil || isNull(n) {
-		return nil
+		return
 	}
 	d.message(n, m, 0)
-	return d.errs
 }
 
 type decoder struct {
-	errs  []FieldError
 	nodes int // values visited, aliases counted at every use
 	max   int
-	over  bool
-	// root names the decoded node; stack the keys and indexes down to the
-	// current one. The path is written out only for an error.
-	root  string
-	stack []step
-}
-
-// step is one element of the path: a key, or an index when key is unset.
-type step struct {
-	key   string
-	index int
-	isKey bool
-}
-
-func (d *decoder) pushKey(k string) { d.stack = append(d.stack, step{key: k, isKey: true}) }
-func (d *decoder) pushIndex(i int)  { d.stack = append(d.stack, step{index: i}) }
-func (d *decoder) pop()             { d.stack = d.stack[:len(d.stack)-1] }
-
-// path writes the data path of the current node.
-func (d *decoder) path() string {
-	var b strings.Builder
-	b.WriteString(d.root)
-	for _, s := range d.stack {
-		if s.isKey {
-			b.WriteString(yamlpath.Key(s.key))
-		} else {
-			b.WriteString(yamlpath.Index(s.index))
-		}
-	}
-	return b.String()
 }
 
 // MaxNodes bounds how many values Decode visits, counting an aliased value at
@@ -93,18 +48,7 @@ const MaxNodes = 1 << 20
 // spend counts one visited value and reports whether the budget allows it.
 func (d *decoder) spend() bool {
 	d.nodes++
-	if d.nodes <= d.max {
-		return true
-	}
-	if !d.over {
-		d.over = true
-		d.fail("expands to more than %d values (too many aliases)", d.max)
-	}
-	return false
-}
-
-func (d *decoder) fail(format string, args ...any) {
-	d.errs = append(d.errs, FieldError{Path: d.path(), Message: fmt.Sprintf(format, args...)})
+	return d.nodes <= d.max
 }
 
 func deref(n *yaml.Node) *yaml.Node {
@@ -119,28 +63,6 @@ func deref(n *yaml.Node) *yaml.Node {
 
 func isNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a map"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!int":
-			return "an integer"
-		case "!!float":
-			return "a number"
-		case "!!bool":
-			return "a boolean"
-		case "!!str":
-			return "a string"
-		}
-		return "a scalar"
-	}
-	return "an unexpected node"
 }
 
 // pairs returns the key/value pairs of mapping n with merge keys (<<)
@@ -173,18 +95,10 @@ func pairs(n *yaml.Node, depth int) [][2]*yaml.Node {
 }
 
 func (d *decoder) message(n *yaml.Node, m protoreflect.Message, depth int) {
-	if depth > MaxDepth {
-		d.fail("nested more than %d levels deep", MaxDepth)
+	if depth > MaxDepth || !d.spend() {
 		return
 	}
-	if !d.spend() {
-		return
-	}
-	if d.wellKnown(n, m, depth) {
-		return
-	}
-	if n.Kind != yaml.MappingNode {
-		d.fail("want a map, got %s", kindName(n))
+	if d.wellKnown(n, m, depth) || n.Kind != yaml.MappingNode {
 		return
 	}
 	fields := m.Descriptor().Fields()
@@ -198,13 +112,12 @@ func (d *decoder) message(n *yaml.Node, m protoreflect.Message, depth int) {
 			fd = fields.ByTextName(k.Value)
 		}
 		if fd == nil {
-			continue // Unknown fields are MR900's business.
+			continue // Unknown fields are the validator's business.
 		}
 		if isNull(v) {
 			m.Clear(fd)
 			continue
 		}
-		d.pushKey(k.Value)
 		switch {
 		case fd.IsMap():
 			d.mapField(v, m, fd, depth+1)
@@ -220,7 +133,6 @@ func (d *decoder) message(n *yaml.Node, m protoreflect.Message, depth int) {
 		default:
 			val, ok := d.scalar(v, fd)
 			if !ok {
-				d.pop()
 				continue
 			}
 			if oo := fd.ContainingOneof(); oo != nil {
@@ -230,23 +142,18 @@ func (d *decoder) message(n *yaml.Node, m protoreflect.Message, depth int) {
 			}
 			m.Set(fd, val)
 		}
-		d.pop()
 	}
 }
 
 func (d *decoder) listField(n *yaml.Node, m protoreflect.Message, fd protoreflect.FieldDescriptor, depth int) {
 	if n.Kind != yaml.SequenceNode {
-		d.fail("want a list, got %s", kindName(n))
 		return
 	}
 	list := m.Mutable(fd).List()
-	for i, item := range n.Content {
-		d.pushIndex(i)
+	for _, item := range n.Content {
 		if !d.listItem(list, fd, item, depth) {
-			d.pop()
 			return
 		}
-		d.pop()
 	}
 }
 
@@ -257,12 +164,10 @@ func (d *decoder) listItem(list protoreflect.List, fd protoreflect.FieldDescript
 	}
 	item = deref(item)
 	if item == nil || isNull(item) {
-		d.fail("null in a list")
 		return true
 	}
 	if fd.Message() != nil {
 		if depth > MaxDepth {
-			d.fail("nested more than %d levels deep", MaxDepth)
 			return false
 		}
 		el := list.NewElement()
@@ -278,7 +183,6 @@ func (d *decoder) listItem(list protoreflect.List, fd protoreflect.FieldDescript
 
 func (d *decoder) mapField(n *yaml.Node, m protoreflect.Message, fd protoreflect.FieldDescriptor, depth int) {
 	if n.Kind != yaml.MappingNode {
-		d.fail("want a map, got %s", kindName(n))
 		return
 	}
 	mp := m.Mutable(fd).Map()
@@ -288,10 +192,7 @@ func (d *decoder) mapField(n *yaml.Node, m protoreflect.Message, fd protoreflect
 		if k == nil || v == nil || k.Kind != yaml.ScalarNode {
 			continue
 		}
-		d.pushKey(k.Value)
-		ok := d.mapEntry(mp, kd, vd, k, v, depth)
-		d.pop()
-		if !ok {
+		if !d.mapEntry(mp, kd, vd, k, v, depth) {
 			return
 		}
 	}
@@ -302,17 +203,12 @@ func (d *decoder) mapEntry(mp protoreflect.Map, kd, vd protoreflect.FieldDescrip
 	if !d.spend() {
 		return false
 	}
-	key, err := mapKey(k.Value, kd)
-	if err != nil {
-		d.fail("map key %q: %v", k.Value, err)
-		return true
-	}
-	if isNull(v) {
+	key, ok := mapKey(k.Value, kd)
+	if !ok || isNull(v) {
 		return true
 	}
 	if vd.Message() != nil {
 		if depth > MaxDepth {
-			d.fail("nested more than %d levels deep", MaxDepth)
 			return false
 		}
 		val := mp.NewValue()
@@ -326,45 +222,47 @@ func (d *decoder) mapEntry(mp protoreflect.Map, kd, vd protoreflect.FieldDescrip
 	return true
 }
 
-func mapKey(s string, kd protoreflect.FieldDescriptor) (protoreflect.MapKey, error) {
+// mapKey converts a map key written as text; false when it does not fit
+// the key's kind.
+func mapKey(s string, kd protoreflect.FieldDescriptor) (protoreflect.MapKey, bool) {
+	var v protoreflect.Value
+	var err error
 	switch kd.Kind() {
 	case protoreflect.StringKind:
-		return protoreflect.ValueOfString(strings.Clone(s)).MapKey(), nil
+		v = protoreflect.ValueOfString(strings.Clone(s))
 	case protoreflect.BoolKind:
-		b, err := strconv.ParseBool(s)
-		return protoreflect.ValueOfBool(b).MapKey(), err
+		var b bool
+		b, err = strconv.ParseBool(s)
+		v = protoreflect.ValueOfBool(b)
 	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
-		i, err := strconv.ParseInt(s, 10, 32)
-		return protoreflect.ValueOfInt32(int32(i)).MapKey(), cleanNumErr(err)
+		var i int64
+		i, err = strconv.ParseInt(s, 10, 32)
+		v = protoreflect.ValueOfInt32(int32(i))
 	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
-		i, err := strconv.ParseInt(s, 10, 64)
-		return protoreflect.ValueOfInt64(i).MapKey(), cleanNumErr(err)
+		var i int64
+		i, err = strconv.ParseInt(s, 10, 64)
+		v = protoreflect.ValueOfInt64(i)
 	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
-		i, err := strconv.ParseUint(s, 10, 32)
-		return protoreflect.ValueOfUint32(uint32(i)).MapKey(), cleanNumErr(err)
+		var i uint64
+		i, err = strconv.ParseUint(s, 10, 32)
+		v = protoreflect.ValueOfUint32(uint32(i))
 	case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
-		i, err := strconv.ParseUint(s, 10, 64)
-		return protoreflect.ValueOfUint64(i).MapKey(), cleanNumErr(err)
+		var i uint64
+		i, err = strconv.ParseUint(s, 10, 64)
+		v = protoreflect.ValueOfUint64(i)
+	default:
+		return protoreflect.MapKey{}, false
 	}
-	return protoreflect.MapKey{}, fmt.Errorf("unsupported key kind %s", kd.Kind())
+	if err != nil {
+		return protoreflect.MapKey{}, false
+	}
+	return v.MapKey(), true
 }
 
-// cleanNumErr drops strconv's echo of the input, which the caller quotes.
-func cleanNumErr(err error) error {
-	var ne *strconv.NumError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &ne) && ne.Err == strconv.ErrRange:
-		return errors.New("out of range")
-	}
-	return errors.New("not a number")
-}
-
-// scalar converts a scalar node for a non-message field.
+// scalar converts a scalar node for a non-message field; false when it
+// does not fit the field.
 func (d *decoder) scalar(n *yaml.Node, fd protoreflect.FieldDescriptor) (protoreflect.Value, bool) {
 	if n.Kind != yaml.ScalarNode {
-		d.fail("want %s, got %s", wantName(fd), kindName(n))
 		return protoreflect.Value{}, false
 	}
 	s, tag := n.Value, n.ShortTag()
@@ -374,12 +272,9 @@ func (d *decoder) scalar(n *yaml.Node, fd protoreflect.FieldDescriptor) (protore
 		// outlives.
 		return protoreflect.ValueOfString(strings.Clone(s)), true
 	case protoreflect.BytesKind:
-		b, err := base64.StdEncoding.DecodeString(s)
-		if err != nil {
-			d.fail("want base64 bytes: %v", err)
-			return protoreflect.Value{}, false
+		if b, err := base64.StdEncoding.DecodeString(s); err == nil {
+			return protoreflect.ValueOfBytes(b), true
 		}
-		return protoreflect.ValueOfBytes(b), true
 	case protoreflect.BoolKind:
 		if tag == "!!bool" || tag == "!!str" {
 			if b, err := strconv.ParseBool(strings.ToLower(s)); err == nil {
@@ -387,37 +282,30 @@ func (d *decoder) scalar(n *yaml.Node, fd protoreflect.FieldDescriptor) (protore
 			}
 		}
 	case protoreflect.EnumKind:
-		ed := fd.Enum()
 		if tag == "!!int" {
 			if i, err := strconv.ParseInt(s, 0, 32); err == nil {
 				return protoreflect.ValueOfEnum(protoreflect.EnumNumber(i)), true
 			}
 		}
-		if v := ed.Values().ByName(protoreflect.Name(s)); v != nil {
+		if v := fd.Enum().Values().ByName(protoreflect.Name(s)); v != nil {
 			return protoreflect.ValueOfEnum(v.Number()), true
 		}
-		d.fail("unknown value %q, want one of %s", truncate(s), enumNames(ed))
-		return protoreflect.Value{}, false
 	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
-		if i, ok := d.integer(n, math.MinInt32, math.MaxInt32); ok {
+		if i, ok := integer(n, math.MinInt32, math.MaxInt32); ok {
 			return protoreflect.ValueOfInt32(int32(i)), true
 		}
-		return protoreflect.Value{}, false
 	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
-		if i, ok := d.integer(n, math.MinInt64, math.MaxInt64); ok {
+		if i, ok := integer(n, math.MinInt64, math.MaxInt64); ok {
 			return protoreflect.ValueOfInt64(i), true
 		}
-		return protoreflect.Value{}, false
 	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
-		if i, ok := d.integer(n, 0, math.MaxUint32); ok {
+		if i, ok := integer(n, 0, math.MaxUint32); ok {
 			return protoreflect.ValueOfUint32(uint32(i)), true
 		}
-		return protoreflect.Value{}, false
 	case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
-		if i, ok := d.integer(n, 0, math.MaxInt64); ok {
+		if i, ok := integer(n, 0, math.MaxInt64); ok {
 			return protoreflect.ValueOfUint64(uint64(i)), true
 		}
-		return protoreflect.Value{}, false
 	case protoreflect.FloatKind, protoreflect.DoubleKind:
 		if f, ok := number(n); ok {
 			if fd.Kind() == protoreflect.FloatKind {
@@ -426,42 +314,27 @@ func (d *decoder) scalar(n *yaml.Node, fd protoreflect.FieldDescriptor) (protore
 			return protoreflect.ValueOfFloat64(f), true
 		}
 	}
-	d.fail("want %s, got %s %q", wantName(fd), kindName(n), truncate(s))
 	return protoreflect.Value{}, false
 }
 
 // integer reads an integer within [lo, hi]. Like protojson it also takes a
 // quoted number and a float with no fraction.
-func (d *decoder) integer(n *yaml.Node, lo, hi int64) (int64, bool) {
+func integer(n *yaml.Node, lo, hi int64) (int64, bool) {
 	s := n.Value
 	switch n.ShortTag() {
 	case "!!int", "!!str", "!!float":
 	default:
-		d.fail("want an integer, got %s %q", kindName(n), truncate(s))
 		return 0, false
 	}
 	i, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 0, 64)
 	if err != nil {
 		f, ferr := strconv.ParseFloat(s, 64)
-		if ferr != nil || f != math.Trunc(f) || math.IsInf(f, 0) {
-			if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-				d.fail("%s is out of range", truncate(s))
-			} else {
-				d.fail("want an integer, got %s %q", kindName(n), truncate(s))
-			}
-			return 0, false
-		}
-		if f < float64(lo) || f > float64(hi) {
-			d.fail("%s is out of range", truncate(s))
+		if ferr != nil || f != math.Trunc(f) || math.IsInf(f, 0) || f < float64(lo) || f > float64(hi) {
 			return 0, false
 		}
 		i = int64(f)
 	}
-	if i < lo || i > hi {
-		d.fail("%s is out of range %d..%d", truncate(s), lo, hi)
-		return 0, false
-	}
-	return i, true
+	return i, i >= lo && i <= hi
 }
 
 func number(n *yaml.Node) (float64, bool) {
@@ -488,38 +361,6 @@ func number(n *yaml.Node) (float64, bool) {
 	return 0, false
 }
 
-func wantName(fd protoreflect.FieldDescriptor) string {
-	switch fd.Kind() {
-	case protoreflect.StringKind:
-		return "a string"
-	case protoreflect.BoolKind:
-		return "a boolean"
-	case protoreflect.EnumKind:
-		return "one of " + enumNames(fd.Enum())
-	case protoreflect.FloatKind, protoreflect.DoubleKind:
-		return "a number"
-	case protoreflect.BytesKind:
-		return "base64 bytes"
-	}
-	return "an integer"
-}
-
-func enumNames(ed protoreflect.EnumDescriptor) string {
-	vals := ed.Values()
-	names := make([]string, 0, vals.Len())
-	for i := 0; i < vals.Len(); i++ {
-		names = append(names, string(vals.Get(i).Name()))
-	}
-	return strings.Join(names, ", ")
-}
-
-func truncate(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "..."
-	}
-	return s
-}
-
 // wellKnown decodes the JSON forms of Google's well-known types, which the
 // Istio API uses for durations, optional scalars and free-form structs. It
 // reports whether m was one of them.
@@ -530,15 +371,22 @@ func (d *decoder) wellKnown(n *yaml.Node, m protoreflect.Message, depth int) boo
 	}
 	switch name.Name() {
 	case "Duration":
-		d.duration(n, m)
+		if n.Kind != yaml.ScalarNode {
+			return true
+		}
+		dur, err := time.ParseDuration(n.Value)
+		if err != nil {
+			return true
+		}
+		fs := m.Descriptor().Fields()
+		m.Set(fs.ByName("seconds"), protoreflect.ValueOfInt64(int64(dur/time.Second)))
+		m.Set(fs.ByName("nanos"), protoreflect.ValueOfInt32(int32(dur%time.Second)))
 	case "Timestamp":
 		if n.Kind != yaml.ScalarNode {
-			d.fail("want an RFC 3339 timestamp, got %s", kindName(n))
 			return true
 		}
 		t, err := time.Parse(time.RFC3339Nano, n.Value)
 		if err != nil {
-			d.fail("want an RFC 3339 timestamp, got %q", truncate(n.Value))
 			return true
 		}
 		fs := m.Descriptor().Fields()
@@ -550,9 +398,8 @@ func (d *decoder) wellKnown(n *yaml.Node, m protoreflect.Message, depth int) boo
 			m.Set(fd, v)
 		}
 	case "Struct", "Value", "ListValue":
-		v, err := d.structValue(n, depth)
-		if err != nil {
-			d.fail("%v", err)
+		v, ok := d.structValue(n, depth)
+		if !ok {
 			return true
 		}
 		var src protoreflect.Message
@@ -560,14 +407,12 @@ func (d *decoder) wellKnown(n *yaml.Node, m protoreflect.Message, depth int) boo
 		case "Struct":
 			s := v.GetStructValue()
 			if s == nil {
-				d.fail("want a map, got %s", kindName(n))
 				return true
 			}
 			src = s.ProtoReflect()
 		case "ListValue":
 			l := v.GetListValue()
 			if l == nil {
-				d.fail("want a list, got %s", kindName(n))
 				return true
 			}
 			src = l.ProtoReflect()
@@ -586,31 +431,18 @@ func (d *decoder) wellKnown(n *yaml.Node, m protoreflect.Message, depth int) boo
 	return true
 }
 
-func (d *decoder) duration(n *yaml.Node, m protoreflect.Message) {
-	if n.Kind != yaml.ScalarNode {
-		d.fail("want a duration such as 10s or 1m30s, got %s", kindName(n))
-		return
-	}
-	dur, err := time.ParseDuration(n.Value)
-	if err != nil {
-		d.fail("want a duration such as 10s or 1m30s, got %q", truncate(n.Value))
-		return
-	}
-	fs := m.Descriptor().Fields()
-	m.Set(fs.ByName("seconds"), protoreflect.ValueOfInt64(int64(dur/time.Second)))
-	m.Set(fs.ByName("nanos"), protoreflect.ValueOfInt32(int32(dur%time.Second)))
-}
-
-func (d *decoder) structValue(n *yaml.Node, depth int) (*structpb.Value, error) {
+// structValue decodes a free-form value; false when it is deeper than
+// MaxDepth or spends the budget, and then it is dropped whole.
+func (d *decoder) structValue(n *yaml.Node, depth int) (*structpb.Value, bool) {
 	n = deref(n)
-	if d.nodes++; d.nodes > d.max {
-		return nil, fmt.Errorf("expands to more than %d values (too many aliases)", d.max)
+	if !d.spend() {
+		return nil, false
 	}
 	if n == nil {
-		return structpb.NewNullValue(), nil
+		return structpb.NewNullValue(), true
 	}
 	if depth > MaxDepth {
-		return nil, fmt.Errorf("nested more than %d levels deep", MaxDepth)
+		return nil, false
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
@@ -620,36 +452,36 @@ func (d *decoder) structValue(n *yaml.Node, depth int) (*structpb.Value, error) 
 			if k == nil || k.Kind != yaml.ScalarNode {
 				continue
 			}
-			v, err := d.structValue(kv[1], depth+1)
-			if err != nil {
-				return nil, err
+			v, ok := d.structValue(kv[1], depth+1)
+			if !ok {
+				return nil, false
 			}
 			s.Fields[k.Value] = v
 		}
-		return structpb.NewStructValue(s), nil
+		return structpb.NewStructValue(s), true
 	case yaml.SequenceNode:
 		l := &structpb.ListValue{}
 		for _, it := range n.Content {
-			v, err := d.structValue(it, depth+1)
-			if err != nil {
-				return nil, err
+			v, ok := d.structValue(it, depth+1)
+			if !ok {
+				return nil, false
 			}
 			l.Values = append(l.Values, v)
 		}
-		return structpb.NewListValue(l), nil
+		return structpb.NewListValue(l), true
 	case yaml.ScalarNode:
 		switch n.ShortTag() {
 		case "!!null":
-			return structpb.NewNullValue(), nil
+			return structpb.NewNullValue(), true
 		case "!!bool":
 			b, _ := strconv.ParseBool(strings.ToLower(n.Value))
-			return structpb.NewBoolValue(b), nil
+			return structpb.NewBoolValue(b), true
 		case "!!int", "!!float":
 			if f, ok := number(n); ok {
-				return structpb.NewNumberValue(f), nil
+				return structpb.NewNumberValue(f), true
 			}
 		}
-		return structpb.NewStringValue(strings.Clone(n.Value)), nil
+		return structpb.NewStringValue(strings.Clone(n.Value)), true
 	}
-	return structpb.NewNullValue(), nil
+	return structpb.NewNullValue(), true
 }
