@@ -82,3 +82,35 @@ func TestMergeKeyTakesMaps(t *testing.T) {
 		t.Fatalf("problems = %v", m.Problems)
 	}
 }
+
+// TestValidationOfMergedFields checks that Istio's validation, which reads
+// resolved trees only, sees the fields a merge key brings and places an
+// error in one where it is written.
+func TestValidationOfMergedFields(t *testing.T) {
+	src := `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews}
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination: &d {host: reviews, subset: v1}
+      weight: 50
+    - destination:
+        <<: *d
+        subset: v2
+        wieght: 3
+      weight: 50
+`
+	m := Parse("vs.yaml", []byte(src), LoadOptions{})
+	if len(m.Resources) != 1 {
+		t.Fatalf("problems %v", m.Problems)
+	}
+	errs, ok, err := m.Resources[0].Validation("")
+	if err != nil || !ok || len(errs) != 1 || errs[0].Path != "spec.http[0].route[1].destination.wieght" || errs[0].Line != 13 {
+		t.Errorf("validation = %v, %v, %v; want one unknown field at line 13", errs, ok, err)
+	}
+	if got := m.Resources[0].VirtualService().GetHttp()[0].GetRoute()[1].GetDestination(); got.GetHost() != "reviews" || got.GetSubset() != "v2" {
+		t.Errorf("merged destination = %v", got)
+	}
+}

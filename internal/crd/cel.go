@@ -209,16 +209,15 @@ func ruleFieldPath(text string) string {
 // object to a rule: fields typed by the schema, numbers of "number" fields as
 // doubles, nulls of non-nullable fields pruned.
 func (w *walker) celValue(n *yaml.Node, s *schema, depth int) ref.Val {
-	n = w.deref(n)
 	if n == nil || depth > 100 {
 		return types.NullValue
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
-		p := w.pairs(n)
+		p := n.Content
 		m := make(map[ref.Val]ref.Val, len(p)/2)
 		for i := 0; i+1 < len(p); i += 2 {
-			k := w.deref(p[i])
+			k := p[i]
 			if k == nil || k.Kind != yaml.ScalarNode {
 				continue
 			}
@@ -228,7 +227,7 @@ func (w *walker) celValue(n *yaml.Node, s *schema, depth int) ref.Val {
 					cs = s.AdditionalProperties
 				}
 			}
-			v := w.deref(p[i+1])
+			v := p[i+1]
 			if v == nil || (isNull(v) && (cs == nil || !cs.Nullable)) {
 				continue
 			}

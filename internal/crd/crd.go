@@ -120,8 +120,7 @@ func validate(doc *yaml.Node, reg *registry, rules *ruleCache) (errs []Error, ok
 		}
 		root = root.Content[0]
 	}
-	w := walker{merges: hasMergeKey(doc)}
-	root = w.deref(root)
+	w := walker{}
 	if root == nil || root.Kind != yaml.MappingNode {
 		return nil, false
 	}

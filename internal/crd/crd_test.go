@@ -276,16 +276,6 @@ spec:
     80: {mode: STRICT}
     "8080": {mode: DISABLE}
 `), nil},
-		{"merge keys expand", vs(`  hosts: [reviews]
-  http:
-  - route:
-    - destination: &d {host: reviews, subset: v1}
-      weight: 50
-    - destination:
-        <<: *d
-        subset: v2
-        wieght: 3
-`), []want{{"spec.http[0].route[1].destination.wieght", 14, 9, `unknown field "wieght"`}}},
 		{"status preserves unknown fields", vs(`  hosts: [reviews]
   http:
   - route:

@@ -12,11 +12,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// maxAliases bounds how many YAML aliases one document may dereference, so
-// that an alias bomb (each anchor repeating the previous one twice) costs
-// linear work rather than exponential.
-const maxAliases = 10_000
-
 // segKind says how a path segment is written.
 type segKind uint8
 
@@ -45,11 +40,6 @@ type walker struct {
 	pathBuf   [24]seg
 	parentBuf [24]*schema
 
-	aliases int
-	bombed  bool
-	// merges is set when the document holds a merge key (<<) anywhere;
-	// without one, a mapping's fields are its content as written.
-	merges bool
 	// cel compiles the CEL rules.
 	cel *ruleCache
 	// vs describes the VirtualService being validated, for its checks.
@@ -77,25 +67,6 @@ type walker struct {
 	// fields are not theirs to reject, and CEL rules and webhook checks do
 	// not run.
 	lenient bool
-}
-
-// deref follows aliases. It returns nil once the alias budget is spent.
-func (w *walker) deref(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode {
-		w.aliases++
-		if w.aliases > maxAliases {
-			if !w.bombed {
-				w.bombed = true
-				w.schemaErrs++
-				w.blocking++
-				w.errs = append(w.errs, Error{Path: w.pathString(), Line: n.Line, Column: n.Column,
-					Message: fmt.Sprintf("the document expands more than %d YAML aliases; write the values out", maxAliases)})
-			}
-			return nil
-		}
-		n = n.Alias
-	}
-	return n
 }
 
 // init points path and parents at the walker's own buffers.
@@ -182,7 +153,6 @@ func anchor(n, key *yaml.Node) *yaml.Node {
 // value validates n, the value at the current path, against s. key is the
 // mapping key that holds n, or nil for list items and the document root.
 func (w *walker) value(n, key *yaml.Node, s *schema) {
-	n = w.deref(n)
 	if n == nil {
 		return
 	}
@@ -297,79 +267,15 @@ func (w *walker) typeError(n *yaml.Node, s *schema) {
 	w.report(n, nil, "%s must be %s, not %s%s", w.where(), want, got, hint)
 }
 
-// pairs returns the fields of a mapping node as alternating keys and values.
-// Merge keys (<<) are expanded: explicit fields first, then the merged ones
-// they do not override. Without merge keys it returns n.Content itself.
-func (w *walker) pairs(n *yaml.Node) []*yaml.Node {
-	if !w.merges {
-		return n.Content
-	}
-	hasMerge := false
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if isMergeKey(n.Content[i]) {
-			hasMerge = true
-			break
-		}
-	}
-	if !hasMerge {
-		return n.Content
-	}
-	var out []*yaml.Node
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k := n.Content[i]; !isMergeKey(k) {
-			seen[k.Value] = true
-			out = append(out, k, n.Content[i+1])
-		}
-	}
-	var merge func(m *yaml.Node, depth int)
-	merge = func(m *yaml.Node, depth int) {
-		m = w.deref(m)
-		if m == nil || depth > 16 {
-			return
-		}
-		switch m.Kind {
-		case yaml.MappingNode:
-			for i := 0; i+1 < len(m.Content); i += 2 {
-				k := m.Content[i]
-				if isMergeKey(k) {
-					merge(m.Content[i+1], depth+1)
-					continue
-				}
-				if !seen[k.Value] {
-					seen[k.Value] = true
-					out = append(out, k, m.Content[i+1])
-				}
-			}
-		case yaml.SequenceNode:
-			for _, e := range m.Content {
-				merge(e, depth+1)
-			}
-		default:
-			w.report(m, nil, "a merge key (<<) in %s must refer to an object or a list of objects", w.where())
-		}
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if isMergeKey(n.Content[i]) {
-			merge(n.Content[i+1], 0)
-		}
-	}
-	return out
-}
-
-func isMergeKey(k *yaml.Node) bool {
-	return k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge"
-}
-
 // present returns the key and value of field name of a mapping node when its
 // value is not null; nils otherwise.
 func (w *walker) present(n *yaml.Node, name string) (key, value *yaml.Node) {
-	p := w.pairs(n)
+	p := n.Content
 	for i := 0; i+1 < len(p); i += 2 {
 		if p[i].Value != name || p[i].Kind != yaml.ScalarNode {
 			continue
 		}
-		if d := w.deref(p[i+1]); d != nil && !isNull(d) {
+		if d := p[i+1]; d != nil && !isNull(d) {
 			return p[i], d
 		}
 		return nil, nil
@@ -379,14 +285,14 @@ func (w *walker) present(n *yaml.Node, name string) (key, value *yaml.Node) {
 
 func (w *walker) object(n, key *yaml.Node, s *schema) {
 	count := 0
-	p := w.pairs(n)
+	p := n.Content
 	var seen map[string]*yaml.Node
 	if len(p) > 16 {
 		seen = make(map[string]*yaml.Node, len(p)/2)
 	}
 	w.parents = append(w.parents, s)
 	for i := 0; i+1 < len(p); i += 2 {
-		k := w.deref(p[i])
+		k := p[i]
 		if k == nil {
 			break
 		}
@@ -413,7 +319,7 @@ func (w *walker) object(n, key *yaml.Node, s *schema) {
 				continue
 			}
 		}
-		v := w.deref(p[i+1])
+		v := p[i+1]
 		if v == nil {
 			break
 		}
@@ -586,7 +492,6 @@ func (w *walker) uniqueItems(n *yaml.Node, keys []string) {
 	}
 	seen := make(map[string]int, len(n.Content))
 	for i, item := range n.Content {
-		item = w.deref(item)
 		if item == nil {
 			return
 		}
@@ -825,26 +730,8 @@ func (w *walker) junctors(n *yaml.Node, s *schema) {
 // matches reports whether n satisfies the value validations of s, without
 // reporting.
 func (w *walker) matches(n *yaml.Node, s *schema) bool {
-	sub := walker{lenient: true, aliases: w.aliases, bombed: w.bombed, cel: w.cel}
+	sub := walker{lenient: true, cel: w.cel}
 	sub.init(w.kind)
 	sub.value(n, nil, s)
-	w.aliases = sub.aliases
 	return len(sub.errs) == 0
-}
-
-// hasMergeKey reports whether a merge key (<<) stands anywhere in the tree
-// of n, following no aliases: an alias's target is in the tree itself.
-func hasMergeKey(n *yaml.Node) bool {
-	if n == nil {
-		return false
-	}
-	if n.Kind == yaml.ScalarNode {
-		return n.Value == "<<"
-	}
-	for _, c := range n.Content {
-		if hasMergeKey(c) {
-			return true
-		}
-	}
-	return false
 }

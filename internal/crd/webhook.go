@@ -156,9 +156,9 @@ func (w *walker) boolField(n *yaml.Node, name string) bool {
 // count returns the number of fields of a mapping with non-null values.
 func (w *walker) count(n *yaml.Node) int {
 	c := 0
-	p := w.pairs(n)
+	p := n.Content
 	for i := 0; i+1 < len(p); i += 2 {
-		if v := w.deref(p[i+1]); v != nil && !isNull(v) {
+		if v := p[i+1]; v != nil && !isNull(v) {
 			c++
 		}
 	}
@@ -229,9 +229,9 @@ func checkMetadata(w *walker, n, key *yaml.Node) {
 		if m == nil || m.Kind != yaml.MappingNode {
 			continue
 		}
-		p := w.pairs(m)
+		p := m.Content
 		for i := 0; i+1 < len(p); i += 2 {
-			k, v := w.deref(p[i]), w.deref(p[i+1])
+			k, v := p[i], p[i+1]
 			if k == nil || v == nil {
 				return
 			}
@@ -258,9 +258,9 @@ func (w *walker) checkIstioAnnotations(meta *yaml.Node) {
 	if m == nil || m.Kind != yaml.MappingNode {
 		return
 	}
-	p := w.pairs(m)
+	p := m.Content
 	for i := 0; i+1 < len(p); i += 2 {
-		k, v := w.deref(p[i]), w.deref(p[i+1])
+		k, v := p[i], p[i+1]
 		if k == nil || v == nil {
 			return
 		}
@@ -286,9 +286,9 @@ func (w *walker) checkIstioAnnotations(meta *yaml.Node) {
 // checkPortKeys checks PeerAuthentication's portLevelMtls keys: the webhook
 // reads them as port numbers.
 func checkPortKeys(w *walker, n, key *yaml.Node) {
-	p := w.pairs(n)
+	p := n.Content
 	for i := 0; i+1 < len(p); i += 2 {
-		k := w.deref(p[i])
+		k := p[i]
 		if k == nil {
 			return
 		}
@@ -313,7 +313,7 @@ func checkHost(w *walker, n, key *yaml.Node) {
 func checkExportTo(w *walker, n, key *yaml.Node) {
 	seen := map[string]bool{}
 	for i, e := range n.Content {
-		if e = w.deref(e); e == nil {
+		if e == nil {
 			return
 		}
 		at := []seg{{kind: segIndex, index: i}}
@@ -353,9 +353,9 @@ func (w *walker) labels(n *yaml.Node, field string, anyCase bool) {
 	if m == nil || m.Kind != yaml.MappingNode {
 		return
 	}
-	p := w.pairs(m)
+	p := m.Content
 	for i := 0; i+1 < len(p); i += 2 {
-		k, v := w.deref(p[i]), w.deref(p[i+1])
+		k, v := p[i], p[i+1]
 		if k == nil || v == nil {
 			return
 		}
@@ -485,7 +485,7 @@ func checkLoadBalancer(w *walker, n, key *yaml.Node) {
 	}
 	if distribute != nil {
 		for i, d := range distribute.Content {
-			if d = w.deref(d); d == nil || d.Kind != yaml.MappingNode {
+			if d == nil || d.Kind != yaml.MappingNode {
 				continue
 			}
 			tk, to := w.field(d, "to")
@@ -493,9 +493,9 @@ func checkLoadBalancer(w *walker, n, key *yaml.Node) {
 				continue
 			}
 			total := int64(0)
-			p := w.pairs(to)
+			p := to.Content
 			for j := 0; j+1 < len(p); j += 2 {
-				k, v := w.deref(p[j]), w.deref(p[j+1])
+				k, v := p[j], p[j+1]
 				if k == nil || v == nil {
 					return
 				}
@@ -515,7 +515,7 @@ func checkLoadBalancer(w *walker, n, key *yaml.Node) {
 	}
 	if failover != nil {
 		for i, f := range failover.Content {
-			if f = w.deref(f); f == nil || f.Kind != yaml.MappingNode {
+			if f == nil || f.Kind != yaml.MappingNode {
 				continue
 			}
 			_, _, from := w.stringField(f, "from")

@@ -46,7 +46,7 @@ func checkRouteWeights(w *walker, n, key *yaml.Node) {
 	}
 	var total int32
 	for i, d := range n.Content {
-		if d = w.deref(d); d == nil {
+		if d == nil {
 			return
 		}
 		_, weight, ok := w.intField(d, "weight")
@@ -100,7 +100,7 @@ func checkSubsetNames(w *walker, n, key *yaml.Node) {
 	}
 	first := make(map[string]int, len(n.Content))
 	for i, s := range n.Content {
-		if s = w.deref(s); s == nil {
+		if s == nil {
 			return
 		}
 		_, v, name := w.stringField(s, "name")

@@ -51,7 +51,7 @@ func checkGatewayPortNames(w *walker, n, key *yaml.Node) {
 	}
 	seen := map[string]int{}
 	for i, s := range servers.Content {
-		if s = w.deref(s); s == nil || s.Kind != yaml.MappingNode {
+		if s == nil || s.Kind != yaml.MappingNode {
 			continue
 		}
 		_, port := w.field(s, "port")
@@ -103,7 +103,7 @@ func checkGatewayServer(w *walker, n, key *yaml.Node) {
 			w.fieldReport(hk, "hosts", "%s is empty; a server needs at least one host", w.sub("hosts"))
 		}
 		for i, h := range hosts.Content {
-			if h = w.deref(h); h == nil || h.Kind != yaml.ScalarNode {
+			if h == nil || h.Kind != yaml.ScalarNode {
 				continue
 			}
 			if msg := namespaceSlashHostProblem(h.Value, true); msg != "" {
@@ -249,7 +249,7 @@ func checkServerTLS(w *walker, n, key *yaml.Node) {
 		_, certs := w.field(n, "tlsCertificates")
 		if certs != nil && certs.Kind == yaml.SequenceNode && len(certs.Content) > 0 {
 			for i, c := range certs.Content {
-				if c = w.deref(c); c == nil || c.Kind != yaml.MappingNode {
+				if c == nil || c.Kind != yaml.MappingNode {
 					continue
 				}
 				for _, f := range []string{"serverCertificate", "privateKey"} {

@@ -80,9 +80,9 @@ func checkWorkloadSelector(w *walker, n, key *yaml.Node) {
 	if labels == nil || labels.Kind != yaml.MappingNode {
 		return
 	}
-	p := w.pairs(labels)
+	p := labels.Content
 	for i := 0; i+1 < len(p); i += 2 {
-		k, v := w.deref(p[i]), w.deref(p[i+1])
+		k, v := p[i], p[i+1]
 		if k == nil || v == nil {
 			return
 		}
@@ -127,7 +127,7 @@ func (w *walker) stringList(n *yaml.Node, name string) (values []string, nodes [
 		return nil, nil, false
 	}
 	for _, e := range l.Content {
-		if e = w.deref(e); e != nil && e.Kind == yaml.ScalarNode {
+		if e != nil && e.Kind == yaml.ScalarNode {
 			values = append(values, e.Value)
 			nodes = append(nodes, e)
 		}
@@ -483,7 +483,7 @@ func checkJWTRule(w *walker, n, key *yaml.Node) {
 	}
 	if _, hs := w.field(n, "fromHeaders"); hs != nil && hs.Kind == yaml.SequenceNode {
 		for i, h := range hs.Content {
-			if h = w.deref(h); h == nil || h.Kind != yaml.MappingNode {
+			if h == nil || h.Kind != yaml.MappingNode {
 				continue
 			}
 			if _, v, name := w.stringField(h, "name"); name == "" {
@@ -498,7 +498,7 @@ func checkJWTRule(w *walker, n, key *yaml.Node) {
 	}
 	if _, oc := w.field(n, "outputClaimToHeaders"); oc != nil && oc.Kind == yaml.SequenceNode {
 		for i, c := range oc.Content {
-			if c = w.deref(c); c == nil || c.Kind != yaml.MappingNode {
+			if c == nil || c.Kind != yaml.MappingNode {
 				continue
 			}
 			at := []seg{{kind: segField, name: "outputClaimToHeaders"}, {kind: segIndex, index: i}}

@@ -63,7 +63,7 @@ func checkServiceEntry(w *walker, n, key *yaml.Node) {
 	var hosts []string
 	if hostsNode != nil && hostsNode.Kind == yaml.SequenceNode {
 		for i, h := range hostsNode.Content {
-			if h = w.deref(h); h == nil || h.Kind != yaml.ScalarNode {
+			if h == nil || h.Kind != yaml.ScalarNode {
 				continue
 			}
 			hosts = append(hosts, h.Value)
@@ -87,7 +87,7 @@ func checkServiceEntry(w *walker, n, key *yaml.Node) {
 	if hasAddresses {
 		cidr := false
 		for i, a := range addresses.Content {
-			if a = w.deref(a); a == nil || a.Kind != yaml.ScalarNode {
+			if a == nil || a.Kind != yaml.ScalarNode {
 				continue
 			}
 			at := []seg{{kind: segField, name: "addresses"}, {kind: segIndex, index: i}}
@@ -111,7 +111,7 @@ func checkServiceEntry(w *walker, n, key *yaml.Node) {
 	if _, pl := w.field(n, "ports"); pl != nil && pl.Kind == yaml.SequenceNode {
 		numbers := map[int64]bool{}
 		for i, p := range pl.Content {
-			if p = w.deref(p); p == nil || p.Kind != yaml.MappingNode {
+			if p == nil || p.Kind != yaml.MappingNode {
 				continue
 			}
 			at := func(f string) []seg {
@@ -161,7 +161,7 @@ func checkServiceEntry(w *walker, n, key *yaml.Node) {
 			for i, h := range hosts {
 				if msg := fqdnProblem(h); msg != "" {
 					at := []seg{{kind: segField, name: "hosts"}, {kind: segIndex, index: i}}
-					w.report(w.deref(hostsNode.Content[i]), at, "%s %s must be a host name without wildcards, which resolution %s looks up when no endpoints are given", w.pathString(at...), quote(h), resolution)
+					w.report(hostsNode.Content[i], at, "%s %s must be a host name without wildcards, which resolution %s looks up when no endpoints are given", w.pathString(at...), quote(h), resolution)
 					break
 				}
 			}
@@ -173,7 +173,7 @@ func checkServiceEntry(w *walker, n, key *yaml.Node) {
 		for i, h := range hosts {
 			if !strings.HasPrefix(h, "*") {
 				at := []seg{{kind: segField, name: "hosts"}, {kind: segIndex, index: i}}
-				w.report(w.deref(hostsNode.Content[i]), at, "%s %s must be a wildcard (such as *.example.com) for resolution DYNAMIC_DNS", w.pathString(at...), quote(h))
+				w.report(hostsNode.Content[i], at, "%s %s must be a wildcard (such as *.example.com) for resolution DYNAMIC_DNS", w.pathString(at...), quote(h))
 			}
 		}
 		if hasAddresses {
@@ -188,7 +188,7 @@ func checkServiceEntry(w *walker, n, key *yaml.Node) {
 			default:
 				at := []seg{{kind: segField, name: "ports"}, {kind: segIndex, index: i}, {kind: segField, name: "protocol"}}
 				_, pl := w.field(n, "ports")
-				w.report(w.deref(pl.Content[i]), at, "%s must be HTTP, TLS, GRPC or HTTP2 for resolution DYNAMIC_DNS, not %s", w.pathString(at...), quote(p.protocol))
+				w.report(pl.Content[i], at, "%s must be HTTP, TLS, GRPC or HTTP2 for resolution DYNAMIC_DNS, not %s", w.pathString(at...), quote(p.protocol))
 			}
 		}
 		_, _, location := w.stringField(n, "location")
@@ -201,7 +201,7 @@ func checkServiceEntry(w *walker, n, key *yaml.Node) {
 			if !isHTTPProtocol(p.protocol) && !isTLSProtocol(p.protocol) {
 				at := []seg{{kind: segField, name: "ports"}, {kind: segIndex, index: i}}
 				_, pl := w.field(n, "ports")
-				w.report(w.deref(pl.Content[i]), at, "%s serves %s to several hosts with resolution %s; plain TCP cannot tell the hosts apart, so Istio rejects this: use one host per ServiceEntry, or resolution NONE", w.pathString(at...), protocolName(p.protocol), resolution)
+				w.report(pl.Content[i], at, "%s serves %s to several hosts with resolution %s; plain TCP cannot tell the hosts apart, so Istio rejects this: use one host per ServiceEntry, or resolution NONE", w.pathString(at...), protocolName(p.protocol), resolution)
 				break
 			}
 		}
@@ -232,7 +232,7 @@ func (w *walker) eachEndpoint(endpoints *yaml.Node, f func(ep, key *yaml.Node)) 
 	w.push(seg{kind: segField, name: "endpoints"})
 	defer w.pop()
 	for i, ep := range endpoints.Content {
-		if ep = w.deref(ep); ep == nil || ep.Kind != yaml.MappingNode {
+		if ep == nil || ep.Kind != yaml.MappingNode {
 			continue
 		}
 		w.push(seg{kind: segIndex, index: i})
@@ -256,9 +256,9 @@ func (w *walker) endpointPorts(n *yaml.Node, portNames map[string]bool) {
 	if ports == nil || ports.Kind != yaml.MappingNode {
 		return
 	}
-	p := w.pairs(ports)
+	p := ports.Content
 	for i := 0; i+1 < len(p); i += 2 {
-		k, v := w.deref(p[i]), w.deref(p[i+1])
+		k, v := p[i], p[i+1]
 		if k == nil || v == nil {
 			return
 		}
@@ -343,7 +343,7 @@ func checkReadinessProbe(w *walker, n, key *yaml.Node) {
 		}
 		if _, hs := w.field(h, "httpHeaders"); hs != nil && hs.Kind == yaml.SequenceNode {
 			for i, hd := range hs.Content {
-				if hd = w.deref(hd); hd == nil || hd.Kind != yaml.MappingNode {
+				if hd == nil || hd.Kind != yaml.MappingNode {
 					continue
 				}
 				if _, v, name := w.stringField(hd, "name"); v != nil {

@@ -56,7 +56,7 @@ func checkSidecarListeners(w *walker, n, key *yaml.Node) {
 	if _, ingress := w.field(n, "ingress"); ingress != nil && ingress.Kind == yaml.SequenceNode {
 		seen := map[int64]bool{}
 		for i, l := range ingress.Content {
-			if l = w.deref(l); l == nil || l.Kind != yaml.MappingNode {
+			if l == nil || l.Kind != yaml.MappingNode {
 				continue
 			}
 			_, port := w.field(l, "port")
@@ -83,7 +83,7 @@ func checkSidecarListeners(w *walker, n, key *yaml.Node) {
 	ports := map[int64]bool{}
 	sockets := map[string]bool{}
 	for i, l := range egress.Content {
-		if l = w.deref(l); l == nil || l.Kind != yaml.MappingNode {
+		if l == nil || l.Kind != yaml.MappingNode {
 			continue
 		}
 		at := []seg{{kind: segField, name: "egress"}, {kind: segIndex, index: i}}
@@ -127,9 +127,9 @@ func checkAlphaWorkloadSelector(w *walker, n, key *yaml.Node) {
 	if labels == nil || labels.Kind != yaml.MappingNode {
 		return
 	}
-	p := w.pairs(labels)
+	p := labels.Content
 	for i := 0; i+1 < len(p); i += 2 {
-		k, v := w.deref(p[i]), w.deref(p[i+1])
+		k, v := p[i], p[i+1]
 		if k == nil || v == nil {
 			return
 		}
@@ -267,7 +267,7 @@ func checkSidecarEgress(w *walker, n, key *yaml.Node) {
 		return
 	}
 	for i, h := range hosts.Content {
-		if h = w.deref(h); h == nil || h.Kind != yaml.ScalarNode {
+		if h == nil || h.Kind != yaml.ScalarNode {
 			continue
 		}
 		if msg := namespaceSlashHostProblem(h.Value, false); msg != "" {

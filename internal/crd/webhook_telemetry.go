@@ -62,9 +62,9 @@ func checkTracing(w *walker, n, key *yaml.Node) {
 }
 
 func checkCustomTags(w *walker, n, key *yaml.Node) {
-	p := w.pairs(n)
+	p := n.Content
 	for i := 0; i+1 < len(p); i += 2 {
-		k, v := w.deref(p[i]), w.deref(p[i+1])
+		k, v := p[i], p[i+1]
 		if k == nil || v == nil {
 			return
 		}
@@ -90,9 +90,9 @@ func checkCustomTags(w *walker, n, key *yaml.Node) {
 
 func checkMetricsOverride(w *walker, n, key *yaml.Node) {
 	if _, tags := w.field(n, "tagOverrides"); tags != nil && tags.Kind == yaml.MappingNode {
-		p := w.pairs(tags)
+		p := tags.Content
 		for i := 0; i+1 < len(p); i += 2 {
-			k, v := w.deref(p[i]), w.deref(p[i+1])
+			k, v := p[i], p[i+1]
 			if k == nil || v == nil {
 				return
 			}

@@ -41,7 +41,7 @@ func (w *walker) virtualServiceContext(root *yaml.Node) vsContext {
 	if _, gateways := w.present(spec, "gateways"); gateways != nil && gateways.Kind == yaml.SequenceNode && len(gateways.Content) > 0 {
 		c.gatewayOnly = true
 		for _, g := range gateways.Content {
-			if g = w.deref(g); g != nil && g.Value == "mesh" {
+			if g != nil && g.Value == "mesh" {
 				c.gatewayOnly = false
 			}
 		}
@@ -123,7 +123,6 @@ func checkVirtualService(w *walker, n, key *yaml.Node) {
 	}
 	valid := true
 	for i, h := range hosts.Content {
-		h = w.deref(h)
 		if h == nil {
 			return
 		}
@@ -145,7 +144,6 @@ func checkVirtualService(w *walker, n, key *yaml.Node) {
 	}
 	values := make([]string, len(hosts.Content))
 	for i, h := range hosts.Content {
-		h = w.deref(h)
 		if h == nil {
 			return
 		}
@@ -157,7 +155,7 @@ func checkVirtualService(w *walker, n, key *yaml.Node) {
 	// that overlaps many is reported once.
 	for j, i := range firstOverlaps(values) {
 		if i >= 0 {
-			b := w.deref(hosts.Content[j])
+			b := hosts.Content[j]
 			at := []seg{{kind: segField, name: "hosts"}, {kind: segIndex, index: j}}
 			w.report(b, at, "%s %s duplicates %s; list each host once", w.pathString(at...), quote(b.Value), quote(values[i]))
 		}
@@ -168,7 +166,7 @@ func checkVirtualService(w *walker, n, key *yaml.Node) {
 // plain (legacy: FQDN) name.
 func (w *walker) gatewayNames(list *yaml.Node, field seg) {
 	for i, g := range list.Content {
-		if g = w.deref(g); g == nil {
+		if g == nil {
 			return
 		}
 		if msg := gatewayNameProblem(g.Value); msg != "" {
@@ -299,9 +297,9 @@ func (w *walker) authorityRewrite(n *yaml.Node) {
 		if m == nil || m.Kind != yaml.MappingNode {
 			continue
 		}
-		p := w.pairs(m)
+		p := m.Content
 		for i := 0; i+1 < len(p); i += 2 {
-			k, v := w.deref(p[i]), w.deref(p[i+1])
+			k, v := p[i], p[i+1]
 			if k == nil || v == nil || !isAuthorityHeader(k.Value) {
 				continue
 			}
@@ -350,15 +348,15 @@ func checkHeaderOperations(w *walker, n, key *yaml.Node) {
 			}
 			switch v.Kind {
 			case yaml.MappingNode:
-				p := w.pairs(v)
+				p := v.Content
 				for i := 0; i+1 < len(p); i += 2 {
-					if k := w.deref(p[i]); k != nil {
+					if k := p[i]; k != nil {
 						check(k.Value, k, []seg{{kind: segField, name: dir}, {kind: segField, name: op}, {kind: segKey, name: k.Value}})
 					}
 				}
 			case yaml.SequenceNode:
 				for i, e := range v.Content {
-					if e = w.deref(e); e != nil {
+					if e != nil {
 						check(e.Value, e, []seg{{kind: segField, name: dir}, {kind: segField, name: op}, {kind: segIndex, index: i}})
 					}
 				}
@@ -373,9 +371,9 @@ func checkHTTPMatch(w *walker, n, key *yaml.Node) {
 		if m == nil || m.Kind != yaml.MappingNode {
 			continue
 		}
-		p := w.pairs(m)
+		p := m.Content
 		for i := 0; i+1 < len(p); i += 2 {
-			k, v := w.deref(p[i]), w.deref(p[i+1])
+			k, v := p[i], p[i+1]
 			if k == nil || v == nil {
 				return
 			}
@@ -402,9 +400,9 @@ func checkHTTPMatch(w *walker, n, key *yaml.Node) {
 		w.stringMatch(v, []seg{{kind: segField, name: "uri"}}, true)
 	}
 	if _, m := w.field(n, "queryParams"); m != nil && m.Kind == yaml.MappingNode {
-		p := w.pairs(m)
+		p := m.Content
 		for i := 0; i+1 < len(p); i += 2 {
-			if k, v := w.deref(p[i]), w.deref(p[i+1]); k != nil && v != nil {
+			if k, v := p[i], p[i+1]; k != nil && v != nil {
 				w.stringMatch(v, []seg{{kind: segField, name: "queryParams"}, {kind: segKey, name: k.Value}}, false)
 			}
 		}
@@ -460,7 +458,7 @@ func (w *walker) l4Match(n *yaml.Node) {
 	}
 	if _, subnets := w.field(n, "destinationSubnets"); subnets != nil && subnets.Kind == yaml.SequenceNode {
 		for i, s := range subnets.Content {
-			if s = w.deref(s); s == nil {
+			if s == nil {
 				return
 			}
 			if !isIPOrCIDR(s.Value) {
@@ -491,7 +489,7 @@ func checkSNIHosts(w *walker, n, key *yaml.Node) {
 		return
 	}
 	for i, h := range hosts.Content {
-		if h = w.deref(h); h == nil {
+		if h == nil {
 			return
 		}
 		at := []seg{{kind: segField, name: "sniHosts"}, {kind: segIndex, index: i}}
@@ -515,7 +513,7 @@ func (w *walker) coveredByHosts(h string) bool {
 		return false
 	}
 	for _, o := range w.vs.hosts.Content {
-		if o = w.deref(o); o != nil && hostSubsetOf(h, o.Value) {
+		if o != nil && hostSubsetOf(h, o.Value) {
 			return true
 		}
 	}
@@ -527,7 +525,7 @@ func (w *walker) hostNames() []string {
 	var names []string
 	if w.vs.hosts != nil {
 		for _, o := range w.vs.hosts.Content {
-			if o = w.deref(o); o != nil {
+			if o != nil {
 				names = append(names, o.Value)
 			}
 		}
@@ -720,7 +718,7 @@ func checkCORS(w *walker, n, key *yaml.Node) {
 			continue
 		}
 		for i, h := range list.Content {
-			if h = w.deref(h); h == nil {
+			if h == nil {
 				return
 			}
 			if h.Value == "*" {
@@ -737,7 +735,7 @@ func checkCORS(w *walker, n, key *yaml.Node) {
 	}
 	if _, origins := w.field(n, "allowOrigins"); origins != nil && origins.Kind == yaml.SequenceNode {
 		for i, o := range origins.Content {
-			if o = w.deref(o); o == nil || o.Kind != yaml.MappingNode {
+			if o == nil || o.Kind != yaml.MappingNode {
 				continue
 			}
 			set := false

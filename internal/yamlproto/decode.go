@@ -26,9 +26,8 @@ func Decode(n *yaml.Node, m protoreflect.Message) {
 // MaxNodes.
 func DecodeWithin(n *yaml.Node, m protoreflect.Message, maxNodes int) {
 	d := &decoder{max: maxNodes}
-	n = deref(n)
 	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
-		n = deref(n.Content[0])
+		n = n.Content[0]
 	}
 	if n == nil || isNull(n) {
 		return
@@ -51,47 +50,8 @@ func (d *decoder) spend() bool {
 	return d.nodes <= d.max
 }
 
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode; i++ {
-		if i > 64 {
-			return nil
-		}
-		n = n.Alias
-	}
-	return n
-}
-
 func isNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
-}
-
-// pairs returns the key/value pairs of mapping n with merge keys (<<)
-// expanded, merged values first so that the mapping's own keys win.
-func pairs(n *yaml.Node, depth int) [][2]*yaml.Node {
-	var merged, own [][2]*yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" && depth < MaxDepth {
-			v = deref(v)
-			if v == nil {
-				continue
-			}
-			switch v.Kind {
-			case yaml.MappingNode:
-				merged = append(merged, pairs(v, depth+1)...)
-			case yaml.SequenceNode:
-				// Earlier maps in a merge list win over later ones.
-				for j := len(v.Content) - 1; j >= 0; j-- {
-					if s := deref(v.Content[j]); s != nil && s.Kind == yaml.MappingNode {
-						merged = append(merged, pairs(s, depth+1)...)
-					}
-				}
-			}
-			continue
-		}
-		own = append(own, [2]*yaml.Node{k, v})
-	}
-	return append(merged, own...)
 }
 
 func (d *decoder) message(n *yaml.Node, m protoreflect.Message, depth int) {
@@ -102,9 +62,9 @@ func (d *decoder) message(n *yaml.Node, m protoreflect.Message, depth int) {
 		return
 	}
 	fields := m.Descriptor().Fields()
-	for _, kv := range pairs(n, depth) {
-		k, v := kv[0], deref(kv[1])
-		if k.Kind != yaml.ScalarNode || v == nil {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
 			continue
 		}
 		fd := fields.ByJSONName(k.Value)
@@ -162,7 +122,6 @@ func (d *decoder) listItem(list protoreflect.List, fd protoreflect.FieldDescript
 	if !d.spend() {
 		return false
 	}
-	item = deref(item)
 	if item == nil || isNull(item) {
 		return true
 	}
@@ -187,9 +146,9 @@ func (d *decoder) mapField(n *yaml.Node, m protoreflect.Message, fd protoreflect
 	}
 	mp := m.Mutable(fd).Map()
 	kd, vd := fd.MapKey(), fd.MapValue()
-	for _, kv := range pairs(n, depth) {
-		k, v := deref(kv[0]), deref(kv[1])
-		if k == nil || v == nil || k.Kind != yaml.ScalarNode {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
 			continue
 		}
 		if !d.mapEntry(mp, kd, vd, k, v, depth) {
@@ -434,7 +393,6 @@ func (d *decoder) wellKnown(n *yaml.Node, m protoreflect.Message, depth int) boo
 // structValue decodes a free-form value; false when it is deeper than
 // MaxDepth or spends the budget, and then it is dropped whole.
 func (d *decoder) structValue(n *yaml.Node, depth int) (*structpb.Value, bool) {
-	n = deref(n)
 	if !d.spend() {
 		return nil, false
 	}
@@ -447,12 +405,12 @@ func (d *decoder) structValue(n *yaml.Node, depth int) (*structpb.Value, bool) {
 	switch n.Kind {
 	case yaml.MappingNode:
 		s := &structpb.Struct{Fields: map[string]*structpb.Value{}}
-		for _, kv := range pairs(n, depth) {
-			k := deref(kv[0])
-			if k == nil || k.Kind != yaml.ScalarNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode {
 				continue
 			}
-			v, ok := d.structValue(kv[1], depth+1)
+			v, ok := d.structValue(n.Content[i+1], depth+1)
 			if !ok {
 				return nil, false
 			}

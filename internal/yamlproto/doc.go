@@ -10,7 +10,8 @@
 // webhook checks), which rule MR900 and the rules that explain particular
 // rejections report from.
 //
-// The node tree must already be checked for alias cycles and expansion size
-// (the lint loader does that); Decode still bounds its depth and the values
-// it visits.
+// The node tree is plain: package manifest resolves aliases and merge keys,
+// after bounding what they expand to, before anything reads a tree. Decode
+// still bounds its depth and the values it visits, counting a value shared
+// by several places at each.
 package yamlproto
