@@ -10,6 +10,7 @@ import (
 	networkingv1 "istio.io/api/networking/v1"
 
 	"github.com/meshroll/meshroll/internal/meta"
+	"github.com/meshroll/meshroll/manifest"
 	"github.com/meshroll/meshroll/route"
 )
 
@@ -148,8 +149,11 @@ func readVS(d *doc) *vsInfo {
 	if info.vs = d.res.VirtualService(); info.vs == nil {
 		info.vs = &networkingv1.VirtualService{}
 	}
+	// The routes as every command reads them (manifest.Routes): the
+	// weighted one, the A/B routes by name, and the hosts they send to.
+	routes := manifest.Routes(d.res)
 	for _, list := range []string{"http", "tcp", "tls"} {
-		if i := weightedRoute(spec.get(list), list == "http"); i >= 0 {
+		if i := weightedRoute(info.vs, routes, list); i >= 0 {
 			info.list, info.weighted = list, i
 			break
 		}
@@ -157,63 +161,56 @@ func readVS(d *doc) *vsInfo {
 	if info.list == "" {
 		info.list = "http"
 	}
-	routes := spec.get(info.list)
-	if routes != nil && routes.kind == listKind {
-		info.items = routes.vals
-		for i, r := range routes.vals {
-			if i == info.weighted {
-				continue
-			}
-			key := r.get("name").str()
-			if key == "" {
-				key = info.list + "[" + strconv.Itoa(i) + "]"
-			}
-			if _, dup := info.routes[key]; !dup {
-				info.routes[key] = i
-				info.routeKeys = append(info.routeKeys, key)
-			}
-		}
+	if items := spec.get(info.list); items != nil && items.kind == listKind {
+		info.items = items.vals // compared field by field in routeChanges
 	}
-	for _, list := range []string{"http", "tcp", "tls"} {
-		l := spec.get(list)
-		if l == nil || l.kind != listKind {
+	for _, rt := range routes {
+		for _, d := range rt.AllDestinations() {
+			info.hosts[shortHost(d.Destination.GetHost(), info.namespace)] = true
+		}
+		if rt.Protocol != info.list || rt.Index == info.weighted || rt.Index >= len(info.items) {
 			continue
 		}
-		for _, r := range l.vals {
-			if dests := r.get("route"); dests != nil && dests.kind == listKind {
-				for _, d := range dests.vals {
-					info.hosts[shortHost(d.at("destination", "host").str(), info.namespace)] = true
-				}
-			}
-			if m := r.get("mirror"); m != nil && list == "http" {
-				info.hosts[shortHost(m.get("host").str(), info.namespace)] = true
-			}
+		key := rt.Name
+		if key == "" {
+			key = rt.Protocol + "[" + strconv.Itoa(rt.Index) + "]"
+		}
+		if _, dup := info.routes[key]; !dup {
+			info.routes[key] = rt.Index
+			info.routeKeys = append(info.routeKeys, key)
 		}
 	}
 	return info
 }
 
-// weightedRoute returns the index of the weighted route of a route list:
-// the route named "weighted" (http only), or else the last route without
-// a match; -1 when there is none.
-func weightedRoute(l *value, named bool) int {
-	if l == nil || l.kind != listKind {
-		return -1
-	}
-	if named {
-		for i, r := range l.vals {
-			if r.get("name").str() == meta.RouteWeighted {
-				return i
-			}
+// weightedRoute returns the index of the weighted route of a VirtualService's
+// list (http, tcp or tls): the http route named "weighted", or else the last
+// route without a match; -1 when there is none.
+func weightedRoute(vs *networkingv1.VirtualService, routes []manifest.Route, list string) int {
+	last := -1
+	for _, rt := range routes {
+		if rt.Protocol != list {
+			continue
+		}
+		if rt.HTTP != nil && rt.Name == meta.RouteWeighted {
+			return rt.Index
+		}
+		if !matches(vs, rt) {
+			last = rt.Index
 		}
 	}
-	for i := len(l.vals) - 1; i >= 0; i-- {
-		m := l.vals[i].get("match")
-		if m == nil || m.kind == listKind && len(m.vals) == 0 {
-			return i
-		}
+	return last
+}
+
+// matches reports whether a route has match conditions.
+func matches(vs *networkingv1.VirtualService, rt manifest.Route) bool {
+	switch rt.Protocol {
+	case "http":
+		return len(rt.HTTP.GetMatch()) > 0
+	case "tcp":
+		return len(vs.GetTcp()[rt.Index].GetMatch()) > 0
 	}
-	return -1
+	return len(vs.GetTls()[rt.Index].GetMatch()) > 0
 }
 
 // evaluate runs the routes through the routing engine, for a rollout
