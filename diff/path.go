@@ -56,16 +56,3 @@ func plainKey(k string) bool {
 	}
 	return true
 }
-
-// under reports whether p starts with the elements of prefix.
-func (p path) under(prefix path) bool {
-	if len(p) < len(prefix) {
-		return false
-	}
-	for i, e := range prefix {
-		if p[i] != e {
-			return false
-		}
-	}
-	return true
-}

@@ -243,14 +243,6 @@ func (l *loader) addFile(path, display string) {
 	l.sources = append(l.sources, source{path: path, display: display})
 }
 
-func isManifestName(name string) bool {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".yaml", ".yml", ".json":
-		return true
-	}
-	return false
-}
-
 // run parses the queued files in parallel, a fixed number of workers taking
 // files in turn, and assembles the results in input order.
 func (l *loader) run() (*Manifests, error) {

@@ -273,20 +273,6 @@ func (p *parser) release(n *yaml.Node, at string) string {
 	return n.Value
 }
 
-func (p *parser) list(n *yaml.Node, at string) []string {
-	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "%s must be a list of strings", at)
-		return nil
-	}
-	out := []string{}
-	for i, it := range n.Content {
-		if s := p.str(it, fmt.Sprintf("%s[%d]", at, i)); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // inside reads a path that must lie inside the repository: relative to
 // the file's directory, the repository root, and not leaving it. Where
 // symbolic links lead is checked where the path is used.

@@ -107,12 +107,6 @@ func (s *schema) regexp() (*regexp.Regexp, error) {
 	return p.re, p.err
 }
 
-// hasStructure reports whether the schema says anything about the fields of
-// an object.
-func (s *schema) hasStructure() bool {
-	return s.Properties != nil || s.AdditionalProperties != nil
-}
-
 // prepare derives the fields that validation needs from a decoded schema, and
 // attaches the webhook checks of kind. path is the schema path: properties
 // joined by dots, "[]" for list items and "{}" for map values.

@@ -25,17 +25,12 @@ func Lint(in *schema.Intent, files []render.File, mode render.Mode, opts lint.Op
 	return LintChange(in, nil, time.Time{}, files, mode, opts, "")
 }
 
-// LintTree is Lint for a tree that is also written in directory dir (the
-// out of a configured repository): each finding moved to the intent keeps
-// the line of dir's rendered file as its Origin. With dir "" the rendering
-// exists only in memory, and findings have no Origin.
-func LintTree(in *schema.Intent, files []render.File, mode render.Mode, opts lint.Options, dir string) (*lint.Report, error) {
-	return LintChange(in, nil, time.Time{}, files, mode, opts, dir)
-}
-
-// LintChange is LintTree of in as a change of base, the intent at a base
+// LintChange is Lint of in as a change of base, the intent at a base
 // revision (nil: none): the rules that judge a change (MR602) compare each
-// rollout's live phase with base's at time now.
+// rollout's live phase with base's at time now. When the tree is also written
+// in directory dir (the out of a configured repository), each finding moved
+// to the intent keeps the line of dir's rendered file as its Origin; with dir
+// "" the rendering exists only in memory, and findings have no Origin.
 func LintChange(in, base *schema.Intent, now time.Time, files []render.File, mode render.Mode, opts lint.Options, dir string) (*lint.Report, error) {
 	facts, err := Facts(in)
 	if err != nil {
