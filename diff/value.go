@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/meshroll/meshroll/internal/yamlfast"
 )
 
 // kind is the shape of a value.
@@ -83,7 +85,7 @@ func (v *value) canon() string {
 		}
 		return v.text
 	case "!!float":
-		f, ok := parseFloat(v.text)
+		f, ok := yamlfast.Number(v.text)
 		if !ok {
 			return v.text
 		}
@@ -97,19 +99,6 @@ func (v *value) canon() string {
 		return ""
 	}
 	return v.text
-}
-
-func parseFloat(s string) (float64, bool) {
-	switch strings.ToLower(s) {
-	case ".inf", "+.inf":
-		return math.Inf(1), true
-	case "-.inf":
-		return math.Inf(-1), true
-	case ".nan":
-		return math.NaN(), true
-	}
-	f, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
-	return f, err == nil
 }
 
 // sameScalar reports whether two scalars mean the same.

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/meshroll/meshroll/internal/yamlfast"
 )
 
 // scalarKind is what a YAML scalar is under the YAML 1.2 core schema that
@@ -84,16 +86,8 @@ func parseNumber(n *yaml.Node, kind scalarKind) (number, bool) {
 			}
 		}
 	}
-	switch text {
-	case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF":
-		return number{f: math.Inf(1)}, true
-	case "-.inf", "-.Inf", "-.INF":
-		return number{f: math.Inf(-1)}, true
-	case ".nan", ".NaN", ".NAN":
-		return number{f: math.NaN()}, true
-	}
-	f, err := strconv.ParseFloat(text, 64)
-	if err != nil {
+	f, ok := yamlfast.Number(text)
+	if !ok {
 		return number{}, false
 	}
 	num := number{f: f, integer: f == math.Trunc(f) && !math.IsInf(f, 0)}

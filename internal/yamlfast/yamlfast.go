@@ -9,6 +9,8 @@
 package yamlfast
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -488,4 +490,26 @@ func plainTag(n *yaml.Node) string {
 		}
 	}
 	return "!!str"
+}
+
+// Number reads a YAML number as yaml.v3 and Kubernetes read one: digits with
+// underscores, decimal or hexadecimal and octal integers, floats, and .inf,
+// -.inf and .nan in their three spellings. ok is false for anything else.
+func Number(text string) (f float64, ok bool) {
+	text = strings.ReplaceAll(text, "_", "")
+	switch text {
+	case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF":
+		return math.Inf(1), true
+	case "-.inf", "-.Inf", "-.INF":
+		return math.Inf(-1), true
+	case ".nan", ".NaN", ".NAN":
+		return math.NaN(), true
+	}
+	if f, err := strconv.ParseFloat(text, 64); err == nil {
+		return f, true
+	}
+	if i, err := strconv.ParseInt(text, 0, 64); err == nil {
+		return float64(i), true
+	}
+	return 0, false
 }

@@ -10,6 +10,8 @@ import (
 	"go.yaml.in/yaml/v3"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/meshroll/meshroll/internal/yamlfast"
 )
 
 // MaxDepth bounds the nesting Decode follows; deeper values are dropped.
@@ -299,23 +301,7 @@ func integer(n *yaml.Node, lo, hi int64) (int64, bool) {
 func number(n *yaml.Node) (float64, bool) {
 	switch n.ShortTag() {
 	case "!!int", "!!float", "!!str":
-	default:
-		return 0, false
-	}
-	s := strings.ReplaceAll(n.Value, "_", "")
-	switch strings.ToLower(s) {
-	case ".inf", "+.inf":
-		return math.Inf(1), true
-	case "-.inf":
-		return math.Inf(-1), true
-	case ".nan":
-		return math.NaN(), true
-	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		return f, true
-	}
-	if i, err := strconv.ParseInt(s, 0, 64); err == nil {
-		return float64(i), true
+		return yamlfast.Number(n.Value)
 	}
 	return 0, false
 }
