@@ -44,28 +44,27 @@ type RouteDestination struct {
 // spec.http[0].route[1].destination, spec.http[0].mirror or
 // spec.http[0].mirrors[1].destination.
 func (d RouteDestination) Path() string {
-	p := routePath(d.protocol, d.route)
-	switch {
-	case !d.Mirror:
-		return p + ".route" + yamlpath.Index(d.at) + ".destination"
-	case d.at < 0:
-		return p + ".mirror"
-	}
-	return p + ".mirrors" + yamlpath.Index(d.at) + ".destination"
+	return d.field(".destination", ".mirror", ".destination")
 }
 
 // WeightPath is the data path of the destination's weight, or of a mirror's
 // percentage: spec.http[0].route[1].weight, spec.http[0].mirrorPercentage.value
 // or spec.http[0].mirrors[1].percentage.value.
 func (d RouteDestination) WeightPath() string {
+	return d.field(".weight", ".mirrorPercentage.value", ".percentage.value")
+}
+
+// field is the data path of a field of the destination's entry in the
+// route: in route[i], beside mirror, or in mirrors[i].
+func (d RouteDestination) field(inRoute, mirror, inMirrors string) string {
 	p := routePath(d.protocol, d.route)
 	switch {
 	case !d.Mirror:
-		return p + ".route" + yamlpath.Index(d.at) + ".weight"
+		return p + ".route" + yamlpath.Index(d.at) + inRoute
 	case d.at < 0:
-		return p + ".mirrorPercentage.value"
+		return p + mirror
 	}
-	return p + ".mirrors" + yamlpath.Index(d.at) + ".percentage.value"
+	return p + ".mirrors" + yamlpath.Index(d.at) + inMirrors
 }
 
 // weightedDestination is what http, tcp and tls routes' destinations share.
