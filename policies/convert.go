@@ -4,7 +4,7 @@ import (
 	"errors"
 
 	"cuelang.org/go/cue/ast"
-	"cuelang.org/go/cue/token"
+	"github.com/meshroll/meshroll/internal/cueplan"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -81,27 +81,7 @@ func toExpr(n *yaml.Node, b *budget) (ast.Expr, error) {
 		}
 		return l, nil
 	case yaml.ScalarNode:
-		return scalarExpr(scalar(n)), nil
+		return cueplan.ScalarExpr(scalar(n)), nil
 	}
 	return ast.NewNull(), nil
-}
-
-// scalarExpr is the CUE literal for a classified scalar.
-func scalarExpr(k scalarKind, text string) ast.Expr {
-	switch k {
-	case kindNull:
-		return ast.NewNull()
-	case kindBool:
-		return ast.NewBool(text == "true")
-	case kindInt, kindFloat:
-		tok := token.INT
-		if k == kindFloat {
-			tok = token.FLOAT
-		}
-		if len(text) > 0 && text[0] == '-' {
-			return &ast.UnaryExpr{Op: token.SUB, X: &ast.BasicLit{Kind: tok, Value: text[1:]}}
-		}
-		return &ast.BasicLit{Kind: tok, Value: text}
-	}
-	return ast.NewString(text)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue/literal"
+	"github.com/meshroll/meshroll/internal/cueplan"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -198,30 +199,15 @@ func collectEntries(m *yaml.Node, seen map[string]bool, visited map[*yaml.Node]b
 }
 
 // scalarKind is the CUE kind a YAML scalar decodes to.
-type scalarKind uint8
+type scalarKind = cueplan.Kind
 
 const (
-	kindString scalarKind = iota
-	kindInt
-	kindFloat
-	kindBool
-	kindNull
+	kindString = cueplan.String
+	kindInt    = cueplan.Int
+	kindFloat  = cueplan.Float
+	kindBool   = cueplan.Bool
+	kindNull   = cueplan.Null
 )
-
-// String names the kind as messages show it.
-func (k scalarKind) String() string {
-	switch k {
-	case kindInt:
-		return "int"
-	case kindFloat:
-		return "float"
-	case kindBool:
-		return "bool"
-	case kindNull:
-		return "null"
-	}
-	return "string"
-}
 
 // anyOctal matches YAML 1.1 octal-looking integers that yaml.v3 resolves as
 // floats; CUE's own YAML decoder reads them as strings, and so do we.
@@ -264,4 +250,18 @@ func scalar(n *yaml.Node) (scalarKind, string) {
 		return kindFloat, num
 	}
 	return kindString, n.Value
+}
+
+// isNull reports whether a value node is YAML null. A field whose value is
+// null counts as absent, as it does for the Kubernetes API server.
+func isNull(n *yaml.Node) bool {
+	n = deref(n)
+	if n == nil {
+		return true
+	}
+	if n.Kind != yaml.ScalarNode {
+		return false
+	}
+	k, _ := scalar(n)
+	return k == kindNull
 }

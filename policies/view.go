@@ -1,0 +1,74 @@
+package policies
+
+import (
+	"cuelang.org/go/cue/ast"
+	"github.com/meshroll/meshroll/internal/cueplan"
+	"go.yaml.in/yaml/v3"
+)
+
+// yamlView presents a manifest's YAML nodes to cueplan.Walk as policies see
+// them: aliases and merge keys resolved (see lookup and entries), null
+// absent, and every node reached through an alias counted against one
+// evaluation's budget.
+type yamlView struct {
+	b *budget
+}
+
+func newView() yamlView { return yamlView{b: newBudget()} }
+
+// walkOptions are how policies see manifests: a value of a kind the
+// constraint does not admit is MR900's concern, null is absent, and
+// failures are phrased from CUE's messages (see reason).
+var walkOptions = cueplan.Options{NullIsAbsent: true}
+
+func (v yamlView) Kind(n *yaml.Node) cueplan.Kind {
+	n = deref(n)
+	if n == nil {
+		return cueplan.Absent
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		return cueplan.Struct
+	case yaml.SequenceNode:
+		return cueplan.List
+	case yaml.ScalarNode:
+		k, _ := scalar(n)
+		return k
+	}
+	return cueplan.Absent
+}
+
+func (v yamlView) Scalar(n *yaml.Node) string {
+	_, text := scalar(deref(n))
+	return text
+}
+
+func (v yamlView) Lookup(n *yaml.Node, name string) (*yaml.Node, bool) {
+	_, val, ok := lookup(deref(n), name)
+	return val, ok
+}
+
+func (v yamlView) Fields(n *yaml.Node, yield func(string, *yaml.Node) bool) {
+	for _, e := range entries(deref(n)) {
+		if !yield(e.key, e.value) {
+			return
+		}
+	}
+}
+
+func (v yamlView) Items(n *yaml.Node) []*yaml.Node { return deref(n).Content }
+
+func (v yamlView) Enter(n *yaml.Node) bool {
+	if n != nil && n.Kind == yaml.AliasNode {
+		v.b.inAlias++
+	}
+	return v.b.spend()
+}
+
+func (v yamlView) Leave(n *yaml.Node) {
+	if n != nil && n.Kind == yaml.AliasNode {
+		v.b.inAlias--
+	}
+}
+
+func (v yamlView) Expr(n *yaml.Node) (ast.Expr, error) { return toExpr(n, v.b) }
