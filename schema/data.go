@@ -203,3 +203,16 @@ func (m *merger) merge(n *Node, f Field) bool {
 	n.Fields = append(n.Fields, f)
 	return true
 }
+
+// equalScalar reports whether two scalars of one kind are the same value.
+func equalScalar(a, b *Node) bool {
+	switch a.Kind {
+	case String:
+		return a.Str == b.Str
+	case Int, Float:
+		return a.Num == b.Num
+	case Bool:
+		return a.Bool == b.Bool
+	}
+	return a.Kind == Null
+}

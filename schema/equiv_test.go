@@ -187,3 +187,16 @@ func FuzzCheckerAgreesWithCUE(f *testing.F) {
 		}
 	})
 }
+
+// TestSchemaJudgedNatively holds the plan of #Intent to the speed that
+// loading relies on: every constraint of intent.cue is judged in Go, and CUE
+// is never asked about an intent.
+func TestSchemaJudgedNatively(t *testing.T) {
+	chk, err := Schema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := chk.plan("#Intent").Opaque(); n != 0 {
+		t.Errorf("%d constraints of #Intent are left to CUE; keep intent.cue to what internal/cueplan judges", n)
+	}
+}
