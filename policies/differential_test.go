@@ -195,8 +195,8 @@ func checkPlanMatchesCUE(t testing.TB, e *Engine, c *compiled, body *yaml.Node, 
 	if body == nil || body.Kind != yaml.MappingNode || c.plan == nil {
 		return
 	}
-	planned, plannedTooLarge := cueplan.Walk(c.plan, cueplan.View[*yaml.Node](newView()), body, walkOptions)
-	whole, wholeTooLarge := cueplan.Whole(c.constraint, e.s, cueplan.View[*yaml.Node](newView()), body)
+	planned, plannedTooLarge := cueplan.Walk(c.plan, newView(), body, walkOptions)
+	whole, wholeTooLarge := cueplan.Whole(c.constraint, e.s, newView(), body, walkOptions)
 	if plannedTooLarge || wholeTooLarge {
 		// A plan visits only what its constraint names, so it may finish
 		// where expanding the whole document does not; there is nothing to
@@ -211,9 +211,9 @@ func checkPlanMatchesCUE(t testing.TB, e *Engine, c *compiled, body *yaml.Node, 
 		}
 	}
 	if len(got) > 0 {
-		expr, err := toExpr(body, newBudget())
-		if err != nil {
-			t.Fatal(err)
+		expr, ok := cueplan.Expr(newView(), body, walkOptions)
+		if !ok {
+			t.Fatal(errTooLarge)
 		}
 		if c.constraint.Unify(e.ctx.BuildExpr(expr)).Validate(cue.Concrete(true)) == nil {
 			t.Errorf("doc %d, %s: the plan reports %q, CUE accepts the manifest", doc, c.ID, got)

@@ -241,9 +241,9 @@ func (e *Engine) evaluate(c *compiled, body *yaml.Node, file string) (vs []Viola
 // policies without one by unifying the constraint with the whole manifest.
 func (c *compiled) check(s cueplan.Scratch, body *yaml.Node) ([]problem, bool) {
 	if c.plan != nil {
-		return cueplan.Walk(c.plan, cueplan.View[*yaml.Node](newView()), body, walkOptions)
+		return cueplan.Walk(c.plan, newView(), body, walkOptions)
 	}
-	return cueplan.Whole(c.constraint, s, cueplan.View[*yaml.Node](newView()), body)
+	return cueplan.Whole(c.constraint, s, newView(), body, walkOptions)
 }
 
 // violations groups problems by path, one violation per path.

@@ -89,7 +89,7 @@ func describe(n *yaml.Node) (have string, missing bool) {
 		return "", false
 	}
 	k, text := scalar(n)
-	if k == kindString {
+	if k == cueplan.String {
 		return literal.String.Quote(text), false
 	}
 	return text, false

@@ -1,7 +1,8 @@
 package policies
 
 import (
-	"cuelang.org/go/cue/ast"
+	"errors"
+
 	"github.com/meshroll/meshroll/internal/cueplan"
 	"go.yaml.in/yaml/v3"
 )
@@ -14,7 +15,11 @@ type yamlView struct {
 	b *budget
 }
 
-func newView() yamlView { return yamlView{b: newBudget()} }
+func newView() cueplan.View[*yaml.Node] { return yamlView{b: newBudget()} }
+
+// errTooLarge reports a document whose aliases and merge keys expand to more
+// than maxAliasNodes values.
+var errTooLarge = errors.New("document too large to evaluate: its aliases and merge keys expand to more than 10000 values")
 
 // walkOptions are how policies see manifests: a value of a kind the
 // constraint does not admit is MR900's concern, null is absent, and
@@ -48,9 +53,18 @@ func (v yamlView) Lookup(n *yaml.Node, name string) (*yaml.Node, bool) {
 	return val, ok
 }
 
+// Fields lists a mapping's entries; like an alias, a merge repeats a
+// mapping, so the values it brings in count against the budget.
 func (v yamlView) Fields(n *yaml.Node, yield func(string, *yaml.Node) bool) {
 	for _, e := range entries(deref(n)) {
-		if !yield(e.key, e.value) {
+		if e.merged {
+			v.b.inAlias++
+		}
+		more := yield(e.key, e.value)
+		if e.merged {
+			v.b.inAlias--
+		}
+		if !more {
 			return
 		}
 	}
@@ -59,10 +73,17 @@ func (v yamlView) Fields(n *yaml.Node, yield func(string, *yaml.Node) bool) {
 func (v yamlView) Items(n *yaml.Node) []*yaml.Node { return deref(n).Content }
 
 func (v yamlView) Enter(n *yaml.Node) bool {
-	if n != nil && n.Kind == yaml.AliasNode {
+	alias := n != nil && n.Kind == yaml.AliasNode
+	if alias {
 		v.b.inAlias++
 	}
-	return v.b.spend()
+	if !v.b.spend() {
+		if alias {
+			v.b.inAlias--
+		}
+		return false
+	}
+	return true
 }
 
 func (v yamlView) Leave(n *yaml.Node) {
@@ -70,5 +91,3 @@ func (v yamlView) Leave(n *yaml.Node) {
 		v.b.inAlias--
 	}
 }
-
-func (v yamlView) Expr(n *yaml.Node) (ast.Expr, error) { return toExpr(n, v.b) }

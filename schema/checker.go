@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"cuelang.org/go/cue"
-	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/cuecontext"
 	"github.com/meshroll/meshroll/internal/cueplan"
 )
@@ -263,34 +262,6 @@ func (nodeView) Fields(n *Node, yield func(string, *Node) bool) {
 func (nodeView) Items(n *Node) []*Node { return n.Elems }
 func (nodeView) Enter(*Node) bool      { return true }
 func (nodeView) Leave(*Node)           {}
-
-func (v nodeView) Expr(n *Node) (ast.Expr, error) {
-	switch n.Kind {
-	case Struct:
-		s := &ast.StructLit{}
-		for _, f := range n.Fields {
-			x, err := v.Expr(f.Value)
-			if err != nil {
-				return nil, err
-			}
-			s.Elts = append(s.Elts, &ast.Field{Label: ast.NewString(f.Name), Value: x})
-		}
-		return s, nil
-	case List:
-		l := &ast.ListLit{}
-		for _, e := range n.Elems {
-			x, err := v.Expr(e)
-			if err != nil {
-				return nil, err
-			}
-			l.Elts = append(l.Elts, x)
-		}
-		return l, nil
-	case Incomplete:
-		return ast.NewIdent("_"), nil
-	}
-	return cueplan.ScalarExpr(v.Kind(n), v.Scalar(n)), nil
-}
 
 func lessPos(a, b Pos) bool {
 	if a.File != b.File {

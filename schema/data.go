@@ -192,7 +192,7 @@ func (m *merger) merge(n *Node, f Field) bool {
 				}
 			}
 			return true
-		case a.Kind != Struct && a.Kind != List && a.Kind == b.Kind && equalScalar(a, b):
+		case a.Kind < Struct && a.Kind == b.Kind /* scalars */ && nodeView{}.Scalar(a) == nodeView{}.Scalar(b):
 			return true
 		}
 		return false
@@ -202,17 +202,4 @@ func (m *merger) merge(n *Node, f Field) bool {
 	}
 	n.Fields = append(n.Fields, f)
 	return true
-}
-
-// equalScalar reports whether two scalars of one kind are the same value.
-func equalScalar(a, b *Node) bool {
-	switch a.Kind {
-	case String:
-		return a.Str == b.Str
-	case Int, Float:
-		return a.Num == b.Num
-	case Bool:
-		return a.Bool == b.Bool
-	}
-	return a.Kind == Null
 }

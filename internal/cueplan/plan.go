@@ -308,11 +308,7 @@ func (p *Plan) Defects() []error {
 			out = append(out, err)
 		}
 	}
-	var walk func(p *Plan)
-	walk = func(p *Plan) {
-		if p == nil {
-			return
-		}
+	p.each(func(p *Plan) {
 		switch {
 		case p.kind == planForbidden && p.regular:
 			add(p.err)
@@ -325,23 +321,12 @@ func (p *Plan) Defects() []error {
 				}
 			}
 		}
-		for _, f := range p.fields {
-			walk(f.p)
-		}
-		for _, e := range p.elems {
-			walk(e)
-		}
-		for _, a := range p.alts {
-			walk(a)
-		}
 		for _, x := range []*Plan{p.pattern, p.tail} {
 			if x != nil && x.kind == planForbidden {
 				add(innerDefect(p.s, x.value))
 			}
-			walk(x)
 		}
-	}
-	walk(p)
+	})
 	return out
 }
 

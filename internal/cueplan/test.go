@@ -61,21 +61,15 @@ func compileTest(v cue.Value, depth int) *Test {
 		return nil
 	}
 	if v.IsConcrete() {
-		switch v.Kind() {
-		case cue.StringKind:
-			s, _ := v.String()
-			return &Test{Op: TestLit, Kind: String, Text: s}
-		case cue.BoolKind:
-			b, _ := v.Bool()
-			return &Test{Op: TestLit, Kind: Bool, Text: strconv.FormatBool(b)}
-		case cue.NullKind:
-			return &Test{Op: TestLit, Kind: Null, Text: "null"}
-		case cue.IntKind:
-			return &Test{Op: TestLit, Kind: Int, Text: fmt.Sprint(v)}
-		case cue.FloatKind:
-			return &Test{Op: TestLit, Kind: Float, Text: fmt.Sprint(v)}
+		k := map[cue.Kind]Kind{cue.StringKind: String, cue.BoolKind: Bool, cue.NullKind: Null, cue.IntKind: Int, cue.FloatKind: Float}[v.Kind()]
+		text := fmt.Sprint(v) // true, null, a number's literal
+		if k == String {
+			text, _ = v.String()
 		}
-		return nil
+		if k == Absent {
+			return nil
+		}
+		return &Test{Op: TestLit, Kind: k, Text: text}
 	}
 	op, args := v.Expr()
 	switch op {

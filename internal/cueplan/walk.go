@@ -21,14 +21,11 @@ type View[N any] interface {
 	Fields(n N, yield func(name string, v N) bool)
 	// Items returns the elements of list n.
 	Items(n N) []N
-	// Enter is called before the walk visits n, and Leave after; when Enter
-	// returns false the walk stops (data too large to judge). Enter must be
-	// paired with Leave even then.
+	// Enter is called before the walk visits n, and Leave after if Enter
+	// returned true; when it returns false the walk stops (data too large
+	// to judge).
 	Enter(n N) bool
 	Leave(n N)
-	// Expr returns n as CUE syntax, for a constraint the plan cannot judge;
-	// an error stops the walk.
-	Expr(n N) (ast.Expr, error)
 }
 
 // Options say how a caller's users see data.
@@ -57,12 +54,53 @@ func Walk[N any](p *Plan, view View[N], n N, opt Options) (problems []Problem, s
 
 // Whole unifies constraint v with all of data n through CUE, for
 // constraints without a plan.
-func Whole[N any](v cue.Value, s Scratch, view View[N], n N) (problems []Problem, stopped bool) {
-	x, err := view.Expr(n)
-	if err != nil {
+func Whole[N any](v cue.Value, s Scratch, view View[N], n N, opt Options) (problems []Problem, stopped bool) {
+	x, ok := Expr(view, n, opt)
+	if !ok {
 		return nil, true
 	}
 	return s.Problems(v, v.Context().BuildExpr(x), cue.Concrete(true)), false
+}
+
+// Expr converts data n into CUE syntax as Walk sees it, leaving out the
+// fields that opt treats as absent. It reports false when the View stops it
+// (data too large).
+func Expr[N any](view View[N], n N, opt Options) (ast.Expr, bool) {
+	if !view.Enter(n) {
+		return nil, false
+	}
+	defer view.Leave(n)
+	k := view.Kind(n)
+	switch k {
+	case Struct:
+		s, ok := &ast.StructLit{}, true
+		view.Fields(n, func(name string, v N) bool {
+			if kv := view.Kind(v); kv == Absent || opt.NullIsAbsent && kv == Null {
+				return true
+			}
+			var x ast.Expr
+			if x, ok = Expr(view, v, opt); ok {
+				s.Elts = append(s.Elts, &ast.Field{Label: ast.NewString(name), Value: x})
+			}
+			return ok
+		})
+		return s, ok
+	case List:
+		l := &ast.ListLit{}
+		for _, it := range view.Items(n) {
+			x, ok := Expr(view, it, opt)
+			if !ok {
+				return nil, false
+			}
+			l.Elts = append(l.Elts, x)
+		}
+		return l, true
+	case Absent, Null:
+		return ast.NewNull(), true
+	case Incomplete:
+		return ast.NewIdent("_"), true
+	}
+	return ScalarExpr(k, view.Scalar(n)), true
 }
 
 type walker[N any] struct {
@@ -95,12 +133,11 @@ func (w *walker[N]) walk(p *Plan, n N) {
 	if w.stopped {
 		return
 	}
-	ok := w.view.Enter(n)
-	defer w.view.Leave(n)
-	if !ok {
+	if !w.view.Enter(n) {
 		w.stopped = true
 		return
 	}
+	defer w.view.Leave(n)
 	k := w.view.Kind(n)
 	switch {
 	case k == Absent:
@@ -219,7 +256,11 @@ func (w *walker[N]) walkList(p *Plan, n N, k Kind) {
 // alternative.
 func (w *walker[N]) walkUnion(p *Plan, n N, k Kind) {
 	if p.msg != "" && !w.opt.Explain {
-		w.subtreeCUE(p, n)
+		if k == Struct || k == List {
+			w.subtreeCUE(p, n)
+		} else {
+			w.scalarCUE(p, k, w.view.Scalar(n))
+		}
 		return
 	}
 	var alt *Plan
@@ -262,8 +303,8 @@ func (w *walker[N]) scalarCUE(p *Plan, k Kind, text string) {
 
 // subtreeCUE evaluates an opaque constraint against a whole subtree.
 func (w *walker[N]) subtreeCUE(p *Plan, n N) {
-	x, err := w.view.Expr(n)
-	if err != nil {
+	x, ok := Expr(w.view, n, w.opt)
+	if !ok {
 		w.stopped = true
 		return
 	}
