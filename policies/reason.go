@@ -30,20 +30,8 @@ func dataKindMismatch(p problem, value *yaml.Node) bool {
 	if p.Code != cueplan.CodeCUE || p.Format != kindMismatch || len(p.Args) != 4 || value == nil {
 		return false
 	}
-	dk := kindName(value)
+	dk := yamlView{}.Kind(value).String() // as CUE's messages name kinds
 	return fmt.Sprint(p.Args[2]) == dk || fmt.Sprint(p.Args[3]) == dk
-}
-
-// kindName names a YAML value's kind as CUE's messages do.
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "struct"
-	case yaml.SequenceNode:
-		return "list"
-	}
-	k, _ := scalar(n)
-	return k.String()
 }
 
 // formatPath writes a data path the way meshroll shows field paths:

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"cuelang.org/go/cue"
@@ -14,16 +13,14 @@ import (
 	"github.com/meshroll/meshroll/internal/cueplan"
 )
 
-// Checker enforces the constraints of a CUE schema on a Node tree. Each
-// definition is compiled once by internal/cueplan, the one compiler that
+// Checker enforces the constraints of the schema's #Intent on a Node tree.
+// #Intent is compiled once by internal/cueplan, the one compiler that
 // policies use for manifests too, into a plan that judges the intent's
 // constraints in Go and asks CUE only what it cannot judge; the messages
 // below phrase its findings in the intent's words.
 type Checker struct {
-	value cue.Value
-	s     cueplan.Scratch
-	mu    sync.Mutex
-	plans map[string]*cueplan.Plan
+	// intent is the plan of #Intent.
+	intent *cueplan.Plan
 	// data holds concrete definitions such as #DefaultLadder as Nodes.
 	data map[string]*Node
 }
@@ -48,14 +45,15 @@ const (
 	Missing                      // a required field is absent
 )
 
-// Compile compiles the CUE schema src (a file of definitions) into a Checker.
+// Compile compiles the CUE schema src (a file of definitions, #Intent among
+// them) into a Checker.
 func Compile(filename string, src []byte) (*Checker, error) {
 	ctx := cuecontext.New()
 	v := ctx.CompileBytes(src, cue.Filename(filename))
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	c := &Checker{value: v, s: cueplan.NewScratch(ctx), plans: map[string]*cueplan.Plan{}, data: map[string]*Node{}}
+	c := &Checker{intent: cueplan.Compile(v.LookupPath(cue.ParsePath("#Intent")), cueplan.NewScratch(ctx)), data: map[string]*Node{}}
 	it, err := v.Fields(cue.Definitions(true))
 	if err != nil {
 		return nil, err
@@ -71,37 +69,18 @@ func Compile(filename string, src []byte) (*Checker, error) {
 // Data returns a concrete definition of the schema, such as #DefaultLadder.
 func (c *Checker) Data(name string) *Node { return c.data[name] }
 
-// plan returns the compiled plan of definition def, compiling it on first
-// use.
-func (c *Checker) plan(def string) *cueplan.Plan {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p, ok := c.plans[def]
-	if !ok {
-		if d := c.value.LookupPath(cue.ParsePath(def)); d.Exists() {
-			p = cueplan.Compile(d, c.s)
-		}
-		c.plans[def] = p
-	}
-	return p
-}
-
 // checkOptions are how the intent is judged: a value of the wrong kind is
 // as wrong as one out of range, and failures are phrased here.
 var checkOptions = cueplan.Options{ReportKinds: true, Explain: true}
 
-// Check validates n against the definition def and returns every violation,
-// sorted by position.
-func (c *Checker) Check(def string, n *Node, at Path) []Violation {
-	p := c.plan(def)
-	if p == nil {
-		return []Violation{{Path: at, Pos: n.Pos, Msg: "has no schema " + def}}
-	}
-	ps, _ := cueplan.Walk(p, cueplan.View[*Node](nodeView{}), n, checkOptions)
+// Check validates n against #Intent and returns every violation, sorted by
+// position.
+func (c *Checker) Check(n *Node) []Violation {
+	ps, _ := cueplan.Walk(c.intent, cueplan.View[*Node](nodeView{}), n, checkOptions)
 	var vs []Violation
 	seen := map[string]bool{}
 	for _, pr := range ps {
-		v := violation(n, at, pr)
+		v := violation(n, pr)
 		if key := v.Path.String() + "\x00" + v.Msg; !seen[key] {
 			seen[key] = true
 			vs = append(vs, v)
@@ -112,8 +91,8 @@ func (c *Checker) Check(def string, n *Node, at Path) []Violation {
 }
 
 // violation places a problem found under root and phrases it.
-func violation(root *Node, at Path, pr cueplan.Problem) Violation {
-	path := append(Path(nil), at...)
+func violation(root *Node, pr cueplan.Problem) Violation {
+	var path Path
 	parent, value := (*Node)(nil), root
 	exists := root // the deepest node of the path that exists
 	for _, e := range pr.Path {
@@ -209,23 +188,7 @@ func (nodeView) Kind(n *Node) cueplan.Kind {
 	if n == nil {
 		return cueplan.Absent
 	}
-	switch n.Kind {
-	case Null:
-		return cueplan.Null
-	case Bool:
-		return cueplan.Bool
-	case Int:
-		return cueplan.Int
-	case Float:
-		return cueplan.Float
-	case String:
-		return cueplan.String
-	case Struct:
-		return cueplan.Struct
-	case List:
-		return cueplan.List
-	}
-	return cueplan.Incomplete
+	return n.Kind
 }
 
 func (nodeView) Scalar(n *Node) string {

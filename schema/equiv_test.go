@@ -43,7 +43,7 @@ func (v *verdicts) judge(data []byte) (goOK, cueOK bool, detail string, ok bool)
 	if val.Err() != nil || val.IncompleteKind() != cue.StructKind {
 		return false, false, "", false
 	}
-	vs := v.chk.Check("#Intent", fromValue(val), nil)
+	vs := v.chk.Check(fromValue(val))
 	cerr := val.Unify(v.intent).Validate(cue.Concrete(true))
 	var msgs []string
 	for _, vi := range vs {
@@ -196,7 +196,7 @@ func TestSchemaJudgedNatively(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := chk.plan("#Intent").Opaque(); n != 0 {
+	if n := chk.intent.Opaque(); n != 0 {
 		t.Errorf("%d constraints of #Intent are left to CUE; keep intent.cue to what internal/cueplan judges", n)
 	}
 }
