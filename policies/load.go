@@ -517,7 +517,7 @@ func cueErrors(err error, root cue.Value, fallback string) Errors {
 			continue
 		}
 		if g.pos.Filename == "" && root.Exists() && len(g.path) > 0 {
-			g.pos = lookupPath(root, g.path).Pos().Position()
+			g.pos = cueplan.LookupPath(root, g.path).Pos().Position()
 		}
 		msg := policyMessage(g.path, g.ps, root)
 		if g.pos.Filename == "" {
@@ -583,7 +583,7 @@ func policyMessage(path []string, ps []problem, root cue.Value) string {
 	}
 	have, missing := "", true
 	if root.Exists() {
-		if fv := lookupPath(root, path); fv.Exists() {
+		if fv := cueplan.LookupPath(root, path); fv.Exists() {
 			missing = false
 			if fv.IsConcrete() && fv.Kind()&(cue.StringKind|cue.NumberKind|cue.BoolKind|cue.NullKind|cue.BytesKind) != 0 {
 				have = fmt.Sprint(fv)
@@ -591,29 +591,4 @@ func policyMessage(path []string, ps []problem, root cue.Value) string {
 		}
 	}
 	return reason(subject, ps, have, missing)
-}
-
-// lookupPath finds the value at an error's path.
-func lookupPath(root cue.Value, path []string) cue.Value {
-	sels := make([]cue.Selector, 0, len(path))
-	for _, s := range path {
-		sels = append(sels, selectorFor(s))
-	}
-	return root.LookupPath(cue.MakePath(sels...))
-}
-
-// selectorFor turns an error path element back into a selector.
-func selectorFor(s string) cue.Selector {
-	if i, err := strconv.Atoi(s); err == nil && i >= 0 {
-		return cue.Index(i)
-	}
-	if strings.HasPrefix(s, "#") {
-		return cue.Def(s)
-	}
-	if strings.HasPrefix(s, `"`) {
-		if u, err := strconv.Unquote(s); err == nil {
-			return cue.Str(u)
-		}
-	}
-	return cue.Str(s)
 }

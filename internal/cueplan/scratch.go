@@ -99,3 +99,21 @@ func ParsePath(sels []string) []PathElem {
 	}
 	return out
 }
+
+// LookupPath returns the value under root at the path of a CUE error
+// (errors.Error.Path): list indices, definitions, quoted or plain labels.
+func LookupPath(root cue.Value, path []string) cue.Value {
+	sels := make([]cue.Selector, len(path))
+	for i, s := range path {
+		if n, err := strconv.Atoi(s); err == nil && n >= 0 {
+			sels[i] = cue.Index(n)
+		} else if strings.HasPrefix(s, "#") {
+			sels[i] = cue.Def(s)
+		} else if u, err := strconv.Unquote(s); err == nil {
+			sels[i] = cue.Str(u)
+		} else {
+			sels[i] = cue.Str(s)
+		}
+	}
+	return root.LookupPath(cue.MakePath(sels...))
+}
