@@ -48,6 +48,7 @@ type Options struct {
 // said the data is too large or could not be converted for CUE.
 func Walk[N any](p *Plan, view View[N], n N, opt Options) (problems []Problem, stopped bool) {
 	w := &walker[N]{view: view, opt: opt}
+	w.path = w.pathBuf[:0]
 	w.walk(p, n)
 	return w.problems, w.stopped
 }
@@ -109,6 +110,9 @@ type walker[N any] struct {
 	path     []PathElem
 	problems []Problem
 	stopped  bool
+	// pathBuf holds the path of the usual manifest or intent, so that it
+	// takes no allocation of its own.
+	pathBuf [8]PathElem
 }
 
 // add records problems found at the current path; their own paths are
