@@ -6,6 +6,7 @@ import (
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/token"
 )
 
 // Plan is the shape of a compiled constraint, derived once from its CUE
@@ -79,12 +80,14 @@ const (
 type builder struct {
 	nodes int
 	s     Scratch
+	// tests holds the Tests of referenced definitions, by position.
+	tests map[token.Pos]*Test
 }
 
 // Compile derives the plan of constraint v; s evaluates what the plan asks
 // of CUE.
 func Compile(v cue.Value, s Scratch) *Plan {
-	b := &builder{s: s}
+	b := &builder{s: s, tests: map[token.Pos]*Test{}}
 	return b.build(v, 0)
 }
 
@@ -129,7 +132,7 @@ func (b *builder) build(v cue.Value, depth int) *Plan {
 		b.buildList(p, v, depth)
 	case p.kinds != 0 && p.kinds&^scalarKinds == 0:
 		p.kind = planLeaf
-		p.test = compileTest(v, 0)
+		p.test = b.compileTest(v, 0)
 	default:
 		if b.union(p, v, depth) {
 			p.kind = planUnion

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 )
 
 // Test is a scalar constraint that Go judges without CUE: a kind, a
@@ -53,7 +54,7 @@ const (
 // compileTest returns the Test of a scalar constraint, or nil when it has
 // parts Go does not judge (a default, a builtin other than the two above,
 // an error alternative that is not error("...")).
-func compileTest(v cue.Value, depth int) *Test {
+func (b *builder) compileTest(v cue.Value, depth int) *Test {
 	if depth > 8 {
 		return nil
 	}
@@ -78,13 +79,21 @@ func compileTest(v cue.Value, depth int) *Test {
 			"string": cue.StringKind, "int": cue.IntKind, "float": cue.FloatKind,
 			"number": cue.NumberKind, "bool": cue.BoolKind, "null": cue.NullKind,
 		}
-		if k, ok := kinds[fmt.Sprint(v)]; ok {
+		if k, ok := kinds[typeName(v)]; ok {
 			return &Test{Op: TestKind, Kinds: k}
 		}
 	case cue.SelectorOp:
 		root, path := v.ReferencePath()
 		if root.Exists() {
-			return compileTest(root.LookupPath(path), depth+1)
+			ref := root.LookupPath(path)
+			// A definition (#Name) stands for many fields: compile it once.
+			pos := ref.Pos()
+			if t, ok := b.tests[pos]; ok && pos.IsValid() {
+				return t
+			}
+			t := b.compileTest(ref, depth+1)
+			b.tests[pos] = t
+			return t
 		}
 	case cue.AndOp, cue.OrOp:
 		t := &Test{Op: TestAnd}
@@ -98,7 +107,7 @@ func compileTest(v cue.Value, depth int) *Test {
 					continue
 				}
 			}
-			p := compileTest(a, depth+1)
+			p := b.compileTest(a, depth+1)
 			if p == nil {
 				return nil
 			}
@@ -152,8 +161,25 @@ func compileTest(v cue.Value, depth int) *Test {
 	return nil
 }
 
+// typeName returns the text of a value with no operator: a predeclared
+// identifier such as string or int, read from its source where it has one
+// (printing the value costs more than the rest of compiling it).
+func typeName(v cue.Value) string {
+	x := v.Source()
+	if f, ok := x.(*ast.Field); ok {
+		x = f.Value
+	}
+	if id, ok := x.(*ast.Ident); ok && id.Node == nil && id.Scope == nil {
+		return id.Name
+	}
+	return fmt.Sprint(v)
+}
+
 // errorCall reports whether v is error("msg") and returns msg.
 func errorCall(v cue.Value) (string, bool) {
+	if v.IncompleteKind() != cue.BottomKind {
+		return "", false
+	}
 	op, args := v.Expr()
 	if op != cue.CallOp || len(args) != 2 || fmt.Sprint(args[0]) != "error" || args[1].Kind() != cue.StringKind {
 		return "", false
