@@ -215,3 +215,20 @@ func TestExactFloat(t *testing.T) {
 		}
 	}
 }
+
+// TestReferencesCompiledApart checks that references to the fields of two
+// definitions, one built on the other, keep their own constraints although
+// the compiled tests of referenced values are shared.
+func TestReferencesCompiledApart(t *testing.T) {
+	ctx := cuecontext.New()
+	v := ctx.CompileString(`
+#A: {x: string}
+#B: #A & {x: =~"^a"}
+#S: {p: #A.x, q: #B.x}
+`)
+	p := Compile(v.LookupPath(cue.ParsePath("#S")), NewScratch(ctx))
+	ps, _ := Walk(p, View[any](mapView{}), any(map[string]any{"p": "b", "q": "b"}), Options{ReportKinds: true, Explain: true})
+	if len(ps) != 1 || ps[0].Path[0].Key != "q" {
+		t.Errorf("got %+v, want one problem at q", ps)
+	}
+}

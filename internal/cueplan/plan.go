@@ -80,14 +80,20 @@ const (
 type builder struct {
 	nodes int
 	s     Scratch
-	// tests holds the Tests of referenced definitions, by position.
-	tests map[token.Pos]*Test
+	// tests holds the Tests of referenced values, by reference.
+	tests map[refKey]*Test
+}
+
+// refKey names a referenced value: its package's root and its path there.
+type refKey struct {
+	root token.Pos
+	path string
 }
 
 // Compile derives the plan of constraint v; s evaluates what the plan asks
 // of CUE.
 func Compile(v cue.Value, s Scratch) *Plan {
-	b := &builder{s: s, tests: map[token.Pos]*Test{}}
+	b := &builder{s: s, tests: map[refKey]*Test{}}
 	return b.build(v, 0)
 }
 

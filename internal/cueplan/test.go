@@ -85,14 +85,13 @@ func (b *builder) compileTest(v cue.Value, depth int) *Test {
 	case cue.SelectorOp:
 		root, path := v.ReferencePath()
 		if root.Exists() {
-			ref := root.LookupPath(path)
 			// A definition (#Name) stands for many fields: compile it once.
-			pos := ref.Pos()
-			if t, ok := b.tests[pos]; ok && pos.IsValid() {
+			key := refKey{root.Pos(), path.String()}
+			if t, ok := b.tests[key]; ok && key.root.IsValid() {
 				return t
 			}
-			t := b.compileTest(ref, depth+1)
-			b.tests[pos] = t
+			t := b.compileTest(root.LookupPath(path), depth+1)
+			b.tests[key] = t
 			return t
 		}
 	case cue.AndOp, cue.OrOp:
