@@ -12,8 +12,8 @@ import (
 	cuejson "cuelang.org/go/encoding/json"
 )
 
-// verdicts evaluates the JSON intent data both ways — the checker compiled
-// from intent.cue, and CUE itself unifying the data with #Intent — and
+// verdicts evaluates the JSON intent data both ways — the checker, the plan
+// internal/cueplan compiles from intent.cue, and CUE itself unifying the data with #Intent — and
 // returns whether each accepts it.
 type verdicts struct {
 	ctx    *cue.Context
@@ -127,7 +127,8 @@ func sortStrings(s []string) {
 	}
 }
 
-// TestCheckerAgreesWithCUE holds the native checker to CUE's own verdict on
+// TestCheckerAgreesWithCUE holds the checker — the plan of #Intent from
+// internal/cueplan, the compiler policies use too — to CUE's own verdict on
 // the seed intent and on thousands of mutations of it.
 func TestCheckerAgreesWithCUE(t *testing.T) {
 	v := newVerdicts(t)
