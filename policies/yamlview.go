@@ -238,16 +238,10 @@ func scalar(n *yaml.Node) (cueplan.Kind, string) {
 	return cueplan.String, n.Value
 }
 
-// isNull reports whether a value node is YAML null. A field whose value is
-// null counts as absent, as it does for the Kubernetes API server.
+// isNull reports whether a value node is YAML null (or an alias to
+// nothing). A field whose value is null counts as absent, as it does for the
+// Kubernetes API server.
 func isNull(n *yaml.Node) bool {
-	n = deref(n)
-	if n == nil {
-		return true
-	}
-	if n.Kind != yaml.ScalarNode {
-		return false
-	}
-	k, _ := scalar(n)
-	return k == cueplan.Null
+	k := yamlView{}.Kind(n)
+	return k == cueplan.Null || k == cueplan.Absent && deref(n) == nil
 }

@@ -21,8 +21,7 @@ import (
 type Checker struct {
 	// intent is the plan of #Intent.
 	intent *cueplan.Plan
-	// data holds concrete definitions such as #DefaultLadder as Nodes.
-	data map[string]*Node
+	value  cue.Value
 }
 
 // Violation is a value that does not satisfy the schema.
@@ -53,21 +52,11 @@ func Compile(filename string, src []byte) (*Checker, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	c := &Checker{intent: cueplan.Compile(v.LookupPath(cue.ParsePath("#Intent")), cueplan.NewScratch(ctx)), data: map[string]*Node{}}
-	it, err := v.Fields(cue.Definitions(true))
-	if err != nil {
-		return nil, err
-	}
-	for it.Next() {
-		if d := it.Value(); it.Selector().IsDefinition() && d.Validate(cue.Concrete(true)) == nil {
-			c.data[it.Selector().String()] = fromValue(d)
-		}
-	}
-	return c, nil
+	return &Checker{intent: cueplan.Compile(v.LookupPath(cue.ParsePath("#Intent")), cueplan.NewScratch(ctx)), value: v}, nil
 }
 
 // Data returns a concrete definition of the schema, such as #DefaultLadder.
-func (c *Checker) Data(name string) *Node { return c.data[name] }
+func (c *Checker) Data(name string) *Node { return fromValue(c.value.LookupPath(cue.ParsePath(name))) }
 
 // checkOptions are how the intent is judged: a value of the wrong kind is
 // as wrong as one out of range, and failures are phrased here.

@@ -61,14 +61,10 @@ func (b *builder) compileTest(v cue.Value, depth int) *Test {
 	if _, hasDefault := v.Default(); hasDefault {
 		return nil
 	}
-	if v.IsConcrete() {
-		k := map[cue.Kind]Kind{cue.StringKind: String, cue.BoolKind: Bool, cue.NullKind: Null, cue.IntKind: Int, cue.FloatKind: Float}[v.Kind()]
-		text := fmt.Sprint(v) // true, null, a number's literal
-		if k == String {
-			text, _ = v.String()
-		}
-		if k == Absent {
-			return nil
+	if k := map[cue.Kind]Kind{cue.StringKind: String, cue.BoolKind: Bool, cue.NullKind: Null, cue.IntKind: Int, cue.FloatKind: Float}[v.Kind()]; v.IsConcrete() && k != Absent {
+		text, err := v.String()
+		if err != nil {
+			text = fmt.Sprint(v) // true, null, a number's literal
 		}
 		return &Test{Op: TestLit, Kind: k, Text: text}
 	}
@@ -79,7 +75,7 @@ func (b *builder) compileTest(v cue.Value, depth int) *Test {
 			"string": cue.StringKind, "int": cue.IntKind, "float": cue.FloatKind,
 			"number": cue.NumberKind, "bool": cue.BoolKind, "null": cue.NullKind,
 		}
-		if k, ok := kinds[typeName(v)]; ok {
+		if k, ok := kinds[typeName(v)]; ok && k == v.IncompleteKind() {
 			return &Test{Op: TestKind, Kinds: k}
 		}
 	case cue.SelectorOp:
