@@ -112,7 +112,7 @@ type walker[N any] struct {
 	stopped  bool
 	// pathBuf holds the path of the usual manifest or intent, so that it
 	// takes no allocation of its own.
-	pathBuf [8]PathElem
+	pathBuf [4]PathElem
 }
 
 // add records problems found at the current path; their own paths are
