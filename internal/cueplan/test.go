@@ -68,6 +68,16 @@ func (b *builder) compileTest(v cue.Value, depth int) *Test {
 		}
 		return &Test{Op: TestLit, Kind: k, Text: text}
 	}
+	if root, path := v.ReferencePath(); root.Exists() {
+		// A definition (#Name) stands for many fields: compile it once.
+		key := refKey{root.Pos(), path.String()}
+		if t, ok := b.tests[key]; ok && key.root.IsValid() {
+			return t
+		}
+		t := b.compileTest(root.LookupPath(path), depth+1)
+		b.tests[key] = t
+		return t
+	}
 	op, args := v.Expr()
 	switch op {
 	case cue.NoOp:
@@ -77,18 +87,6 @@ func (b *builder) compileTest(v cue.Value, depth int) *Test {
 		}
 		if k, ok := kinds[typeName(v)]; ok && k == v.IncompleteKind() {
 			return &Test{Op: TestKind, Kinds: k}
-		}
-	case cue.SelectorOp:
-		root, path := v.ReferencePath()
-		if root.Exists() {
-			// A definition (#Name) stands for many fields: compile it once.
-			key := refKey{root.Pos(), path.String()}
-			if t, ok := b.tests[key]; ok && key.root.IsValid() {
-				return t
-			}
-			t := b.compileTest(root.LookupPath(path), depth+1)
-			b.tests[key] = t
-			return t
 		}
 	case cue.AndOp, cue.OrOp:
 		t := &Test{Op: TestAnd}
