@@ -5,6 +5,7 @@ import (
 
 	"testing"
 
+	"github.com/meshroll/meshroll/internal/cueplan"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -240,9 +241,9 @@ func BenchmarkConvert(b *testing.B) {
 	doc := documentBody(vsDoc(b, 0, false))
 	b.ReportAllocs()
 	for b.Loop() {
-		expr, err := toExpr(doc, newBudget())
-		if err != nil {
-			b.Fatal(err)
+		expr, ok := cueplan.Expr(newView(), doc, walkOptions)
+		if !ok {
+			b.Fatal(errTooLarge)
 		}
 		if v := e.ctx.BuildExpr(expr); v.Err() != nil {
 			b.Fatal(v.Err())

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"cuelang.org/go/cue"
+	"github.com/meshroll/meshroll/internal/cueplan"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -194,27 +195,25 @@ func checkPlanMatchesCUE(t testing.TB, e *Engine, c *compiled, body *yaml.Node, 
 	if body == nil || body.Kind != yaml.MappingNode || c.plan == nil {
 		return
 	}
-	planned := &walker{ctx: e.ctx, s: e.s, b: newBudget()}
-	planned.walk(c.plan, body)
-	whole := &walker{ctx: e.ctx, s: e.s, b: newBudget()}
-	whole.wholeCUE(c.constraint, body)
-	if planned.tooLarge || whole.tooLarge {
+	planned, plannedTooLarge := cueplan.Walk(c.plan, newView(), body, walkOptions)
+	whole, wholeTooLarge := cueplan.Whole(c.constraint, e.s, newView(), body, walkOptions)
+	if plannedTooLarge || wholeTooLarge {
 		// A plan visits only what its constraint names, so it may finish
 		// where expanding the whole document does not; there is nothing to
 		// compare.
 		return
 	}
-	got := violationPaths(c.violations("m.yaml", body, planned.problems))
-	want := violationPaths(c.violations("m.yaml", body, whole.problems))
+	got := violationPaths(c.violations("m.yaml", body, planned))
+	want := violationPaths(c.violations("m.yaml", body, whole))
 	for _, p := range want {
 		if !covered(p, got) {
 			t.Errorf("doc %d, %s: CUE reports %q, the plan does not\nplan: %q\nCUE:  %q", doc, c.ID, p, got, want)
 		}
 	}
 	if len(got) > 0 {
-		expr, err := toExpr(body, newBudget())
-		if err != nil {
-			t.Fatal(err)
+		expr, ok := cueplan.Expr(newView(), body, walkOptions)
+		if !ok {
+			t.Fatal(errTooLarge)
 		}
 		if c.constraint.Unify(e.ctx.BuildExpr(expr)).Validate(cue.Concrete(true)) == nil {
 			t.Errorf("doc %d, %s: the plan reports %q, CUE accepts the manifest", doc, c.ID, got)

@@ -61,15 +61,13 @@
 //
 // Unifying a parsed manifest with a constraint costs CUE 0.1 to 0.2 ms, most
 // of it building the manifest's CUE value, while the linter must get through
-// 10,000 manifests in a second on two cores, every rule included. So each constraint is compiled once into a
-// plan, the shape of the constraint (structs, lists, fields, patterns,
-// scalar checks), which the engine follows through the YAML nodes without
-// building CUE values. Plain scalar constraints (types, literals, !=, =~,
-// !~ and their & and |) are checked in Go; other scalars are asked of CUE
-// once per distinct value and remembered; subtrees under constraints the
-// plan cannot follow (a validator on a struct, a disjunction of structs)
-// are unified with CUE. A policy that applies costs about a microsecond per
-// manifest that satisfies it.
+// 10,000 manifests in a second on two cores, every rule included. So each
+// constraint is compiled once by internal/cueplan (the compiler the intent
+// schema uses too) into a plan that the engine follows through the YAML
+// nodes (view.go), asking CUE only about the scalars it cannot judge, once
+// per distinct value, and the subtrees under constraints it cannot follow (a
+// validator on a struct, a disjunction of structs). A policy that applies
+// costs about a microsecond per manifest that satisfies it.
 //
 // Plans are sound only when no constraint refers to a field whose value a
 // manifest could change, so the engine builds them only for packages where

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue"
+	"github.com/meshroll/meshroll/internal/cueplan"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -81,7 +82,7 @@ type Violation struct {
 // values of one shared Context, the regression suite for cue-lang/cue#2733).
 type Engine struct {
 	ctx      *cue.Context
-	s        scratch
+	s        cueplan.Scratch
 	policies []*compiled // sorted by ID
 	byKind   map[string][]*compiled
 }
@@ -92,13 +93,13 @@ type compiled struct {
 	constraint cue.Value
 	// plan is the constraint's shape, or nil when the package is not safe
 	// (see safe) and each manifest is unified with the constraint whole.
-	plan *plan
+	plan *cueplan.Plan
 	// pkg is the user package the policy came from, compiled again in a
 	// bounded child to evaluate manifests when there is no plan.
 	pkg Package
 }
 
-func newEngine(ctx *cue.Context, s scratch, cs []*compiled) *Engine {
+func newEngine(ctx *cue.Context, s cueplan.Scratch, cs []*compiled) *Engine {
 	sort.Slice(cs, func(i, j int) bool { return cs[i].ID < cs[j].ID })
 	e := &Engine{ctx: ctx, s: s, policies: cs, byKind: map[string][]*compiled{}}
 	for _, c := range cs {
@@ -227,30 +228,22 @@ func (e *Engine) evaluate(c *compiled, body *yaml.Node, file string) (vs []Viola
 			vs = []Violation{v}
 		}
 	}()
-	w := &walker{ctx: e.ctx, s: e.s, b: newBudget()}
-	if c.plan != nil {
-		w.walk(c.plan, body)
-	} else {
-		w.wholeCUE(c.constraint, body)
-	}
-	if w.tooLarge {
+	ps, tooLarge := c.check(e.s, body)
+	if tooLarge {
 		v := c.violation(file, body, "", errTooLarge.Error(), "")
 		v.Message = "cannot check policy " + c.ID + ": " + errTooLarge.Error()
 		return []Violation{v}
 	}
-	return c.violations(file, body, w.problems)
+	return c.violations(file, body, ps)
 }
 
-// wholeCUE unifies the constraint with the whole manifest, for policies
-// without a plan.
-func (w *walker) wholeCUE(constraint cue.Value, body *yaml.Node) {
-	expr, err := toExpr(body, w.b)
-	if err != nil {
-		w.tooLarge = true
-		return
+// check finds the problems of one manifest: through the plan, or for
+// policies without one by unifying the constraint with the whole manifest.
+func (c *compiled) check(s cueplan.Scratch, body *yaml.Node) ([]problem, bool) {
+	if c.plan != nil {
+		return cueplan.Walk(c.plan, newView(), body, walkOptions)
 	}
-	d := w.ctx.BuildExpr(expr)
-	w.problems = w.s.problems(constraint, d, cue.Concrete(true))
+	return cueplan.Whole(c.constraint, s, newView(), body, walkOptions)
 }
 
 // violations groups problems by path, one violation per path.
@@ -265,13 +258,13 @@ func (c *compiled) violations(file string, body *yaml.Node, ps []problem) []Viol
 	var order []string
 	groups := map[string]*group{}
 	for _, p := range ps {
-		if p.dataKindMismatch(locate(body, p.path).value) {
+		if dataKindMismatch(p, locate(body, p.Path).value) {
 			continue
 		}
-		key := formatPath(p.path)
+		key := formatPath(p.Path)
 		g, ok := groups[key]
 		if !ok {
-			g = &group{path: p.path}
+			g = &group{path: p.Path}
 			groups[key] = g
 			order = append(order, key)
 		}

@@ -22,6 +22,7 @@ import (
 	"cuelang.org/go/cue/token"
 
 	"github.com/meshroll/meshroll/internal/bound"
+	"github.com/meshroll/meshroll/internal/cueplan"
 )
 
 // contractSource is the CUE schema every policy package must satisfy.
@@ -167,7 +168,7 @@ func compile(pkgs ...Package) (*Engine, error) {
 	if err := contract.Err(); err != nil {
 		return nil, fmt.Errorf("compiling the policy contract: %w", err)
 	}
-	l := &loader{ctx: ctx, s: newScratch(ctx), contract: contract.LookupPath(cue.ParsePath("#Package"))}
+	l := &loader{ctx: ctx, s: cueplan.NewScratch(ctx), contract: contract.LookupPath(cue.ParsePath("#Package"))}
 	all, errs := l.compilePackage(builtinPackage(), true)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("compiling built-in policies: %w", errs.sorted())
@@ -197,7 +198,7 @@ func compile(pkgs ...Package) (*Engine, error) {
 
 type loader struct {
 	ctx      *cue.Context
-	s        scratch
+	s        cueplan.Scratch
 	contract cue.Value
 }
 
@@ -266,8 +267,8 @@ func (l *loader) compilePackage(p Package, builtin bool) (cs []*compiled, errs E
 		}
 		// Every constraint gets a plan, if only to find fields that can
 		// never be satisfied; only safe packages use it for evaluation.
-		pl := buildPlan(c.constraint, l.s)
-		if defects := pl.defects(l.s); len(defects) > 0 {
+		pl := cueplan.Compile(c.constraint, l.s)
+		if defects := pl.Defects(); len(defects) > 0 {
 			for _, d := range defects {
 				errs = append(errs, cueErrors(d, v, c.File)...)
 			}
@@ -504,10 +505,10 @@ func cueErrors(err error, root cue.Value, fallback string) Errors {
 		}
 		g.pos = laterPosition(g.pos, userPosition(e))
 		format, args := e.Msg()
-		if isDisjunctionHeader(format) {
+		if cueplan.IsDisjunctionHeader(format) {
 			continue
 		}
-		g.ps = append(g.ps, problem{format: format, args: args})
+		g.ps = append(g.ps, problem{Format: format, Args: args})
 	}
 	var out Errors
 	for _, key := range order {
@@ -516,7 +517,7 @@ func cueErrors(err error, root cue.Value, fallback string) Errors {
 			continue
 		}
 		if g.pos.Filename == "" && root.Exists() && len(g.path) > 0 {
-			g.pos = lookupPath(root, g.path).Pos().Position()
+			g.pos = cueplan.LookupPath(root, g.path).Pos().Position()
 		}
 		msg := policyMessage(g.path, g.ps, root)
 		if g.pos.Filename == "" {
@@ -561,14 +562,14 @@ func policyMessage(path []string, ps []problem, root cue.Value) string {
 	subject := strings.Join(path, ".")
 	if len(path) == 3 && path[0] == fieldPolicies {
 		for _, p := range ps {
-			if p.format == "field not allowed" {
+			if p.Format == "field not allowed" {
 				return fmt.Sprintf("unknown field %s in policy %s; a policy has name, severity, message, kinds, apiGroups, namespaces and constraint", path[2], path[1])
 			}
 		}
 	}
 	if len(path) == 3 && path[0] == fieldPolicies && path[2] == fieldKinds {
 		for _, p := range ps {
-			if strings.HasPrefix(p.format, "incompatible list lengths") {
+			if strings.HasPrefix(p.Format, "incompatible list lengths") {
 				return fmt.Sprintf("policy %s has no kinds; list the Kubernetes kinds it applies to, such as kinds: [\"VirtualService\"]", path[1])
 			}
 		}
@@ -576,43 +577,18 @@ func policyMessage(path []string, ps []problem, root cue.Value) string {
 	if subject == "" {
 		var msgs []string
 		for _, p := range ps {
-			msgs = append(msgs, fmt.Sprintf(p.format, p.args...))
+			msgs = append(msgs, fmt.Sprintf(p.Format, p.Args...))
 		}
 		return strings.Join(msgs, "; ")
 	}
 	have, missing := "", true
 	if root.Exists() {
-		if fv := lookupPath(root, path); fv.Exists() {
+		if fv := cueplan.LookupPath(root, path); fv.Exists() {
 			missing = false
-			if fv.IsConcrete() && fv.Kind()&scalarKinds != 0 {
+			if fv.IsConcrete() && fv.Kind()&(cue.StringKind|cue.NumberKind|cue.BoolKind|cue.NullKind|cue.BytesKind) != 0 {
 				have = fmt.Sprint(fv)
 			}
 		}
 	}
 	return reason(subject, ps, have, missing)
-}
-
-// lookupPath finds the value at an error's path.
-func lookupPath(root cue.Value, path []string) cue.Value {
-	sels := make([]cue.Selector, 0, len(path))
-	for _, s := range path {
-		sels = append(sels, selectorFor(s))
-	}
-	return root.LookupPath(cue.MakePath(sels...))
-}
-
-// selectorFor turns an error path element back into a selector.
-func selectorFor(s string) cue.Selector {
-	if i, err := strconv.Atoi(s); err == nil && i >= 0 {
-		return cue.Index(i)
-	}
-	if strings.HasPrefix(s, "#") {
-		return cue.Def(s)
-	}
-	if strings.HasPrefix(s, `"`) {
-		if u, err := strconv.Unquote(s); err == nil {
-			return cue.Str(u)
-		}
-	}
-	return cue.Str(s)
 }

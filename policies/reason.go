@@ -7,45 +7,17 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue/literal"
+	"github.com/meshroll/meshroll/internal/cueplan"
 	"go.yaml.in/yaml/v3"
 )
 
 // problem is one reason a manifest fails a constraint, before it is placed
-// in the manifest and phrased for a person.
-type problem struct {
-	path []pathElem
-	code probCode
-
-	// probCUE: CUE's message.
-	format string
-	args   []any
-
-	// probLength: the manifest's and the constraint's list lengths.
-	have, want int
-	exact      bool
-}
-
-type probCode uint8
-
-const (
-	probCUE        probCode = iota // an error CUE reported
-	probRequired                   // a required field (name!) is absent
-	probNotAllowed                 // a field a closed struct does not declare
-	probLength                     // a list of the wrong length
+// in the manifest and phrased for a person; pathElem is one step of its
+// path.
+type (
+	problem  = cueplan.Problem
+	pathElem = cueplan.PathElem
 )
-
-// pathElem is one step of a data path: a mapping key or a list index.
-type pathElem struct {
-	key     string
-	index   int
-	isIndex bool
-}
-
-// isDisjunctionHeader reports whether a CUE message only introduces the
-// errors of the alternatives of a disjunction, which follow it.
-func isDisjunctionHeader(format string) bool {
-	return strings.HasSuffix(format, "errors in empty disjunction:")
-}
 
 // kindMismatch is CUE's message for values of different kinds.
 const kindMismatch = "conflicting values %s and %s (mismatched types %s and %s)"
@@ -54,45 +26,12 @@ const kindMismatch = "conflicting values %s and %s (mismatched types %s and %s)"
 // manifest's value and the constraint, which a policy leaves to MR900 (see
 // Violation). A mismatch within the constraint itself
 // (string & 5) is reported.
-func (p problem) dataKindMismatch(value *yaml.Node) bool {
-	if p.code != probCUE || p.format != kindMismatch || len(p.args) != 4 || value == nil {
+func dataKindMismatch(p problem, value *yaml.Node) bool {
+	if p.Code != cueplan.CodeCUE || p.Format != kindMismatch || len(p.Args) != 4 || value == nil {
 		return false
 	}
-	dk := kindName(value)
-	return fmt.Sprint(p.args[2]) == dk || fmt.Sprint(p.args[3]) == dk
-}
-
-// kindName names a YAML value's kind as CUE's messages do.
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "struct"
-	case yaml.SequenceNode:
-		return "list"
-	}
-	k, _ := scalar(n)
-	return k.String()
-}
-
-// parsePath reads the selectors of a CUE error path: list indices are
-// decimal, quoted labels are unquoted.
-func parsePath(sels []string) []pathElem {
-	out := make([]pathElem, 0, len(sels))
-	for _, s := range sels {
-		if s != "" && s[0] >= '0' && s[0] <= '9' {
-			if i, err := strconv.Atoi(s); err == nil {
-				out = append(out, pathElem{index: i, isIndex: true})
-				continue
-			}
-		}
-		if strings.HasPrefix(s, `"`) {
-			if u, err := literal.Unquote(s); err == nil {
-				s = u
-			}
-		}
-		out = append(out, pathElem{key: s})
-	}
-	return out
+	dk := yamlView{}.Kind(value).String() // as CUE's messages name kinds
+	return fmt.Sprint(p.Args[2]) == dk || fmt.Sprint(p.Args[3]) == dk
 }
 
 // formatPath writes a data path the way meshroll shows field paths:
@@ -102,15 +41,15 @@ func formatPath(path []pathElem) string {
 	var sb strings.Builder
 	for _, e := range path {
 		switch {
-		case e.isIndex:
-			fmt.Fprintf(&sb, "[%d]", e.index)
-		case plainKey(e.key):
+		case e.IsIndex:
+			fmt.Fprintf(&sb, "[%d]", e.Index)
+		case plainKey(e.Key):
 			if sb.Len() > 0 {
 				sb.WriteByte('.')
 			}
-			sb.WriteString(e.key)
+			sb.WriteString(e.Key)
 		default:
-			fmt.Fprintf(&sb, "[%s]", strconv.Quote(e.key))
+			fmt.Fprintf(&sb, "[%s]", strconv.Quote(e.Key))
 		}
 	}
 	return sb.String()
@@ -138,7 +77,7 @@ func describe(n *yaml.Node) (have string, missing bool) {
 		return "", false
 	}
 	k, text := scalar(n)
-	if k == kindString {
+	if k == cueplan.String {
 		return literal.String.Quote(text), false
 	}
 	return text, false
@@ -161,15 +100,15 @@ func locate(doc *yaml.Node, path []pathElem) located {
 		if cur == nil {
 			return loc
 		}
-		if e.isIndex {
-			if cur.Kind != yaml.SequenceNode || e.index >= len(cur.Content) {
+		if e.IsIndex {
+			if cur.Kind != yaml.SequenceNode || e.Index >= len(cur.Content) {
 				return loc
 			}
-			cur = cur.Content[e.index]
+			cur = cur.Content[e.Index]
 			loc.pos = deref(cur)
 			continue
 		}
-		k, v, ok := lookup(cur, e.key)
+		k, v, ok := lookup(cur, e.Key)
 		if !ok {
 			return loc
 		}
@@ -197,25 +136,25 @@ func reason(subject string, ps []problem, have string, missing bool) string {
 		sentences = append(sentences, s)
 	}
 	for _, p := range ps {
-		switch p.code {
-		case probRequired:
+		switch p.Code {
+		case cueplan.CodeRequired:
 			addSentence(subject + " is missing")
 			continue
-		case probNotAllowed:
+		case cueplan.CodeNotAllowed:
 			addSentence(subject + " is not allowed")
 			continue
-		case probLength:
+		case cueplan.CodeLength:
 			bound := "at least"
-			if p.exact {
+			if p.Exact {
 				bound = "exactly"
 			}
-			addSentence(fmt.Sprintf("%s has %d items; want %s %d", subject, p.have, bound, p.want))
+			addSentence(fmt.Sprintf("%s has %d items; want %s %d", subject, p.Have, bound, p.Want))
 			continue
 		}
-		switch p.format {
+		switch p.Format {
 		case "incomplete value %v":
 			if missing {
-				if w := fmt.Sprint(p.args...); w != "_" {
+				if w := fmt.Sprint(p.Args...); w != "_" {
 					addSentence(subject + " is missing; want " + w)
 				} else {
 					addSentence(subject + " is missing")
@@ -229,8 +168,8 @@ func reason(subject string, ps []problem, have string, missing bool) string {
 			addSentence(subject + " is not allowed")
 			continue
 		case "conflicting values %s and %s":
-			if len(p.args) == 2 && have != "" {
-				a, b := fmt.Sprint(p.args[0]), fmt.Sprint(p.args[1])
+			if len(p.Args) == 2 && have != "" {
+				a, b := fmt.Sprint(p.Args[0]), fmt.Sprint(p.Args[1])
 				switch have {
 				case a:
 					wants = append(wants, b)
@@ -241,20 +180,20 @@ func reason(subject string, ps []problem, have string, missing bool) string {
 				}
 			}
 		case "invalid value %v (out of bound %s)":
-			if len(p.args) == 2 {
-				addSentence(boundSentence(subject, fmt.Sprint(p.args[0]), fmt.Sprint(p.args[1])))
+			if len(p.Args) == 2 {
+				addSentence(boundSentence(subject, fmt.Sprint(p.Args[0]), fmt.Sprint(p.Args[1])))
 				continue
 			}
 		case "invalid value %s (does not satisfy %s)":
-			if len(p.args) == 2 {
-				unsatisfied = append(unsatisfied, fmt.Sprint(p.args[1]))
+			if len(p.Args) == 2 {
+				unsatisfied = append(unsatisfied, fmt.Sprint(p.Args[1]))
 				continue
 			}
 		case "%s":
-			addSentence(subject + ": " + fmt.Sprint(p.args...))
+			addSentence(subject + ": " + fmt.Sprint(p.Args...))
 			continue
 		}
-		addSentence(subject + ": " + fmt.Sprintf(p.format, p.args...))
+		addSentence(subject + ": " + fmt.Sprintf(p.Format, p.Args...))
 	}
 	if len(unsatisfied) > 0 {
 		s := subject + " does not satisfy " + strings.Join(unsatisfied, " and ")

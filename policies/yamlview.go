@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue/literal"
+	"github.com/meshroll/meshroll/internal/cueplan"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -25,9 +26,6 @@ type budget struct {
 	exceeded bool
 	// inAlias counts the aliases being expanded around the current node.
 	inAlias int
-	// expanding holds the collections toExpr is converting: the path from
-	// the root to the current node, aliases and merges followed.
-	expanding map[*yaml.Node]bool
 }
 
 func newBudget() *budget { return &budget{left: maxAliasNodes} }
@@ -197,32 +195,6 @@ func collectEntries(m *yaml.Node, seen map[string]bool, visited map[*yaml.Node]b
 	}
 }
 
-// scalarKind is the CUE kind a YAML scalar decodes to.
-type scalarKind uint8
-
-const (
-	kindString scalarKind = iota
-	kindInt
-	kindFloat
-	kindBool
-	kindNull
-)
-
-// String names the kind as messages show it.
-func (k scalarKind) String() string {
-	switch k {
-	case kindInt:
-		return "int"
-	case kindFloat:
-		return "float"
-	case kindBool:
-		return "bool"
-	case kindNull:
-		return "null"
-	}
-	return "string"
-}
-
 // anyOctal matches YAML 1.1 octal-looking integers that yaml.v3 resolves as
 // floats; CUE's own YAML decoder reads them as strings, and so do we.
 var anyOctal = regexp.MustCompile(`^[-+]?0[0-9_]+$`)
@@ -231,20 +203,20 @@ var anyOctal = regexp.MustCompile(`^[-+]?0[0-9_]+$`)
 // its kind and its text: for numbers a valid CUE number literal, for
 // everything else the scalar's value. Numbers that CUE would not accept are
 // read as strings, so that evaluation never fails on the data itself.
-func scalar(n *yaml.Node) (scalarKind, string) {
+func scalar(n *yaml.Node) (cueplan.Kind, string) {
 	tag := n.ShortTag()
 	if n.Style&yaml.TaggedStyle == 0 && tag == "!!float" && anyOctal.MatchString(n.Value) {
-		return kindString, n.Value
+		return cueplan.String, n.Value
 	}
 	switch tag {
 	case "!!null":
-		return kindNull, "null"
+		return cueplan.Null, "null"
 	case "!!bool":
 		switch n.Value {
 		case "true", "True", "TRUE":
-			return kindBool, "true"
+			return cueplan.Bool, "true"
 		}
-		return kindBool, "false"
+		return cueplan.Bool, "false"
 	case "!!int", "!!float":
 		v := n.Value
 		if len(v) > 1 && v[0] == '0' && v[1] >= '0' && v[1] <= '9' {
@@ -253,15 +225,23 @@ func scalar(n *yaml.Node) (scalarKind, string) {
 		num := strings.TrimPrefix(strings.TrimPrefix(v, "-"), "+")
 		var info literal.NumInfo
 		if err := literal.ParseNum(num, &info); err != nil {
-			return kindString, n.Value
+			return cueplan.String, n.Value
 		}
 		if strings.HasPrefix(v, "-") {
 			num = "-" + num
 		}
 		if info.IsInt() {
-			return kindInt, num
+			return cueplan.Int, num
 		}
-		return kindFloat, num
+		return cueplan.Float, num
 	}
-	return kindString, n.Value
+	return cueplan.String, n.Value
+}
+
+// isNull reports whether a value node is YAML null (or an alias to
+// nothing). A field whose value is null counts as absent, as it does for the
+// Kubernetes API server.
+func isNull(n *yaml.Node) bool {
+	k := yamlView{}.Kind(n)
+	return k == cueplan.Null || k == cueplan.Absent && deref(n) == nil
 }

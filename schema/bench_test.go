@@ -3,7 +3,11 @@ package schema
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"testing"
+
+	"github.com/meshroll/meshroll/internal/gen"
 )
 
 // BenchmarkLoadJSONInvalidBytes loads a .json intent with a run of NUL or
@@ -20,6 +24,45 @@ func BenchmarkLoadJSONInvalidBytes(b *testing.B) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// BenchmarkCheck measures checking 1,000 rollouts of generated intent
+// against #Intent, the schema's share of loading.
+func BenchmarkCheck(b *testing.B) {
+	dir := b.TempDir()
+	if err := gen.Intents(dir, 1000); err != nil {
+		b.Fatal(err)
+	}
+	var paths []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			paths = append(paths, path)
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	chk, err := Schema()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var trees []*Node
+	for _, s := range readAll(paths) {
+		root, ok := dataTree([]*source{s})
+		if !ok {
+			b.Fatalf("%s is not plain data", s.path)
+		}
+		trees = append(trees, root)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, t := range trees {
+			if vs := chk.Check(t); len(vs) > 0 {
+				b.Fatal(vs[0].Msg)
+			}
 		}
 	}
 }

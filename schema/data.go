@@ -192,7 +192,7 @@ func (m *merger) merge(n *Node, f Field) bool {
 				}
 			}
 			return true
-		case a.Kind != Struct && a.Kind != List && a.Kind == b.Kind && equalScalar(a, b):
+		case a.Kind < Struct && a.Kind == b.Kind /* scalars */ && nodeView{}.Scalar(a) == nodeView{}.Scalar(b):
 			return true
 		}
 		return false

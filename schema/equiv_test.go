@@ -12,8 +12,8 @@ import (
 	cuejson "cuelang.org/go/encoding/json"
 )
 
-// verdicts evaluates the JSON intent data both ways — the checker compiled
-// from intent.cue, and CUE itself unifying the data with #Intent — and
+// verdicts evaluates the JSON intent data both ways — the checker, the plan
+// internal/cueplan compiles from intent.cue, and CUE itself unifying the data with #Intent — and
 // returns whether each accepts it.
 type verdicts struct {
 	ctx    *cue.Context
@@ -43,7 +43,7 @@ func (v *verdicts) judge(data []byte) (goOK, cueOK bool, detail string, ok bool)
 	if val.Err() != nil || val.IncompleteKind() != cue.StructKind {
 		return false, false, "", false
 	}
-	vs := v.chk.Check("#Intent", fromValue(val), nil)
+	vs := v.chk.Check(fromValue(val))
 	cerr := val.Unify(v.intent).Validate(cue.Concrete(true))
 	var msgs []string
 	for _, vi := range vs {
@@ -127,7 +127,8 @@ func sortStrings(s []string) {
 	}
 }
 
-// TestCheckerAgreesWithCUE holds the native checker to CUE's own verdict on
+// TestCheckerAgreesWithCUE holds the checker — the plan of #Intent from
+// internal/cueplan, the compiler policies use too — to CUE's own verdict on
 // the seed intent and on thousands of mutations of it.
 func TestCheckerAgreesWithCUE(t *testing.T) {
 	v := newVerdicts(t)
@@ -186,4 +187,17 @@ func FuzzCheckerAgreesWithCUE(f *testing.F) {
 			t.Fatalf("checker accepts=%v, CUE accepts=%v\n%s\n%s", goOK, cueOK, data, detail)
 		}
 	})
+}
+
+// TestSchemaJudgedNatively holds the plan of #Intent to the speed that
+// loading relies on: every constraint of intent.cue is judged in Go, and CUE
+// is never asked about an intent.
+func TestSchemaJudgedNatively(t *testing.T) {
+	chk, err := Schema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := chk.intent.Opaque(); n != 0 {
+		t.Errorf("%d constraints of #Intent are left to CUE; keep intent.cue to what internal/cueplan judges", n)
+	}
 }

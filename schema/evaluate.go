@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
@@ -17,6 +16,7 @@ import (
 	cueerrors "cuelang.org/go/cue/errors"
 
 	"github.com/meshroll/meshroll/internal/bound"
+	"github.com/meshroll/meshroll/internal/cueplan"
 )
 
 // evalJob evaluates groups of intent files with CUE in a bounded child
@@ -199,11 +199,7 @@ func placeErrors(err error, v cue.Value, g []*source) Errors {
 // locatePath finds the position of the field at path.
 func locatePath(v cue.Value, g []*source, path []string) Pos {
 	if len(path) > 0 {
-		sels := make([]cue.Selector, len(path))
-		for i, p := range path {
-			sels[i] = selectorOf(p)
-		}
-		if p := posOf(v.LookupPath(cue.MakePath(sels...)).Pos()); p.IsValid() {
+		if p := posOf(cueplan.LookupPath(v, path).Pos()); p.IsValid() {
 			return p
 		}
 		for _, s := range g {
@@ -213,20 +209,6 @@ func locatePath(v cue.Value, g []*source, path []string) Pos {
 		}
 	}
 	return Pos{File: g[0].path, Line: 1, Col: 1}
-}
-
-// selectorOf turns an element of an error's path back into a selector.
-func selectorOf(s string) cue.Selector {
-	if i, err := strconv.Atoi(s); err == nil && i >= 0 {
-		return cue.Index(i)
-	}
-	if strings.HasPrefix(s, "#") {
-		return cue.Def(s)
-	}
-	if u, err := strconv.Unquote(s); err == nil {
-		return cue.Str(u)
-	}
-	return cue.Str(s)
 }
 
 // fieldPos finds the label of the field at path in declarations, following

@@ -423,7 +423,7 @@ func (l *loader) loadGroups(groups [][]*source, lim bound.Limits) {
 func (l *loader) decode(g []*source, root *Node) {
 	// Rollouts that break the schema are decoded too, so that one run
 	// reports every problem.
-	violations := l.chk.Check("#Intent", root, nil)
+	violations := l.chk.Check(root)
 	schemaAt := map[Pos]bool{}
 	for _, vi := range violations {
 		l.dec.errs = append(l.dec.errs, Error{Pos: vi.Pos, Msg: violationMessage(root, vi)})

@@ -8,6 +8,7 @@ import (
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/token"
+	"github.com/meshroll/meshroll/internal/cueplan"
 )
 
 // Pos is a position in an intent file. The zero Pos is unknown.
@@ -39,40 +40,22 @@ func posOf(p token.Pos) Pos {
 	return Pos{File: pp.Filename, Line: pp.Line, Col: pp.Column}
 }
 
-// Kind is the kind of a Node.
-type Kind uint8
+// Kind is the kind of a Node: the kinds of data internal/cueplan judges.
+// Int and Float are both numbers; Int is whole. Incomplete is a value that
+// is not concrete, such as string or >=1.
+type Kind = cueplan.Kind
 
-// The kinds of Node. Int and Float are both numbers; Int is whole.
+// The kinds of Node.
 const (
-	Null Kind = iota
-	Bool
-	Int
-	Float
-	String
-	Struct
-	List
-	Incomplete // a value that is not concrete, such as string or >=1
+	Null       = cueplan.Null
+	Bool       = cueplan.Bool
+	Int        = cueplan.Int
+	Float      = cueplan.Float
+	String     = cueplan.String
+	Struct     = cueplan.Struct
+	List       = cueplan.List
+	Incomplete = cueplan.Incomplete
 )
-
-func (k Kind) String() string {
-	switch k {
-	case Null:
-		return "null"
-	case Bool:
-		return "bool"
-	case Int:
-		return "int"
-	case Float:
-		return "number"
-	case String:
-		return "string"
-	case Struct:
-		return "struct"
-	case List:
-		return "list"
-	}
-	return "incomplete value"
-}
 
 // Node is one evaluated intent value with its position: the data of the
 // intent, decoupled from the CUE runtime, so that checking and decoding are
