@@ -112,7 +112,7 @@ func readKustomization(dir string) (*kustomization, error) {
 	if err := yaml.Unmarshal(data, k.node); err != nil {
 		return nil, fmt.Errorf("%s: %w", p, err)
 	}
-	if err := plainTree(k.node); err != nil {
+	if err := ResolveYAML(k.node); err != nil {
 		return nil, fmt.Errorf("%s: %w", p, err)
 	}
 	if err := k.node.Decode(&k.raw); err != nil {

@@ -121,7 +121,7 @@ func patchesOf(k *kustomization, node, target *yaml.Node) []kpatch {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var doc yaml.Node
-		if dec.Decode(&doc) != nil || plainTree(&doc) != nil {
+		if dec.Decode(&doc) != nil || ResolveYAML(&doc) != nil {
 			break
 		}
 		if len(doc.Content) == 0 {

@@ -46,13 +46,17 @@ type Limits struct {
 	DocumentBytes int   // size of one YAML document
 	Depth         int   // nesting of maps and lists in one document
 	Nodes         int   // values in one document, counting aliases at every use
+	// AliasValues bounds the values one document repeats through aliases
+	// and merge keys: a resolved tree shares them, but every reader that
+	// walks it (Istio's validation, CUE policies) visits them at each use.
+	AliasValues int
 }
 
 // DefaultLimits are generous for real manifests (the largest CRD manifests
 // are a few MiB and nest about 40 levels) and small enough that an alias bomb
 // or a huge file fails in milliseconds.
 func DefaultLimits() Limits {
-	return Limits{FileBytes: 64 << 20, DocumentBytes: 16 << 20, Depth: 200, Nodes: 1 << 20}
+	return Limits{FileBytes: 64 << 20, DocumentBytes: 16 << 20, Depth: 200, Nodes: 1 << 20, AliasValues: 10_000}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -68,6 +72,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.Nodes <= 0 {
 		l.Nodes = d.Nodes
+	}
+	if l.AliasValues <= 0 {
+		l.AliasValues = d.AliasValues
 	}
 	return l
 }

@@ -163,25 +163,38 @@ func TestHostileInput(t *testing.T) {
 	for i := 1; i < 12; i++ {
 		fmt.Fprintf(&bomb, "a%d: &a%d [*a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d, *a%[3]d]\n", i, i, i-1)
 	}
+	// A merge-key bomb: each level merges the one before ten times.
+	var merges strings.Builder
+	merges.WriteString("m0: &m0 {a: [x, x, x, x, x, x, x, x, x, x]}\n")
+	for i := 1; i < 8; i++ {
+		fmt.Fprintf(&merges, "m%d: &m%d {", i, i)
+		for k := range 10 {
+			fmt.Fprintf(&merges, "k%d: {<<: *m%d}, ", k, i-1)
+		}
+		merges.WriteString("z: 1}\n")
+	}
 	tests := []struct {
 		name string
 		doc  string
 		want string
+		lim  Limits
 	}{
-		{"billion laughs", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n" + indent(bomb.String()), "expands to more than"},
-		{"deep nesting", "apiVersion: v1\nkind: ConfigMap\ndata: " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000), "nests deeper than"},
-		{"deep block nesting", deepBlock(300), "nests deeper than"},
-		{"deep through aliases", "x: &x " + strings.Repeat("[", 150) + strings.Repeat("]", 150) + "\ny: " + strings.Repeat("[", 100) + "*x" + strings.Repeat("]", 100), "nests deeper than"},
-		{"huge document", "apiVersion: v1\nkind: ConfigMap\ndata: {a: \"" + strings.Repeat("x", 17<<20) + "\"}", "larger than"},
-		{"binary", "\x7fELF\x02\x01\x01\x00\x00\x00", "binary"},
-		{"invalid UTF-8", "apiVersion: v1\nkind: \xff\xfe\xfd\n", "not UTF-8"},
-		{"tabs", "a:\n\tb: 1\n", "YAML does not parse"},
-		{"unknown anchor", "a: *nope\n", "YAML does not parse"},
+		{"billion laughs", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n" + indent(bomb.String()), "repeats more than 10000 values through aliases", Limits{}},
+		{"merge keys", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n" + indent(merges.String()), "repeats more than 10000 values through aliases", Limits{}},
+		{"billion laughs, aliases allowed", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n" + indent(bomb.String()), "expands to more than", Limits{AliasValues: 1 << 40}},
+		{"deep nesting", "apiVersion: v1\nkind: ConfigMap\ndata: " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000), "nests deeper than", Limits{}},
+		{"deep block nesting", deepBlock(300), "nests deeper than", Limits{}},
+		{"deep through aliases", "x: &x " + strings.Repeat("[", 150) + strings.Repeat("]", 150) + "\ny: " + strings.Repeat("[", 100) + "*x" + strings.Repeat("]", 100), "nests deeper than", Limits{}},
+		{"huge document", "apiVersion: v1\nkind: ConfigMap\ndata: {a: \"" + strings.Repeat("x", 17<<20) + "\"}", "larger than", Limits{}},
+		{"binary", "\x7fELF\x02\x01\x01\x00\x00\x00", "binary", Limits{}},
+		{"invalid UTF-8", "apiVersion: v1\nkind: \xff\xfe\xfd\n", "not UTF-8", Limits{}},
+		{"tabs", "a:\n\tb: 1\n", "YAML does not parse", Limits{}},
+		{"unknown anchor", "a: *nope\n", "YAML does not parse", Limits{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data := tt.doc + "\n---\n" + vs("survivor")
-			m := Parse("hostile.yaml", []byte(data), LoadOptions{})
+			m := Parse("hostile.yaml", []byte(data), LoadOptions{Limits: tt.lim})
 			found := false
 			for _, d := range m.Problems {
 				found = found || (d.Kind == Invalid && strings.Contains(d.Message, tt.want))

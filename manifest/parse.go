@@ -426,6 +426,7 @@ type guard struct {
 	offset  int
 	anchors map[*yaml.Node]expansion
 	nodes   int
+	aliased int // values repeated through aliases so far
 	errLine int
 	refs    bool // the document has aliases or merge keys, for resolve
 }
@@ -449,6 +450,10 @@ func (g *guard) walk(n *yaml.Node, depth int) (expansion, error) {
 		if !ok || !a.done {
 			g.errLine = n.Line
 			return expansion{}, fmt.Errorf("alias *%s refers to a value that contains it", n.Value)
+		}
+		if g.aliased += a.nodes; g.aliased > g.lim.AliasValues {
+			g.errLine = n.Line
+			return expansion{}, fmt.Errorf("document repeats more than %d values through aliases: write the values out", g.lim.AliasValues)
 		}
 		e = a
 	}

@@ -19,10 +19,11 @@ import (
 // bounded what the references expand to (Limits.Nodes and Limits.Depth) and
 // refused cycles, so walking the shared nodes costs at most that.
 
-// plainTree bounds and resolves a tree yaml.v3 parsed from a file that is
-// not a manifest stream, such as a kustomization or a patch, under the
-// default Limits, so that it reads like the manifests' trees.
-func plainTree(root *yaml.Node) error {
+// ResolveYAML bounds and resolves a tree yaml.v3 parsed elsewhere, such as a
+// kustomization or a patch, under the default Limits, so that it reads like
+// the trees Load hands out. It fails, at a line, where Load would report the
+// document invalid.
+func ResolveYAML(root *yaml.Node) error {
 	g := guard{lim: DefaultLimits()}
 	if _, err := g.walk(root, 0); err != nil {
 		return fmt.Errorf("line %d: %w", g.errLine, err)

@@ -142,8 +142,8 @@ func (e *Engine) Applies(kind string) bool {
 // group and namespace, read from doc). doc is the document's mapping node
 // (a DocumentNode is accepted too), file the name to report. Violations are
 // sorted by line, column, policy ID and path. Evaluate never fails: a
-// manifest that is not a mapping has no violations, and one whose aliases
-// expand beyond any reasonable size gets a violation saying so.
+// manifest that is not a mapping has no violations. doc is a plain tree, as
+// package manifest hands them out.
 func (e *Engine) Evaluate(doc *yaml.Node, file, kind string) []Violation {
 	cs := e.byKind[kind]
 	if len(cs) == 0 {
@@ -186,7 +186,7 @@ func sortViolations(out []Violation) {
 // when absent).
 func groupAndNamespace(body *yaml.Node) (group, ns string) {
 	if _, v, ok := lookup(body, "apiVersion"); ok {
-		if v = deref(v); v != nil && v.Kind == yaml.ScalarNode {
+		if v.Kind == yaml.ScalarNode {
 			if g, _, found := strings.Cut(v.Value, "/"); found {
 				group = g
 			}
@@ -194,8 +194,8 @@ func groupAndNamespace(body *yaml.Node) (group, ns string) {
 	}
 	ns = "default"
 	if _, md, ok := lookup(body, "metadata"); ok {
-		if _, v, ok := lookup(deref(md), "namespace"); ok {
-			if v = deref(v); v != nil && v.Kind == yaml.ScalarNode && v.Value != "" && !isNull(v) {
+		if _, v, ok := lookup(md, "namespace"); ok {
+			if v.Kind == yaml.ScalarNode && v.Value != "" && !isNull(v) {
 				ns = v.Value
 			}
 		}
@@ -228,22 +228,18 @@ func (e *Engine) evaluate(c *compiled, body *yaml.Node, file string) (vs []Viola
 			vs = []Violation{v}
 		}
 	}()
-	ps, tooLarge := c.check(e.s, body)
-	if tooLarge {
-		v := c.violation(file, body, "", errTooLarge.Error(), "")
-		v.Message = "cannot check policy " + c.ID + ": " + errTooLarge.Error()
-		return []Violation{v}
-	}
-	return c.violations(file, body, ps)
+	return c.violations(file, body, c.check(e.s, body))
 }
 
 // check finds the problems of one manifest: through the plan, or for
 // policies without one by unifying the constraint with the whole manifest.
-func (c *compiled) check(s cueplan.Scratch, body *yaml.Node) ([]problem, bool) {
+func (c *compiled) check(s cueplan.Scratch, body *yaml.Node) []problem {
 	if c.plan != nil {
-		return cueplan.Walk(c.plan, newView(), body, walkOptions)
+		ps, _ := cueplan.Walk(c.plan, newView(), body, walkOptions) // the view never stops it
+		return ps
 	}
-	return cueplan.Whole(c.constraint, s, newView(), body, walkOptions)
+	ps, _ := cueplan.Whole(c.constraint, s, newView(), body, walkOptions)
+	return ps
 }
 
 // violations groups problems by path, one violation per path.

@@ -276,49 +276,6 @@ policies: ACME001: constraint: spec: _r`, false},
 	}
 }
 
-// TestAliasBomb checks that a document whose aliases expand exponentially
-// is reported, not expanded.
-func TestAliasBomb(t *testing.T) {
-	var sb strings.Builder
-	sb.WriteString("kind: VirtualService\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
-	for i := 1; i < 9; i++ {
-		fmt.Fprintf(&sb, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
-	}
-	sb.WriteString("spec: {http: *a8}\n")
-	for _, pol := range []File{
-		// Planned: the walker follows the lists down to the leaves.
-		policyFile("ACME001", `["VirtualService"]`, `spec: http?: [...[...[...[...[...[...[...[...[...=~"y"]]]]]]]]]`),
-		// Not planned: the whole manifest is converted for CUE.
-		policyFile("ACME002", `["VirtualService"]`, `{a0: _, b: a0}`),
-	} {
-		e := compileUser(t, pol)
-		got := evalAll(t, e, "m.yaml", sb.String())
-		if len(got) != 1 || !strings.Contains(got[0].Message, "too large") || got[0].Line != 1 {
-			t.Errorf("got\n%swant one too-large violation at line 1", dump(got))
-		}
-	}
-}
-
-// TestMergeBomb checks that merge keys, which repeat a mapping as aliases
-// do, cannot expand a document exponentially either.
-func TestMergeBomb(t *testing.T) {
-	var sb strings.Builder
-	sb.WriteString("kind: VirtualService\nm0: &m0 {a: [x, x, x, x, x, x, x, x, x, x]}\n")
-	for i := 1; i < 8; i++ {
-		fmt.Fprintf(&sb, "m%d: &m%d {", i, i)
-		for k := range 10 {
-			fmt.Fprintf(&sb, "k%d: {<<: *m%d}, ", k, i-1)
-		}
-		sb.WriteString("z: 1}\n")
-	}
-	sb.WriteString("spec: {<<: *m7}\n")
-	e := compileUser(t, policyFile("ACME002", `["VirtualService"]`, `{m0: _, b: m0}`))
-	got := evalAll(t, e, "m.yaml", sb.String())
-	if len(got) != 1 || !strings.Contains(got[0].Message, "too large") || got[0].Line != 1 {
-		t.Errorf("got\n%swant one too-large violation at line 1", dump(got))
-	}
-}
-
 // TestConcurrentEvaluate runs evaluations from several goroutines, so that
 // `go test -race` checks the engine (and CUE beneath it) for data races,
 // and checks that every goroutine gets the same answer.

@@ -7,9 +7,12 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/meshroll/meshroll/manifest"
 )
 
-// decodeAll parses every document of a YAML stream, as the lint engine will.
+// decodeAll parses every document of a YAML stream as package manifest
+// hands them to the lint engine: aliases and merge keys resolved.
 func decodeAll(tb testing.TB, src string) []*yaml.Node {
 	tb.Helper()
 	docs, err := tryDecodeAll(src, 0)
@@ -29,6 +32,9 @@ func tryDecodeAll(src string, max int) ([]*yaml.Node, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		if err == nil {
+			err = manifest.ResolveYAML(&n)
+		}
 		if err != nil {
 			return docs, err
 		}
@@ -40,7 +46,7 @@ func tryDecodeAll(src string, max int) ([]*yaml.Node, error) {
 // kindOf reads a document's kind.
 func kindOf(doc *yaml.Node) string {
 	if _, v, ok := lookup(documentBody(doc), "kind"); ok {
-		if v = deref(v); v != nil && v.Kind == yaml.ScalarNode {
+		if v.Kind == yaml.ScalarNode {
 			return v.Value
 		}
 	}

@@ -96,7 +96,6 @@ func locate(doc *yaml.Node, path []pathElem) located {
 	cur := documentBody(doc)
 	loc := located{pos: cur}
 	for _, e := range path {
-		cur = deref(cur)
 		if cur == nil {
 			return loc
 		}
@@ -105,7 +104,7 @@ func locate(doc *yaml.Node, path []pathElem) located {
 				return loc
 			}
 			cur = cur.Content[e.Index]
-			loc.pos = deref(cur)
+			loc.pos = cur
 			continue
 		}
 		k, v, ok := lookup(cur, e.Key)
@@ -115,7 +114,7 @@ func locate(doc *yaml.Node, path []pathElem) located {
 		cur = v
 		loc.pos = k
 	}
-	loc.value = deref(cur)
+	loc.value = cur
 	return loc
 }
 

@@ -1,33 +1,23 @@
 package policies
 
 import (
-	"errors"
-
 	"github.com/meshroll/meshroll/internal/cueplan"
 	"go.yaml.in/yaml/v3"
 )
 
 // yamlView presents a manifest's YAML nodes to cueplan.Walk as policies see
-// them: aliases and merge keys resolved (see lookup and entries), null
-// absent, and every node reached through an alias counted against one
-// evaluation's budget.
-type yamlView struct {
-	b *budget
-}
+// them: plain trees (package manifest resolved their aliases and merge
+// keys), null absent.
+type yamlView struct{}
 
-func newView() cueplan.View[*yaml.Node] { return yamlView{b: newBudget()} }
-
-// errTooLarge reports a document whose aliases and merge keys expand to more
-// than maxAliasNodes values.
-var errTooLarge = errors.New("document too large to evaluate: its aliases and merge keys expand to more than 10000 values")
+func newView() cueplan.View[*yaml.Node] { return yamlView{} }
 
 // walkOptions are how policies see manifests: a value of a kind the
 // constraint does not admit is MR900's concern, null is absent, and
 // failures are phrased from CUE's messages (see reason).
 var walkOptions = cueplan.Options{NullIsAbsent: true}
 
-func (v yamlView) Kind(n *yaml.Node) cueplan.Kind {
-	n = deref(n)
+func (yamlView) Kind(n *yaml.Node) cueplan.Kind {
 	if n == nil {
 		return cueplan.Absent
 	}
@@ -43,51 +33,29 @@ func (v yamlView) Kind(n *yaml.Node) cueplan.Kind {
 	return cueplan.Absent
 }
 
-func (v yamlView) Scalar(n *yaml.Node) string {
-	_, text := scalar(deref(n))
+func (yamlView) Scalar(n *yaml.Node) string {
+	_, text := scalar(n)
 	return text
 }
 
-func (v yamlView) Lookup(n *yaml.Node, name string) (*yaml.Node, bool) {
-	_, val, ok := lookup(deref(n), name)
+func (yamlView) Lookup(n *yaml.Node, name string) (*yaml.Node, bool) {
+	_, val, ok := lookup(n, name)
 	return val, ok
 }
 
-// Fields lists a mapping's entries; like an alias, a merge repeats a
-// mapping, so the values it brings in count against the budget.
-func (v yamlView) Fields(n *yaml.Node, yield func(string, *yaml.Node) bool) {
-	for _, e := range entries(deref(n)) {
-		if e.merged {
-			v.b.inAlias++
-		}
-		more := yield(e.key, e.value)
-		if e.merged {
-			v.b.inAlias--
-		}
-		if !more {
+// Fields lists a mapping's fields with scalar keys, the only ones
+// Kubernetes objects have.
+func (yamlView) Fields(n *yaml.Node, yield func(string, *yaml.Node) bool) {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Kind == yaml.ScalarNode && !yield(k.Value, n.Content[i+1]) {
 			return
 		}
 	}
 }
 
-func (v yamlView) Items(n *yaml.Node) []*yaml.Node { return deref(n).Content }
+func (yamlView) Items(n *yaml.Node) []*yaml.Node { return n.Content }
 
-func (v yamlView) Enter(n *yaml.Node) bool {
-	alias := n != nil && n.Kind == yaml.AliasNode
-	if alias {
-		v.b.inAlias++
-	}
-	if !v.b.spend() {
-		if alias {
-			v.b.inAlias--
-		}
-		return false
-	}
-	return true
-}
-
-func (v yamlView) Leave(n *yaml.Node) {
-	if n != nil && n.Kind == yaml.AliasNode {
-		v.b.inAlias--
-	}
-}
+// Enter and Leave let a view stop a walk; policies never need to: what a
+// manifest repeats through aliases is bounded where it is read.
+func (yamlView) Enter(*yaml.Node) bool { return true }
+func (yamlView) Leave(*yaml.Node)      {}
