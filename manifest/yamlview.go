@@ -6,6 +6,11 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
+// This file is the one place where meshroll reads YAML's references. The
+// guard bounds a document as it is parsed (depth, values counting aliases at
+// every use, values repeated through aliases, duplicate keys, cycles); then
+// resolve replaces its aliases and merge keys.
+//
 // Every tree the package hands out — Resource.Node, the tree Inspect sees —
 // is resolved: its aliases are replaced by the values they name and its
 // merge keys (<<) by the entries they merge, once, here. Readers downstream
@@ -128,4 +133,113 @@ func (r *resolver) merge(n *yaml.Node) {
 		}
 	}
 	n.Content = own
+}
+
+// expansion is the size and height of a value with its aliases expanded.
+type expansion struct {
+	nodes, height int
+	done          bool
+}
+
+// guard checks one document against the depth and expansion limits, and
+// moves its line numbers from the chunk to the file.
+type guard struct {
+	lim     Limits
+	offset  int
+	anchors map[*yaml.Node]expansion
+	nodes   int
+	aliased int // values repeated through aliases so far
+	errLine int
+	refs    bool // the document has aliases or merge keys, for resolve
+}
+
+func (g *guard) walk(n *yaml.Node, depth int) (expansion, error) {
+	n.Line += g.offset
+	if depth > g.lim.Depth {
+		g.errLine = n.Line
+		return expansion{}, fmt.Errorf("document nests deeper than %d levels", g.lim.Depth)
+	}
+	if n.Anchor != "" {
+		if g.anchors == nil {
+			g.anchors = map[*yaml.Node]expansion{}
+		}
+		g.anchors[n] = expansion{} // in progress: an alias to it now is a cycle
+	}
+	e := expansion{nodes: 1, height: 1}
+	if n.Kind == yaml.AliasNode {
+		g.refs = true
+		a, ok := g.anchors[n.Alias]
+		if !ok || !a.done {
+			g.errLine = n.Line
+			return expansion{}, fmt.Errorf("alias *%s refers to a value that contains it", n.Value)
+		}
+		if g.aliased += a.nodes; g.aliased > g.lim.AliasValues {
+			g.errLine = n.Line
+			return expansion{}, fmt.Errorf("document repeats more than %d values through aliases: write the values out", g.lim.AliasValues)
+		}
+		e = a
+	}
+	if n.Kind == yaml.MappingNode {
+		if err := g.duplicateKeys(n); err != nil {
+			return expansion{}, err
+		}
+		if len(n.Content) == 2 && isMerge(n.Content[0]) {
+			g.refs = true // duplicateKeys looks at larger mappings only
+		}
+	}
+	for _, c := range n.Content {
+		ce, err := g.walk(c, depth+1)
+		if err != nil {
+			return expansion{}, err
+		}
+		e.nodes += ce.nodes
+		e.height = max(e.height, ce.height+1)
+		if e.nodes > g.lim.Nodes || depth+e.height > g.lim.Depth {
+			g.errLine = n.Line
+			break
+		}
+	}
+	if e.nodes > g.lim.Nodes {
+		g.errLine = n.Line
+		return expansion{}, fmt.Errorf("document expands to more than %d values through aliases", g.lim.Nodes)
+	}
+	if depth+e.height > g.lim.Depth {
+		g.errLine = n.Line
+		return expansion{}, fmt.Errorf("document nests deeper than %d levels through aliases", g.lim.Depth)
+	}
+	if n.Anchor != "" {
+		e.done = true
+		g.anchors[n] = e
+	}
+	return e, nil
+}
+
+// duplicateKeys fails on a mapping that repeats a key: YAML forbids it, and
+// kubectl and the API server disagree on which value wins. Lines are not yet
+// moved to the file when it runs, hence the offset.
+func (g *guard) duplicateKeys(n *yaml.Node) error {
+	if len(n.Content) <= 2 {
+		return nil
+	}
+	seen := make(map[string]int, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+			g.refs = true
+			continue
+		}
+		if line, dup := seen[k.Value]; dup {
+			g.errLine = k.Line + g.offset
+			return fmt.Errorf("key %q is already defined on line %d: remove one of them", truncateKey(k.Value), line)
+		}
+		seen[k.Value] = k.Line + g.offset
+	}
+	return nil
+}
+
+func truncateKey(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "..."
+	}
+	return s
 }
