@@ -9,9 +9,11 @@ import (
 )
 
 // Open opens a file for reading, with its size when it is a regular file
-// (-1 otherwise).
+// (-1 otherwise). It never waits: a named pipe put where a file was opens at
+// once, and reading it fails rather than blocks (O_NONBLOCK, which regular
+// files ignore).
 func Open(path string) (io.ReadCloser, int64, error) {
-	fd, err := open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	fd, err := open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, 0, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
