@@ -88,15 +88,18 @@ func parseFile(f File) ([]*doc, error) {
 			return nil, errors.New(p.String())
 		}
 	}
-	for i, r := range m.Resources {
+	for _, r := range m.Resources {
 		v := values[r]
-		group, _, _ := strings.Cut(r.APIVersion, "/")
-		if !strings.Contains(r.APIVersion, "/") {
-			group = ""
+		if v == nil {
+			continue // Inspect sees every object; this is a guard
+		}
+		group, _, versioned := strings.Cut(r.APIVersion, "/")
+		if !versioned {
+			group = "" // the core group: apiVersion v1
 		}
 		docs = append(docs, &doc{
 			file:       f.Path,
-			index:      i,
+			index:      len(docs),
 			v:          v,
 			res:        r,
 			group:      group,
