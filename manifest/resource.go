@@ -226,7 +226,7 @@ func (r *Resource) Position(path string) Position {
 	return pos
 }
 
-// positions returns where the field at data path is reported (Position) and,
+// Positions returns where the field at data path is reported (Position) and,
 // when Remap moved it, where it is written in the manifest.
 func (r *Resource) Positions(path string) (pos, origin Position) {
 	pos = Position{File: r.File, Line: 1, Column: 1}
