@@ -235,11 +235,9 @@ func (e *Engine) evaluate(c *compiled, body *yaml.Node, file string) (vs []Viola
 // policies without one by unifying the constraint with the whole manifest.
 func (c *compiled) check(s cueplan.Scratch, body *yaml.Node) []problem {
 	if c.plan != nil {
-		ps, _ := cueplan.Walk(c.plan, newView(), body, walkOptions) // the view never stops it
-		return ps
+		return cueplan.Walk(c.plan, newView(), body, walkOptions)
 	}
-	ps, _ := cueplan.Whole(c.constraint, s, newView(), body, walkOptions)
-	return ps
+	return cueplan.Whole(c.constraint, s, newView(), body, walkOptions)
 }
 
 // violations groups problems by path, one violation per path.

@@ -54,8 +54,3 @@ func (yamlView) Fields(n *yaml.Node, yield func(string, *yaml.Node) bool) {
 }
 
 func (yamlView) Items(n *yaml.Node) []*yaml.Node { return n.Content }
-
-// Enter and Leave let a view stop a walk; policies never need to: what a
-// manifest repeats through aliases is bounded where it is read.
-func (yamlView) Enter(*yaml.Node) bool { return true }
-func (yamlView) Leave(*yaml.Node)      {}

@@ -65,7 +65,7 @@ var checkOptions = cueplan.Options{ReportKinds: true, Explain: true}
 // Check validates n against #Intent and returns every violation, sorted by
 // position.
 func (c *Checker) Check(n *Node) []Violation {
-	ps, _ := cueplan.Walk(c.intent, cueplan.View[*Node](nodeView{}), n, checkOptions)
+	ps := cueplan.Walk(c.intent, cueplan.View[*Node](nodeView{}), n, checkOptions)
 	var vs []Violation
 	seen := map[string]bool{}
 	for _, pr := range ps {
@@ -212,8 +212,6 @@ func (nodeView) Fields(n *Node, yield func(string, *Node) bool) {
 }
 
 func (nodeView) Items(n *Node) []*Node { return n.Elems }
-func (nodeView) Enter(*Node) bool      { return true }
-func (nodeView) Leave(*Node)           {}
 
 func lessPos(a, b Pos) bool {
 	if a.File != b.File {

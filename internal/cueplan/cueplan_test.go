@@ -71,8 +71,6 @@ func (mapView) Fields(n any, yield func(string, any) bool) {
 }
 
 func (mapView) Items(n any) []any { return n.([]any) }
-func (mapView) Enter(any) bool    { return true }
-func (mapView) Leave(any)         {}
 
 const schema = `
 import "strings"
@@ -124,10 +122,7 @@ func TestWalkExplains(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ps, stopped := Walk(p, View[any](mapView{}), any(tt.data), opt)
-			if stopped {
-				t.Fatal("stopped")
-			}
+			ps := Walk(p, View[any](mapView{}), any(tt.data), opt)
 			var got []string
 			for _, pr := range ps {
 				got = append(got, describe(pr))
@@ -180,11 +175,11 @@ func describe(pr Problem) string {
 // problem carries.
 func TestWalkLeavesKinds(t *testing.T) {
 	p := compile(t, "#S")
-	ps, _ := Walk(p, View[any](mapView{}), any(map[string]any{"name": "a", "weight": "x", "tags": "y"}), Options{})
+	ps := Walk(p, View[any](mapView{}), any(map[string]any{"name": "a", "weight": "x", "tags": "y"}), Options{})
 	if len(ps) != 0 {
 		t.Errorf("got %+v, want nothing", ps)
 	}
-	ps, _ = Walk(p, View[any](mapView{}), any(map[string]any{"name": "a", "weight": 101}), Options{})
+	ps = Walk(p, View[any](mapView{}), any(map[string]any{"name": "a", "weight": 101}), Options{})
 	if len(ps) != 1 || ps[0].Code != CodeCUE || ps[0].Format == "" {
 		t.Errorf("got %+v, want CUE's problem", ps)
 	}
@@ -227,7 +222,7 @@ func TestReferencesCompiledApart(t *testing.T) {
 #S: {p: #A.x, q: #B.x}
 `)
 	p := Compile(v.LookupPath(cue.ParsePath("#S")), NewScratch(ctx))
-	ps, _ := Walk(p, View[any](mapView{}), any(map[string]any{"p": "b", "q": "b"}), Options{ReportKinds: true, Explain: true})
+	ps := Walk(p, View[any](mapView{}), any(map[string]any{"p": "b", "q": "b"}), Options{ReportKinds: true, Explain: true})
 	if len(ps) != 1 || ps[0].Path[0].Key != "q" {
 		t.Errorf("got %+v, want one problem at q", ps)
 	}

@@ -21,11 +21,6 @@ type View[N any] interface {
 	Fields(n N, yield func(name string, v N) bool)
 	// Items returns the elements of list n.
 	Items(n N) []N
-	// Enter is called before the walk visits n, and Leave after if Enter
-	// returned true; when it returns false the walk stops (data too large
-	// to judge).
-	Enter(n N) bool
-	Leave(n N)
 }
 
 // Options say how a caller's users see data.
@@ -44,64 +39,47 @@ type Options struct {
 }
 
 // Walk follows plan p through data n and returns the problems it finds,
-// with paths relative to n, and whether it stopped early because the View
-// said the data is too large or could not be converted for CUE.
-func Walk[N any](p *Plan, view View[N], n N, opt Options) (problems []Problem, stopped bool) {
+// with paths relative to n. The data is bounded by whoever read it
+// (manifest.Limits, the intent loader's limits).
+func Walk[N any](p *Plan, view View[N], n N, opt Options) []Problem {
 	w := &walker[N]{view: view, opt: opt}
 	w.path = w.pathBuf[:0]
 	w.walk(p, n)
-	return w.problems, w.stopped
+	return w.problems
 }
 
 // Whole unifies constraint v with all of data n through CUE, for
 // constraints without a plan.
-func Whole[N any](v cue.Value, s Scratch, view View[N], n N, opt Options) (problems []Problem, stopped bool) {
-	x, ok := Expr(view, n, opt)
-	if !ok {
-		return nil, true
-	}
-	return s.Problems(v, v.Context().BuildExpr(x), cue.Concrete(true)), false
+func Whole[N any](v cue.Value, s Scratch, view View[N], n N, opt Options) []Problem {
+	return s.Problems(v, v.Context().BuildExpr(Expr(view, n, opt)), cue.Concrete(true))
 }
 
 // Expr converts data n into CUE syntax as Walk sees it, leaving out the
-// fields that opt treats as absent. It reports false when the View stops it
-// (data too large).
-func Expr[N any](view View[N], n N, opt Options) (ast.Expr, bool) {
-	if !view.Enter(n) {
-		return nil, false
-	}
-	defer view.Leave(n)
+// fields that opt treats as absent.
+func Expr[N any](view View[N], n N, opt Options) ast.Expr {
 	k := view.Kind(n)
 	switch k {
 	case Struct:
-		s, ok := &ast.StructLit{}, true
+		s := &ast.StructLit{}
 		view.Fields(n, func(name string, v N) bool {
-			if kv := view.Kind(v); kv == Absent || opt.NullIsAbsent && kv == Null {
-				return true
+			if kv := view.Kind(v); kv != Absent && !(opt.NullIsAbsent && kv == Null) {
+				s.Elts = append(s.Elts, &ast.Field{Label: ast.NewString(name), Value: Expr(view, v, opt)})
 			}
-			var x ast.Expr
-			if x, ok = Expr(view, v, opt); ok {
-				s.Elts = append(s.Elts, &ast.Field{Label: ast.NewString(name), Value: x})
-			}
-			return ok
+			return true
 		})
-		return s, ok
+		return s
 	case List:
 		l := &ast.ListLit{}
 		for _, it := range view.Items(n) {
-			x, ok := Expr(view, it, opt)
-			if !ok {
-				return nil, false
-			}
-			l.Elts = append(l.Elts, x)
+			l.Elts = append(l.Elts, Expr(view, it, opt))
 		}
-		return l, true
+		return l
 	case Absent, Null:
-		return ast.NewNull(), true
+		return ast.NewNull()
 	case Incomplete:
-		return ast.NewIdent("_"), true
+		return ast.NewIdent("_")
 	}
-	return ScalarExpr(k, view.Scalar(n)), true
+	return ScalarExpr(k, view.Scalar(n))
 }
 
 type walker[N any] struct {
@@ -109,7 +87,6 @@ type walker[N any] struct {
 	opt      Options
 	path     []PathElem
 	problems []Problem
-	stopped  bool
 	// pathBuf holds the path of the usual manifest or intent, so that it
 	// takes no allocation of its own.
 	pathBuf [4]PathElem
@@ -134,14 +111,6 @@ func (w *walker[N]) absent(n N) bool {
 }
 
 func (w *walker[N]) walk(p *Plan, n N) {
-	if w.stopped {
-		return
-	}
-	if !w.view.Enter(n) {
-		w.stopped = true
-		return
-	}
-	defer w.view.Leave(n)
 	k := w.view.Kind(n)
 	switch {
 	case k == Absent:
@@ -227,7 +196,7 @@ func (w *walker[N]) walkStruct(p *Plan, n N, k Kind) {
 		w.path = append(w.path, PathElem{Key: name})
 		w.walk(p.pattern, v)
 		w.path = w.path[:len(w.path)-1]
-		return !w.stopped
+		return true
 	})
 }
 
@@ -285,7 +254,7 @@ func (w *walker[N]) walkUnion(p *Plan, n N, k Kind) {
 	}
 	before := len(w.problems)
 	w.walk(alt, n)
-	if p.msg != "" && len(w.problems) > before && !w.stopped {
+	if p.msg != "" && len(w.problems) > before {
 		w.problems = w.problems[:before]
 		w.add([]Problem{{Code: CodeInvalid, Msg: p.msg}})
 	}
@@ -307,11 +276,6 @@ func (w *walker[N]) scalarCUE(p *Plan, k Kind, text string) {
 
 // subtreeCUE evaluates an opaque constraint against a whole subtree.
 func (w *walker[N]) subtreeCUE(p *Plan, n N) {
-	x, ok := Expr(w.view, n, w.opt)
-	if !ok {
-		w.stopped = true
-		return
-	}
-	d := p.value.Context().BuildExpr(x)
+	d := p.value.Context().BuildExpr(Expr(w.view, n, w.opt))
 	w.add(p.s.Problems(p.value, d, cue.Concrete(true)))
 }
