@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/meshroll/meshroll/internal/meta"
 )
 
 // WriteCatalog writes the Markdown rule catalogue (docs/rules.md) for rules:
@@ -18,7 +20,7 @@ func WriteCatalog(w io.Writer, rules []*Rule) error {
 
 `+"`meshroll rules`"+` lists these rules and `+"`meshroll explain ID`"+` prints one. Disable a rule
 with `+"`--disable ID`"+` or in `+"`.meshroll.yaml`"+`, change its severity in `+"`.meshroll.yaml`"+`, and
-suppress it on one resource with the annotation `+"`"+SuppressPrefix+"ID: \"<reason>\"`"+`.
+suppress it on one resource with the annotation `+"`"+meta.SuppressPrefix+"ID: \"<reason>\"`"+`.
 
 Severities follow one rule: an error means Istio rejects the object or traffic
 breaks; a best practice is a warning or an info. Each rule says why it has its

@@ -76,7 +76,7 @@ func (r *Report) Rule(id string) *Rule {
 }
 
 // Run runs the enabled rules over m and returns their findings, without
-// those a resource suppresses (see SuppressPrefix), with severities as
+// those a resource suppresses (see meta.SuppressPrefix), with severities as
 // configured. It fails when the options name rules that do not exist, when
 // two rules share an ID, or when a rule panics.
 func Run(m *manifest.Manifests, opts Options) (*Report, error) {

@@ -8,11 +8,10 @@ import (
 	"github.com/meshroll/meshroll/manifest"
 )
 
-// SuppressPrefix starts the annotation that suppresses a rule on one
-// resource: meshroll.dev/ignore.MR301: "<why the finding does not apply>".
-// The reason is mandatory; a suppression without one, or naming no rule of
-// the run, suppresses nothing and is reported as MR901.
-const SuppressPrefix = meta.SuppressPrefix
+// A suppression is the annotation meta.SuppressPrefix+ID on one resource:
+// meshroll.dev/ignore.MR301: "<why the finding does not apply>". The reason
+// is mandatory; a suppression without one, or naming no rule of the run,
+// suppresses nothing and is reported as MR901.
 
 // suppression is one ignore annotation of a resource.
 type suppression struct {
@@ -23,7 +22,7 @@ type suppression struct {
 func suppressionsOf(r *manifest.Resource) []suppression {
 	var out []suppression
 	for k, v := range r.Annotations.Map() {
-		if id, ok := strings.CutPrefix(k, SuppressPrefix); ok {
+		if id, ok := strings.CutPrefix(k, meta.SuppressPrefix); ok {
 			out = append(out, suppression{key: k, id: id, reason: strings.TrimSpace(v)})
 		}
 	}

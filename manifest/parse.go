@@ -54,9 +54,13 @@ type parser struct {
 }
 
 func (p *parser) invalid(line int, format string, args ...any) {
+	p.invalidAt(line, 1, format, args...)
+}
+
+func (p *parser) invalidAt(line, column int, format string, args ...any) {
 	p.out.Problems = append(p.out.Problems, Problem{
 		Kind:     Invalid,
-		Position: Position{File: p.file, Line: max(line, 1), Column: 1},
+		Position: Position{File: p.file, Line: max(line, 1), Column: max(column, 1)},
 		Message:  fmt.Sprintf(format, args...),
 	})
 }
@@ -373,8 +377,8 @@ func (p *parser) tree(c chunk, disposable bool) (root *yaml.Node, ok bool) {
 		return nil, false
 	}
 	if g.refs {
-		if line, err := resolve(root); err != nil {
-			p.invalid(line, "%v", err)
+		if at, err := resolve(root); err != nil {
+			p.invalidAt(at.Line, at.Column, "%v", err)
 			return nil, false
 		}
 	}

@@ -73,10 +73,11 @@ type weightedDestination interface {
 	GetWeight() int32
 }
 
-func asWeighted[D weightedDestination](ds []D) []weightedDestination {
-	out := make([]weightedDestination, len(ds))
-	for i, d := range ds {
-		out[i] = d
+// weighted returns a route's destinations, for route i of protocol.
+func weighted[D weightedDestination](protocol string, i int, dests []D) []RouteDestination {
+	out := make([]RouteDestination, len(dests))
+	for j, d := range dests {
+		out[j] = RouteDestination{Destination: d.GetDestination(), Weight: d.GetWeight(), protocol: protocol, route: i, at: j}
 	}
 	return out
 }
@@ -89,15 +90,8 @@ func Routes(r *Resource) []Route {
 		return nil
 	}
 	var out []Route
-	weighted := func(protocol string, i int, dests []weightedDestination) []RouteDestination {
-		out := make([]RouteDestination, len(dests))
-		for j, d := range dests {
-			out[j] = RouteDestination{Destination: d.GetDestination(), Weight: d.GetWeight(), protocol: protocol, route: i, at: j}
-		}
-		return out
-	}
 	for i, h := range vs.GetHttp() {
-		rt := Route{Protocol: "http", Index: i, Name: h.GetName(), HTTP: h, Destinations: weighted("http", i, asWeighted(h.GetRoute()))}
+		rt := Route{Protocol: "http", Index: i, Name: h.GetName(), HTTP: h, Destinations: weighted("http", i, h.GetRoute())}
 		if m := h.GetMirror(); m != nil {
 			rt.Mirrors = append(rt.Mirrors, RouteDestination{Destination: m, Mirror: true, protocol: "http", route: i, at: -1})
 		}
@@ -107,10 +101,10 @@ func Routes(r *Resource) []Route {
 		out = append(out, rt)
 	}
 	for i, t := range vs.GetTcp() {
-		out = append(out, Route{Protocol: "tcp", Index: i, Destinations: weighted("tcp", i, asWeighted(t.GetRoute()))})
+		out = append(out, Route{Protocol: "tcp", Index: i, Destinations: weighted("tcp", i, t.GetRoute())})
 	}
 	for i, t := range vs.GetTls() {
-		out = append(out, Route{Protocol: "tls", Index: i, Destinations: weighted("tls", i, asWeighted(t.GetRoute()))})
+		out = append(out, Route{Protocol: "tls", Index: i, Destinations: weighted("tls", i, t.GetRoute())})
 	}
 	return out
 }

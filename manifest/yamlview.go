@@ -34,25 +34,25 @@ func ResolveYAML(root *yaml.Node) error {
 		return fmt.Errorf("line %d: %w", g.errLine, err)
 	}
 	if g.refs {
-		if line, err := resolve(root); err != nil {
-			return fmt.Errorf("line %d: %w", line, err)
+		if at, err := resolve(root); err != nil {
+			return fmt.Errorf("line %d: %w", at.Line, err)
 		}
 	}
 	return nil
 }
 
 // resolve replaces the aliases and merge keys of root, a tree the guard
-// accepted. It returns an error, at a line, only for a merge key whose
+// accepted. It returns an error, at its node, only for a merge key whose
 // value is not a map or a list of maps, which YAML does not define.
-func resolve(root *yaml.Node) (line int, err error) {
+func resolve(root *yaml.Node) (at *yaml.Node, err error) {
 	r := resolver{done: map[*yaml.Node]bool{}}
 	r.node(root)
-	return r.line, r.err
+	return r.at, r.err
 }
 
 type resolver struct {
 	done map[*yaml.Node]bool // mappings already resolved, which aliases share
-	line int
+	at   *yaml.Node          // the merge key of err
 	err  error
 }
 
@@ -106,13 +106,13 @@ func (r *resolver) merge(n *yaml.Node) {
 		case yaml.SequenceNode:
 			for _, s := range v.Content {
 				if s.Kind != yaml.MappingNode {
-					r.line, r.err = k.Line, fmt.Errorf("a merge key (<<) takes a map or a list of maps")
+					r.at, r.err = k, fmt.Errorf("a merge key (<<) takes a map or a list of maps")
 					return
 				}
 				sources = append(sources, s)
 			}
 		default:
-			r.line, r.err = k.Line, fmt.Errorf("a merge key (<<) takes a map or a list of maps")
+			r.at, r.err = k, fmt.Errorf("a merge key (<<) takes a map or a list of maps")
 			return
 		}
 	}

@@ -78,7 +78,7 @@ spec:
 
 func TestMergeKeyTakesMaps(t *testing.T) {
 	m := Parse("bad.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  <<: [a, b]\n"), LoadOptions{})
-	if len(m.Problems) != 1 || m.Problems[0].Kind != Invalid || m.Problems[0].Line != 6 || !strings.Contains(m.Problems[0].Message, "merge key") {
+	if len(m.Problems) != 1 || m.Problems[0].Kind != Invalid || m.Problems[0].Line != 6 || m.Problems[0].Column != 3 || !strings.Contains(m.Problems[0].Message, "merge key") {
 		t.Fatalf("problems = %v", m.Problems)
 	}
 }
